@@ -67,7 +67,7 @@ var traceRe = regexp.MustCompile(`^[0-9a-f]{32}$`)
 // windowStats accumulates what the incident assertions compare.
 type windowStats struct {
 	events, errors, fiveXX int
-	latencySum            float64
+	latencySum             float64
 }
 
 func (w *windowStats) add(e jsonEvent) {
