@@ -1,0 +1,146 @@
+package plugin
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+)
+
+// ID is the plugin id; it must equal src/plugin.json's id.
+const ID = "triage-logs-datasource"
+
+// Defaults for settings a user leaves empty.
+const (
+	DefaultIndex        = "logs"
+	DefaultIngestListen = "127.0.0.1:7280"
+	DefaultRetention    = 30 * 24 * time.Hour
+)
+
+// Settings is the typed form of a datasource's jsonData and secureJsonData,
+// parsed and validated once per instance.
+type Settings struct {
+	// DataDir holds the engine's files for this datasource.
+	DataDir      string
+	DefaultIndex string
+	// Retention is how long events are kept; RetentionText is what the user wrote.
+	Retention     time.Duration
+	RetentionText string
+	// IngestListen is the address of the instance's ingest listener; empty disables it.
+	IngestListen string
+	// IngestToken, from secureJsonData, is the bearer token ingest clients must send.
+	IngestToken string
+}
+
+// jsonSettings mirrors jsonData; pointers tell "absent" from "empty" where
+// the two mean different things (an empty ingestListen disables ingest).
+type jsonSettings struct {
+	DataDir      string  `json:"dataDir"`
+	DefaultIndex string  `json:"defaultIndex"`
+	Retention    string  `json:"retention"`
+	IngestListen *string `json:"ingestListen"`
+}
+
+var indexIDPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9._-]{0,254}$`)
+
+// ParseSettings reads and validates a datasource's settings. Every problem is
+// reported, each naming the key and what to change.
+func ParseSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
+	var raw jsonSettings
+	if len(s.JSONData) > 0 {
+		if err := json.Unmarshal(s.JSONData, &raw); err != nil {
+			return Settings{}, fmt.Errorf("jsonData is not valid: %w", err)
+		}
+	}
+	out := Settings{
+		DataDir:       strings.TrimSpace(raw.DataDir),
+		DefaultIndex:  strings.TrimSpace(raw.DefaultIndex),
+		RetentionText: strings.TrimSpace(raw.Retention),
+		IngestListen:  DefaultIngestListen,
+		IngestToken:   s.DecryptedSecureJSONData["ingestToken"],
+	}
+	if raw.IngestListen != nil {
+		out.IngestListen = strings.TrimSpace(*raw.IngestListen)
+	}
+	var problems []error
+	if out.DataDir == "" {
+		out.DataDir = defaultDataDir(s.UID)
+	} else if !filepath.IsAbs(out.DataDir) {
+		problems = append(problems, fmt.Errorf("dataDir %q must be an absolute path", out.DataDir))
+	}
+	if out.DefaultIndex == "" {
+		out.DefaultIndex = DefaultIndex
+	} else if !indexIDPattern.MatchString(out.DefaultIndex) {
+		problems = append(problems, fmt.Errorf("defaultIndex %q must start with a letter and hold only letters, digits, '.', '_' and '-' (at most 255)", out.DefaultIndex))
+	}
+	out.Retention = DefaultRetention
+	if out.RetentionText != "" {
+		d, err := ParseRetention(out.RetentionText)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("retention: %w", err))
+		}
+		out.Retention = d
+	}
+	if out.IngestListen != "" {
+		if _, port, err := net.SplitHostPort(out.IngestListen); err != nil {
+			problems = append(problems, fmt.Errorf("ingestListen %q must be host:port, e.g. 127.0.0.1:7280 (empty disables ingest over HTTP)", out.IngestListen))
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			problems = append(problems, fmt.Errorf("ingestListen %q has an invalid port", out.IngestListen))
+		}
+	}
+	if err := errors.Join(problems...); err != nil {
+		return out, fmt.Errorf("invalid datasource settings: %w", err)
+	}
+	return out, nil
+}
+
+// defaultDataDir places the store under Grafana's data path when Grafana
+// exports it, else under the OS cache directory, one directory per datasource.
+func defaultDataDir(uid string) string {
+	if uid == "" {
+		uid = "default"
+	}
+	base := os.Getenv("GF_PATHS_DATA")
+	if base == "" {
+		if cache, err := os.UserCacheDir(); err == nil {
+			base = cache
+		} else {
+			base = os.TempDir()
+		}
+	}
+	return filepath.Join(base, "triage", uid)
+}
+
+var retentionPattern = regexp.MustCompile(`^(\d+)\s*([a-zA-Z]+)$`)
+
+var retentionUnits = map[string]time.Duration{
+	"h": time.Hour, "hour": time.Hour, "hours": time.Hour,
+	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
+	"w": 7 * 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
+}
+
+// ParseRetention accepts the short form (`30d`, `12h`, `2w`) and Quickwit's
+// long form (`30 days`).
+func ParseRetention(text string) (time.Duration, error) {
+	m := retentionPattern.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a period; write a number and a unit, e.g. 30d, 12h, 2w or \"30 days\"", text)
+	}
+	unit, ok := retentionUnits[strings.ToLower(m[2])]
+	if !ok {
+		return 0, fmt.Errorf("%q has unknown unit %q; use h, d or w", text, m[2])
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 || n > 100*365 {
+		return 0, fmt.Errorf("%q must be between 1 hour and 100 years", text)
+	}
+	return time.Duration(n) * unit, nil
+}

@@ -1,0 +1,196 @@
+package test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/triage-logs/triage/test/harness"
+)
+
+func TestPluginStartsAndStops(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	if h := ds.Health(t); h.Status != pluginv2.CheckHealthResponse_OK {
+		t.Fatalf("health = %v %q, want OK", h.Status, h.Message)
+	}
+	p.Stop()
+	if !p.Exited() {
+		t.Fatal("plugin process still running after Stop")
+	}
+}
+
+func TestHealth(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		jsonData    map[string]any
+		secure      map[string]string
+		wantStatus  pluginv2.CheckHealthResponse_HealthStatus
+		wantMessage []string
+		wantDetails map[string]any
+	}{
+		{
+			name:        "writable data directory",
+			jsonData:    map[string]any{"dataDir": filepath.Join(t.TempDir(), "store"), "ingestListen": ""},
+			wantStatus:  pluginv2.CheckHealthResponse_OK,
+			wantMessage: []string{"Triage is ready", "free"},
+			wantDetails: map[string]any{"defaultIndex": "logs", "ingestAuth": "disabled", "retention": "720h0m0s"},
+		},
+		{
+			name:        "no token means loopback only, and health says so",
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "retention": "7d"},
+			wantStatus:  pluginv2.CheckHealthResponse_OK,
+			wantMessage: []string{"no ingest token"},
+			wantDetails: map[string]any{"ingestListen": "127.0.0.1:7280", "ingestAuth": "loopback only, no token", "retention": "168h0m0s"},
+		},
+		{
+			name:        "token configured",
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "defaultIndex": "app-logs"},
+			secure:      map[string]string{"ingestToken": "s3cret"},
+			wantStatus:  pluginv2.CheckHealthResponse_OK,
+			wantDetails: map[string]any{"ingestAuth": "bearer token", "defaultIndex": "app-logs"},
+		},
+		{
+			name:        "data directory cannot be created",
+			jsonData:    map[string]any{"dataDir": filepath.Join(blocker, "store")},
+			wantStatus:  pluginv2.CheckHealthResponse_ERROR,
+			wantMessage: []string{"data directory", "cannot be created", "not a directory"},
+		},
+		{
+			name:        "invalid retention",
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "retention": "forever"},
+			wantStatus:  pluginv2.CheckHealthResponse_ERROR,
+			wantMessage: []string{"invalid datasource settings", "retention", `"forever"`},
+		},
+		{
+			name:        "every invalid setting is named",
+			jsonData:    map[string]any{"dataDir": "relative/dir", "defaultIndex": "../etc", "ingestListen": "nohostport"},
+			wantStatus:  pluginv2.CheckHealthResponse_ERROR,
+			wantMessage: []string{"dataDir", "absolute", "defaultIndex", "ingestListen"},
+		},
+		{
+			name:        "jsonData of the wrong type",
+			jsonData:    map[string]any{"dataDir": 42},
+			wantStatus:  pluginv2.CheckHealthResponse_ERROR,
+			wantMessage: []string{"jsonData is not valid", "dataDir"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := p.Datasource(t, tt.jsonData, tt.secure).Health(t)
+			if h.Status != tt.wantStatus {
+				t.Fatalf("status = %v, want %v (message %q)", h.Status, tt.wantStatus, h.Message)
+			}
+			for _, want := range tt.wantMessage {
+				if !strings.Contains(h.Message, want) {
+					t.Errorf("message %q does not mention %q", h.Message, want)
+				}
+			}
+			if tt.wantDetails == nil {
+				return
+			}
+			var details map[string]any
+			if err := json.Unmarshal(h.JsonDetails, &details); err != nil {
+				t.Fatalf("details %q: %v", h.JsonDetails, err)
+			}
+			for k, want := range tt.wantDetails {
+				if details[k] != want {
+					t.Errorf("details[%s] = %v, want %v", k, details[k], want)
+				}
+			}
+			if free, _ := details["freeBytes"].(float64); free <= 0 {
+				t.Errorf("freeBytes = %v, want the real free space", details["freeBytes"])
+			}
+		})
+	}
+}
+
+func TestQueryErrorsArePerQuery(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	res := ds.Query(t,
+		harness.Query{RefID: "unknown", JSON: `{"queryType":"nonsense"}`},
+		harness.Query{RefID: "missing", JSON: `{"query":"severity:error"}`},
+		harness.Query{RefID: "broken", JSON: `{"queryType":`},
+	)
+	tests := []struct {
+		refID string
+		want  []string
+	}{
+		{"unknown", []string{`unknown queryType "nonsense"`, "use one of"}},
+		{"missing", []string{"no queryType"}},
+		{"broken", []string{"not valid JSON"}},
+	}
+	for _, tt := range tests {
+		r, ok := res[tt.refID]
+		if !ok {
+			t.Fatalf("no response for %s", tt.refID)
+		}
+		if r.Status != 400 || len(r.Frames) != 0 {
+			t.Errorf("%s: status %d with %d frames, want 400 and no frames", tt.refID, r.Status, len(r.Frames))
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(r.Error, w) {
+				t.Errorf("%s: error %q does not mention %q", tt.refID, r.Error, w)
+			}
+		}
+	}
+}
+
+func TestQueryWithInvalidSettingsNamesTheSetting(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "retention": "30x"}, nil)
+	r := ds.Query(t, harness.Query{RefID: "A", JSON: `{"queryType":"logs"}`})["A"]
+	if r.Status != 400 || !strings.Contains(r.Error, "retention") {
+		t.Fatalf("got status %d error %q, want 400 naming retention", r.Status, r.Error)
+	}
+}
+
+func TestRequestOverTheMessageLimitIsRefusedClearly(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	huge := `{"queryType":"logs","query":"` + strings.Repeat("a", 17<<20) + `"}`
+	_, err := ds.QueryErr(harness.Query{RefID: "A", JSON: huge})
+	if status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("error = %v, want ResourceExhausted", err)
+	}
+	if !strings.Contains(err.Error(), "larger than max") {
+		t.Errorf("error %q does not say the message is larger than the limit", err)
+	}
+	// The plugin keeps serving after refusing the message.
+	if h := ds.Health(t); h.Status != pluginv2.CheckHealthResponse_OK {
+		t.Fatalf("health after refusal = %v %q", h.Status, h.Message)
+	}
+}
+
+func TestUnknownResourceIs404(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	r := ds.Resource(t, "GET", "no/such/thing", nil)
+	if r.Status != 404 {
+		t.Fatalf("status = %d, want 404", r.Status)
+	}
+	var body map[string]string
+	if err := json.Unmarshal(r.Body, &body); err != nil || !strings.Contains(body["error"], "no/such/thing") {
+		t.Fatalf("body = %s (%v), want an error naming the path", r.Body, err)
+	}
+}
+
+func TestSubscribeToUnknownStreamIsRefused(t *testing.T) {
+	p := harness.Start(t, harness.Options{})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	if r := ds.Subscribe(t, "no/such/stream", nil); r.Status != pluginv2.SubscribeStreamResponse_NOT_FOUND {
+		t.Fatalf("status = %v, want NOT_FOUND", r.Status)
+	}
+}
