@@ -86,7 +86,7 @@ func readWALFrame(b []byte) (payload []byte, size int, err error) {
 		return nil, 0, errWALShortFrame
 	}
 	n := binary.LittleEndian.Uint32(b[0:4])
-	if n > walMaxRecordBytes {
+	if n == 0 || n > walMaxRecordBytes {
 		return nil, 0, fmt.Errorf("%w: length %d exceeds the %d byte limit", errWALChecksum, n, walMaxRecordBytes)
 	}
 	if uint64(len(b)-walFrameHeaderSize) < uint64(n) {

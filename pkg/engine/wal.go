@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// wal is one index's write-ahead log: a directory of segments written in
+// order. Only the index's committer goroutine calls it, so it has no lock.
+type wal struct {
+	dir      string
+	open     walOpenFunc
+	segBytes int64
+	segs     []walSegment // the last one is being written
+	f        walFile      // nil after a failed roll: the next append retries
+	size     int64
+	// broken is set when a failed append could not be undone; the store must
+	// be reopened (replay then decides what the segment holds).
+	broken error
+}
+
+// openWAL starts a new segment after the replayed ones, so a segment that
+// was cut at a torn tail is never appended to.
+func openWAL(dir string, open walOpenFunc, segBytes int64, replayed []walSegment) (*wal, error) {
+	w := &wal{dir: dir, open: open, segBytes: segBytes, segs: replayed}
+	if err := w.roll(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// append writes one sealed record holding seqs up to lastSeq and fsyncs
+// it. On failure the segment is cut back to its previous length so that
+// nothing of an unacknowledged record remains.
+func (w *wal) append(rec []byte, lastSeq uint64) error {
+	if w.broken != nil {
+		return w.broken
+	}
+	if w.f == nil || (w.size > 0 && w.size+int64(len(rec)) > w.segBytes) {
+		if err := w.roll(); err != nil {
+			return err
+		}
+	}
+	path := walSegmentPath(w.dir, w.segs[len(w.segs)-1].num)
+	_, err := w.f.Write(rec)
+	if err == nil {
+		err = w.f.Sync()
+	}
+	if err != nil {
+		if terr := w.f.Truncate(w.size); terr != nil {
+			w.broken = fmt.Errorf("WAL segment %s could not be repaired after a failed write (%v); reopen the store: %w", path, terr, err)
+		} else if serr := w.f.Sync(); serr != nil {
+			w.broken = fmt.Errorf("WAL segment %s could not be synced after a failed write (%v); reopen the store: %w", path, serr, err)
+		}
+		return fmt.Errorf("append to WAL segment %s: %w", path, err)
+	}
+	w.size += int64(len(rec))
+	w.segs[len(w.segs)-1].maxSeq = lastSeq
+	return nil
+}
+
+// roll closes the current segment and starts the next one.
+func (w *wal) roll() error {
+	if w.f != nil {
+		err := w.f.Close()
+		w.f = nil
+		if err != nil {
+			return fmt.Errorf("close WAL segment in %s: %w", w.dir, err)
+		}
+	}
+	num := 1
+	if len(w.segs) > 0 {
+		num = w.segs[len(w.segs)-1].num + 1
+	}
+	path := walSegmentPath(w.dir, num)
+	f, err := w.open(path)
+	if err != nil {
+		return fmt.Errorf("create WAL segment %s: %w", path, err)
+	}
+	if err := syncDir(w.dir); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("sync WAL directory %s: %w", w.dir, err)
+	}
+	w.f, w.size = f, 0
+	w.segs = append(w.segs, walSegment{num: num})
+	return nil
+}
+
+// removeCovered deletes closed segments whose records all have seq ≤
+// flushed: they are in durable splits now.
+func (w *wal) removeCovered(flushed uint64) error {
+	var errs []error
+	keep := w.segs[:0]
+	for i, s := range w.segs {
+		if i < len(w.segs)-1 && s.maxSeq <= flushed {
+			path := walSegmentPath(w.dir, s.num)
+			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, fmt.Errorf("remove WAL segment %s: %w", path, err))
+				keep = append(keep, s)
+			}
+			continue
+		}
+		keep = append(keep, s)
+	}
+	w.segs = keep
+	return errors.Join(errs...)
+}
+
+func (w *wal) close() error {
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
+	return err
+}
