@@ -26,9 +26,14 @@ var (
 func Binary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("PLUGIN_BINARY"); p != "" {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			t.Fatalf("PLUGIN_BINARY %q: %v", p, err)
+		abs := p
+		if !filepath.IsAbs(p) {
+			// Relative to the repository, as in `PLUGIN_BINARY=dist/gpx_triage_linux_amd64`.
+			root, err := moduleRoot()
+			if err != nil {
+				t.Fatalf("PLUGIN_BINARY %q: %v", p, err)
+			}
+			abs = filepath.Join(root, p)
 		}
 		if _, err := os.Stat(abs); err != nil {
 			t.Fatalf("PLUGIN_BINARY %q: %v", p, err)

@@ -1,0 +1,204 @@
+//go:build mage
+
+// Triage's build, test and packaging targets. Run them without installing
+// anything: `go run github.com/magefile/mage <target>` or `go run mage.go <target>`.
+package main
+
+import (
+	"archive/zip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/grafana/grafana-plugin-sdk-go/build"
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+)
+
+const pluginID = "triage-logs-datasource"
+
+// goPackages are the Go packages of the project; never ./... at the root,
+// because node_modules ships Go files.
+var goPackages = []string{"./pkg/...", "./cmd/...", "./test/..."}
+
+// Default is what `mage` with no target does.
+var Default = Build
+
+// Build builds the backend for this platform and the frontend into dist/.
+func Build() {
+	mg.SerialDeps(Frontend, Backend)
+}
+
+// Backend builds dist/gpx_triage_<os>_<arch> with the SDK's build settings.
+func Backend() error {
+	return build.Build{}.Custom(runtime.GOOS, runtime.GOARCH)
+}
+
+// Frontend builds module.js and copies plugin.json and assets into dist/.
+func Frontend() error {
+	mg.Deps(NodeModules)
+	return sh.RunV("npm", "run", "build")
+}
+
+// NodeModules runs `npm ci` when node_modules is missing; nothing global.
+func NodeModules() error {
+	if _, err := os.Stat("node_modules"); err == nil {
+		return nil
+	}
+	return sh.RunV("npm", "ci", "--no-audit", "--no-fund")
+}
+
+// Test runs every test: typecheck, lint and jest, then the package check and
+// the Go tests (unit and protocol tests against the packaged executable).
+// The Go summary is printed last.
+func Test() error {
+	mg.Deps(NodeModules)
+	for _, script := range []string{"typecheck", "lint"} {
+		if err := sh.RunV("npm", "run", script); err != nil {
+			return fmt.Errorf("npm run %s: %w", script, err)
+		}
+	}
+	if err := sh.RunV("npx", "jest", "--ci", "--passWithNoTests", "--maxWorkers", "2"); err != nil {
+		return fmt.Errorf("jest: %w", err)
+	}
+	zipPath, err := packagePlugin()
+	if err != nil {
+		return err
+	}
+	// Tests run in their package's directory: hand them absolute paths.
+	absZip, err := filepath.Abs(zipPath)
+	if err != nil {
+		return err
+	}
+	absBinary, err := filepath.Abs(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)))
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"TRIAGE_PACKAGE_ZIP": absZip, "PLUGIN_BINARY": absBinary}
+	return goTest(env, append([]string{"-count=1", "-timeout=20m"}, goPackages...)...)
+}
+
+// Package builds and zips the plugin as grafana-cli installs it:
+// triage-logs-datasource-<version>.<os>_<arch>.zip with one top folder, plus its sha256.
+func Package() error {
+	_, err := packagePlugin()
+	return err
+}
+
+func packagePlugin() (string, error) {
+	mg.SerialDeps(Frontend, Backend)
+	version, err := packageVersion()
+	if err != nil {
+		return "", err
+	}
+	zipPath := filepath.Join("artifacts", fmt.Sprintf("%s-%s.%s_%s.zip", pluginID, version, runtime.GOOS, runtime.GOARCH))
+	if err := writeZip("dist", pluginID, zipPath); err != nil {
+		return "", fmt.Errorf("package %s: %w", zipPath, err)
+	}
+	sum, err := fileSHA256(zipPath)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(zipPath+".sha256", []byte(sum+"  "+filepath.Base(zipPath)+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	fmt.Printf("packaged %s (sha256 %s)\n", zipPath, sum)
+	return zipPath, nil
+}
+
+func binaryName(goos, goarch string) string {
+	name := fmt.Sprintf("gpx_triage_%s_%s", goos, goarch)
+	if goos == "windows" {
+		name += ".exe"
+	}
+	return name
+}
+
+func packageVersion() (string, error) {
+	raw, err := os.ReadFile("package.json")
+	if err != nil {
+		return "", err
+	}
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(raw, &pkg); err != nil || pkg.Version == "" {
+		return "", fmt.Errorf("package.json has no version: %v", err)
+	}
+	return pkg.Version, nil
+}
+
+// writeZip stores every file of srcDir under top/ in the zip, keeping modes
+// so the executable keeps its run bit.
+func writeZip(srcDir, top, zipPath string) error {
+	if err := os.MkdirAll(filepath.Dir(zipPath), 0o755); err != nil {
+		return err
+	}
+	out, err := os.Create(zipPath)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(out)
+	walkErr := filepath.WalkDir(srcDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(srcDir, path)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		hdr, err := zip.FileInfoHeader(info)
+		if err != nil {
+			return err
+		}
+		hdr.Name = top + "/" + filepath.ToSlash(rel)
+		hdr.Method = zip.Deflate
+		w, err := zw.CreateHeader(hdr)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(w, f)
+		return err
+	})
+	if err := zw.Close(); err != nil && walkErr == nil {
+		walkErr = err
+	}
+	if err := out.Close(); err != nil && walkErr == nil {
+		walkErr = err
+	}
+	return walkErr
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// goTest runs go test and prints failures in full, then a summary whose
+// last line CI reads ("go test: N passed, N failed, N skipped").
+func goTest(env map[string]string, args ...string) error {
+	return runGoTestJSON(env, args)
+}
