@@ -1,0 +1,213 @@
+package engine
+
+import (
+	"encoding/binary"
+	"math"
+)
+
+// A block is a run of consecutive rows of a split (sorted by timestamp, seq)
+// whose columns are stored as separate chunks: the timestamps, the seq
+// numbers, and one chunk per field present in the block. Each chunk is
+// header + body (see column.go), snappy-compressed, CRC32C-checked.
+
+// Block sizing: rows per block and per term-index granule, chosen by
+// BenchmarkWriteSplitGranules (see the report in BENCHMARKS.md).
+const (
+	defaultBlockRows   = 8192
+	defaultGranuleRows = 8192
+)
+
+// maxStrBoundLen caps the string length kept as a block bound, so that long
+// messages do not bloat the metadata.
+const maxStrBoundLen = 64
+
+// chunkEncoder encodes column chunks, reusing its buffers across calls.
+type chunkEncoder struct {
+	raw       []byte
+	ints      []int64
+	uints     []uint64
+	floats    []float64
+	bools     []bool
+	strs      []string
+	scratch   []uint64
+	dictIndex map[string]uint32
+	dict      []string
+	ids       []uint64
+}
+
+// header starts a chunk: encoding, kind, rows, presence.
+func (e *chunkEncoder) header(enc columnEncoding, k Kind, rows int, present []byte, n int) {
+	e.raw = append(e.raw[:0], byte(enc), byte(k))
+	e.raw = binary.AppendUvarint(e.raw, uint64(rows))
+	if n == rows {
+		e.raw = append(e.raw, presenceAll)
+		return
+	}
+	e.raw = append(e.raw, presenceBitmap)
+	e.raw = append(e.raw, present[:(rows+7)/8]...)
+}
+
+// encodeInts encodes a timestamp or seq column (every row present).
+func (e *chunkEncoder) encodeInts(vals []int64, k Kind) []byte {
+	e.header(encDelta, k, len(vals), nil, len(vals))
+	e.raw, e.scratch = appendDelta(e.raw, vals, e.scratch)
+	return e.raw
+}
+
+// encodeField picks the field's encoding, encodes it, and describes the
+// chunk (offset, length and CRC are the writer's to fill).
+func (e *chunkEncoder) encodeField(f *fieldValues, rows int) ([]byte, ChunkMeta) {
+	meta := ChunkMeta{Present: len(f.vals), Kinds: kindList(f.kinds), Bounds: valueBounds(f.vals, f.kinds)}
+	n := len(f.vals)
+	if len(meta.Kinds) > 1 {
+		meta.Encoding = encMixed
+		e.header(encMixed, KindString, rows, f.present, n)
+		e.raw, e.strs, e.scratch = appendMixed(e.raw, f.vals, e.strs, e.scratch)
+		return e.raw, meta
+	}
+	k := meta.Kinds[0]
+	switch k {
+	case KindNull:
+		meta.Encoding = encNone
+	case KindInt64, KindTime:
+		meta.Encoding = encIntFOR
+		e.ints = reuseSlice(e.ints, n)
+		for i := range f.vals {
+			e.ints[i] = f.vals[i].Int
+		}
+	case KindUint64:
+		meta.Encoding = encUintFOR
+		e.uints = reuseSlice(e.uints, n)
+		for i := range f.vals {
+			e.uints[i] = f.vals[i].Uint
+		}
+	case KindFloat64:
+		e.floats = reuseSlice(e.floats, n)
+		for i := range f.vals {
+			e.floats[i] = f.vals[i].Float
+		}
+		meta.Encoding = encFloatRaw
+		if _, ok := floatDecimals(e.floats); ok {
+			meta.Encoding = encFloatDec
+		}
+	case KindBool:
+		meta.Encoding = encBool
+		e.bools = reuseSlice(e.bools, n)
+		for i := range f.vals {
+			e.bools[i] = f.vals[i].Bool
+		}
+	case KindString, KindIP:
+		e.strs = reuseSlice(e.strs, n)
+		for i := range f.vals {
+			e.strs[i] = f.vals[i].Str
+		}
+		var ok bool
+		if e.dict, e.ids, ok = buildDict(e.strs, e.dictIndex, e.dict, e.ids); ok {
+			meta.Encoding = encStrDict
+		} else if _, ok := hexWidth(e.strs); ok {
+			meta.Encoding = encStrHex
+		} else {
+			meta.Encoding = encStrPlain
+		}
+	}
+	e.header(meta.Encoding, k, rows, f.present, n)
+	switch meta.Encoding {
+	case encIntFOR:
+		e.raw, e.scratch = appendIntFOR(e.raw, e.ints, e.scratch)
+	case encUintFOR:
+		e.raw = appendUintFOR(e.raw, e.uints)
+	case encFloatRaw:
+		e.raw = appendFloatRaw(e.raw, e.floats)
+	case encFloatDec:
+		dec, _ := floatDecimals(e.floats)
+		e.raw, e.ints, e.scratch = appendFloatDec(e.raw, e.floats, dec, e.ints, e.scratch)
+	case encBool:
+		e.raw = appendBool(e.raw, e.bools)
+	case encStrDict:
+		e.raw, e.scratch = appendStrDict(e.raw, e.dict, e.ids, e.scratch)
+	case encStrHex:
+		w, _ := hexWidth(e.strs)
+		e.raw = appendStrHex(e.raw, e.strs, w)
+	case encStrPlain:
+		e.raw, e.scratch = appendStrPlain(e.raw, e.strs, e.scratch)
+	}
+	return e.raw, meta
+}
+
+// valueBounds computes the range of each orderable kind among vals.
+func valueBounds(vals []Value, kinds uint16) []Bounds {
+	var out []Bounds
+	for _, k := range kindList(kinds) {
+		b := Bounds{Kind: k}
+		seen, strOK := false, true
+		for i := range vals {
+			v := &vals[i]
+			if v.Kind != k {
+				continue
+			}
+			switch k {
+			case KindInt64, KindTime:
+				if !seen || v.Int < b.MinInt {
+					b.MinInt = v.Int
+				}
+				if !seen || v.Int > b.MaxInt {
+					b.MaxInt = v.Int
+				}
+			case KindUint64:
+				if !seen || v.Uint < b.MinUint {
+					b.MinUint = v.Uint
+				}
+				if !seen || v.Uint > b.MaxUint {
+					b.MaxUint = v.Uint
+				}
+			case KindFloat64:
+				if math.IsNaN(v.Float) {
+					continue
+				}
+				if !seen || v.Float < float64(b.MinFloat) {
+					b.MinFloat = jsonFloat(v.Float)
+				}
+				if !seen || v.Float > float64(b.MaxFloat) {
+					b.MaxFloat = jsonFloat(v.Float)
+				}
+			case KindString, KindIP:
+				if len(v.Str) > maxStrBoundLen {
+					strOK = false
+				}
+				if !seen || v.Str < b.MinStr {
+					b.MinStr = v.Str
+				}
+				if !seen || v.Str > b.MaxStr {
+					b.MaxStr = v.Str
+				}
+			default:
+				continue
+			}
+			seen = true
+		}
+		if seen && strOK {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// mergeBounds widens acc by b, kind by kind.
+func mergeBounds(acc []Bounds, bs []Bounds) []Bounds {
+	for _, b := range bs {
+		i := 0
+		for i < len(acc) && acc[i].Kind != b.Kind {
+			i++
+		}
+		if i == len(acc) {
+			acc = append(acc, b)
+			continue
+		}
+		a := &acc[i]
+		a.MinInt, a.MaxInt = min(a.MinInt, b.MinInt), max(a.MaxInt, b.MaxInt)
+		a.MinUint, a.MaxUint = min(a.MinUint, b.MinUint), max(a.MaxUint, b.MaxUint)
+		a.MinFloat, a.MaxFloat = min(a.MinFloat, b.MinFloat), max(a.MaxFloat, b.MaxFloat)
+		a.MinStr, a.MaxStr = min(a.MinStr, b.MinStr), max(a.MaxStr, b.MaxStr)
+	}
+	return acc
+}

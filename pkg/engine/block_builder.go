@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"math/bits"
+	"sort"
+)
+
+// blockBuilder turns a block's events into column chunks (uncompressed) and
+// the per-granule terms of its indexed fields. One builder is reused for
+// every block of a split, so its buffers grow once.
+type blockBuilder struct {
+	schema SplitSchema
+	fields []*fieldValues
+	byName map[string]*fieldValues
+	enc    chunkEncoder
+	ints   []int64
+	// granule terms: field → distinct terms, reset per granule.
+	terms    map[string]map[string]struct{}
+	tokCache map[string]struct{}
+	tokBuf   []string
+}
+
+// fieldValues holds one field's values of the current block.
+type fieldValues struct {
+	name    string
+	spec    FieldSpec
+	present []byte // row bitmap
+	rows    []int32
+	vals    []Value
+	kinds   uint16
+}
+
+func newBlockBuilder(schema SplitSchema) *blockBuilder {
+	return &blockBuilder{schema: schema, byName: map[string]*fieldValues{},
+		terms: map[string]map[string]struct{}{}, tokCache: map[string]struct{}{},
+		enc: chunkEncoder{dictIndex: map[string]uint32{}}}
+}
+
+// load transposes events into per-field values; fields come out sorted by name.
+func (b *blockBuilder) load(events []Event) {
+	b.fields = b.fields[:0]
+	for _, f := range b.byName {
+		f.present = reuseSlice(f.present, (len(events)+7)/8)
+		clear(f.present)
+		f.rows, f.vals, f.kinds = f.rows[:0], f.vals[:0], 0
+	}
+	for r := range events {
+		for i := range events[r].Fields {
+			fd := &events[r].Fields[i]
+			f := b.byName[fd.Name]
+			if f == nil {
+				f = &fieldValues{name: fd.Name, spec: b.schema.spec(fd.Name),
+					present: make([]byte, (len(events)+7)/8)}
+				b.byName[fd.Name] = f
+			}
+			if f.kinds == 0 {
+				b.fields = append(b.fields, f)
+			}
+			f.present[r>>3] |= 1 << (r & 7)
+			f.rows = append(f.rows, int32(r))
+			f.vals = append(f.vals, fd.Value)
+			f.kinds |= 1 << fd.Value.Kind
+		}
+	}
+	sort.Slice(b.fields, func(i, j int) bool { return b.fields[i].name < b.fields[j].name })
+}
+
+// kindList expands a kind bitset.
+func kindList(set uint16) []Kind {
+	out := make([]Kind, 0, bits.OnesCount16(set))
+	for k := Kind(0); set != 0; k++ {
+		if set&1 != 0 {
+			out = append(out, k)
+		}
+		set >>= 1
+	}
+	return out
+}
+
+// granuleTerms fills b.terms with the distinct terms of rows [lo, hi) of the
+// loaded block's indexed fields. Floats and datetimes are left to bounds.
+func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
+	for _, set := range b.terms {
+		clear(set)
+	}
+	for _, f := range b.fields {
+		if !f.spec.Indexed {
+			continue
+		}
+		clear(b.tokCache)
+		set := b.terms[f.name]
+		if set == nil {
+			set = map[string]struct{}{}
+			b.terms[f.name] = set
+		}
+		start := sort.Search(len(f.rows), func(i int) bool { return int(f.rows[i]) >= lo })
+		for i := start; i < len(f.rows) && int(f.rows[i]) < hi; i++ {
+			v := &f.vals[i]
+			switch v.Kind {
+			case KindFloat64, KindTime, KindNull:
+				continue
+			case KindString:
+				if f.spec.Tokenizer == TokenizerRaw {
+					set[v.Str] = struct{}{}
+					continue
+				}
+				b.addTokens(set, v.Str)
+			default:
+				set[v.Text()] = struct{}{}
+			}
+		}
+	}
+	return b.terms
+}
+
+// addTokens adds text's tokens, tokenizing each distinct text once per granule.
+func (b *blockBuilder) addTokens(set map[string]struct{}, text string) {
+	if _, seen := b.tokCache[text]; seen {
+		return
+	}
+	b.tokCache[text] = struct{}{}
+	b.tokBuf = appendTokens(b.tokBuf[:0], text)
+	for _, t := range b.tokBuf {
+		set[t] = struct{}{}
+	}
+}

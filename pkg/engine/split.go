@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+)
+
+// ErrCorruptSplit marks a split whose metadata, column chunk or term index
+// failed its checksum or could not be decoded; the wrapping error names the
+// split, and the block and field when known.
+var ErrCorruptSplit = errors.New("split is corrupt")
+
+// FieldSpec tells the split writer how to index one field.
+type FieldSpec struct {
+	// Tokenizer is TokenizerDefault or TokenizerRaw for text fields; empty
+	// means raw.
+	Tokenizer string
+	// Indexed puts the field's terms in the term index. Floats and datetimes
+	// are never put there: they are searched by range on column bounds.
+	Indexed bool
+}
+
+// SplitSchema maps field names to their spec. A field missing from the
+// schema (dynamic mode) is indexed with the raw tokenizer.
+type SplitSchema map[string]FieldSpec
+
+// spec returns the field's spec, defaulting unknown fields to indexed raw.
+func (s SplitSchema) spec(name string) FieldSpec {
+	if fs, ok := s[name]; ok {
+		if fs.Tokenizer == "" {
+			fs.Tokenizer = TokenizerRaw
+		}
+		return fs
+	}
+	return FieldSpec{Tokenizer: TokenizerRaw, Indexed: true}
+}
+
+// Split is an open immutable split: its metadata in memory, its data file
+// read on demand, its term index opened on first lookup. Safe for
+// concurrent use.
+type Split struct {
+	path string
+	Meta SplitMeta
+	data *os.File
+	// fieldNames is Meta.Fields' keys, sorted: the field order of rebuilt events.
+	fieldNames []string
+
+	termsOnce sync.Once
+	terms     *termIndex
+	termsErr  error
+}
+
+// OpenSplit reads and checks the metadata and opens the data file; column
+// chunks are verified when read, so opening stays cheap.
+func OpenSplit(path string) (*Split, error) {
+	meta, err := ReadSplitMeta(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(path, splitDataFile))
+	if err != nil {
+		return nil, fmt.Errorf("open split %s: %w", meta.ID, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open split %s: %w", meta.ID, err)
+	}
+	for i, b := range meta.Blocks {
+		for _, c := range b.chunks() {
+			if c.Offset+int64(c.Length) > st.Size() {
+				f.Close()
+				return nil, fmt.Errorf("open split %s: %w: block %d points past the end of the data file", meta.ID, ErrCorruptSplit, i)
+			}
+		}
+	}
+	names := make([]string, 0, len(meta.Fields))
+	for name := range meta.Fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return &Split{path: path, Meta: meta, data: f, fieldNames: names}, nil
+}
+
+// Path is the split's directory.
+func (s *Split) Path() string { return s.path }
+
+// Close releases the data file and the term index.
+func (s *Split) Close() error {
+	err := s.data.Close()
+	if s.terms != nil {
+		if cerr := s.terms.close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("close split %s: %w", s.Meta.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// SplitMeta describes a split without its data: enough for a query to skip
+// splits and blocks by time, seq and per-field bounds, and to locate and
+// verify every column chunk.
+type SplitMeta struct {
+	Version int    `json:"version"`
+	ID      string `json:"id"`
+	// MinTime and MaxTime are Unix nanoseconds, inclusive.
+	MinTime int64  `json:"min_time"`
+	MaxTime int64  `json:"max_time"`
+	Rows    int    `json:"rows"`
+	MinSeq  uint64 `json:"min_seq"`
+	MaxSeq  uint64 `json:"max_seq"`
+	// Fields maps each field present in any row to its kinds and bounds.
+	Fields map[string]FieldMeta `json:"fields"`
+	Blocks []BlockMeta          `json:"blocks"`
+	// GranuleRows is the number of rows per term-index document; blocks hold
+	// a whole number of granules.
+	GranuleRows int `json:"granule_rows"`
+	// SizeBytes is the split's size on disk: data, term index and metadata.
+	SizeBytes int64 `json:"size_bytes"`
+}
+
+// FieldMeta summarizes one field over a split (or, in ChunkMeta, a block).
+type FieldMeta struct {
+	// Kinds lists every kind the field held; several for a dynamic field.
+	Kinds     []Kind `json:"kinds"`
+	Tokenizer string `json:"tokenizer,omitempty"`
+	Indexed   bool   `json:"indexed,omitempty"`
+	// Bounds has one entry per orderable kind whose range is known.
+	Bounds []Bounds `json:"bounds,omitempty"`
+}
+
+// Bounds is the closed value range of one kind of a field, used to prune
+// range predicates. Strings have bounds only when every value is short.
+type Bounds struct {
+	Kind     Kind      `json:"kind"`
+	MinInt   int64     `json:"min_int,omitempty"` // KindInt64, KindTime
+	MaxInt   int64     `json:"max_int,omitempty"`
+	MinUint  uint64    `json:"min_uint,omitempty"`
+	MaxUint  uint64    `json:"max_uint,omitempty"`
+	MinFloat jsonFloat `json:"min_float,omitempty"` // NaN never counts
+	MaxFloat jsonFloat `json:"max_float,omitempty"`
+	MinStr   string    `json:"min_str,omitempty"` // KindString, KindIP
+	MaxStr   string    `json:"max_str,omitempty"`
+}
+
+// BlockMeta locates one block of rows: its ranges and its column chunks.
+type BlockMeta struct {
+	Rows    int    `json:"rows"`
+	MinTime int64  `json:"min_time"`
+	MaxTime int64  `json:"max_time"`
+	MinSeq  uint64 `json:"min_seq"`
+	MaxSeq  uint64 `json:"max_seq"`
+	// Time and Seq are the chunks of the event timestamps and seq numbers.
+	Time    ChunkMeta            `json:"time"`
+	Seq     ChunkMeta            `json:"seq"`
+	Columns map[string]ChunkMeta `json:"columns"`
+}
+
+// ChunkMeta locates and checks one column chunk inside the split's data file.
+type ChunkMeta struct {
+	Offset int64 `json:"off"`
+	Length int   `json:"len"`
+	// CRC is the CRC32C of the stored (compressed) bytes.
+	CRC uint32 `json:"crc"`
+	// Present counts the rows that have the field.
+	Present  int            `json:"present"`
+	Encoding columnEncoding `json:"enc"`
+	Kinds    []Kind         `json:"kinds,omitempty"`
+	Bounds   []Bounds       `json:"bounds,omitempty"`
+}
+
+// jsonFloat is a float64 whose JSON form also allows ±Inf (as strings).
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	if math.IsInf(float64(f), 0) {
+		return []byte(strconv.Quote(strconv.FormatFloat(float64(f), 'g', -1, 64))), nil
+	}
+	return strconv.AppendFloat(nil, float64(f), 'g', -1, 64), nil
+}
+
+func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if uq, err := strconv.Unquote(s); err == nil {
+		s = uq
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("float bound %s: %w", b, err)
+	}
+	*f = jsonFloat(v)
+	return nil
+}
+
+const (
+	splitMetaFile    = "meta.bin"
+	splitDataFile    = "columns.bin"
+	splitTermsDir    = "terms"
+	splitMetaVersion = 1
+)
+
+// splitMetaMagic opens the metadata file: "TRSM", then the JSON, then the
+// CRC32C of magic+JSON (4 bytes LE).
+var splitMetaMagic = []byte("TRSM")
+
+var splitCRCTable = crc32.MakeTable(crc32.Castagnoli)
+
+func encodeSplitMeta(m *SplitMeta) ([]byte, error) {
+	js, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode split meta %s: %w", m.ID, err)
+	}
+	b := append(append(make([]byte, 0, len(js)+8), splitMetaMagic...), js...)
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, splitCRCTable)), nil
+}
+
+// decodeSplitMeta checks and parses a metadata file; damage yields ErrCorruptSplit.
+func decodeSplitMeta(b []byte) (SplitMeta, error) {
+	var m SplitMeta
+	if len(b) < len(splitMetaMagic)+4 || !bytes.HasPrefix(b, splitMetaMagic) {
+		return m, fmt.Errorf("%w: metadata header is missing", ErrCorruptSplit)
+	}
+	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	if crc32.Checksum(body, splitCRCTable) != sum {
+		return m, fmt.Errorf("%w: metadata checksum mismatch", ErrCorruptSplit)
+	}
+	if err := json.Unmarshal(body[len(splitMetaMagic):], &m); err != nil {
+		return m, fmt.Errorf("%w: metadata: %v", ErrCorruptSplit, err)
+	}
+	if err := m.validate(); err != nil {
+		return SplitMeta{}, fmt.Errorf("%w: metadata: %v", ErrCorruptSplit, err)
+	}
+	return m, nil
+}
+
+// validate checks the invariants the reader relies on, so that metadata with
+// a valid checksum but impossible content is still refused, not trusted.
+func (m *SplitMeta) validate() error {
+	if m.Version != splitMetaVersion {
+		return fmt.Errorf("version %d, this build reads %d", m.Version, splitMetaVersion)
+	}
+	if m.GranuleRows <= 0 {
+		return fmt.Errorf("granule_rows %d", m.GranuleRows)
+	}
+	rows := 0
+	for i, b := range m.Blocks {
+		if b.Rows <= 0 || b.Rows > maxChunkRows {
+			return fmt.Errorf("block %d has %d rows", i, b.Rows)
+		}
+		if i < len(m.Blocks)-1 && b.Rows%m.GranuleRows != 0 {
+			return fmt.Errorf("block %d: %d rows is not a multiple of granule_rows %d", i, b.Rows, m.GranuleRows)
+		}
+		for _, c := range b.chunks() {
+			if c.Offset < 0 || c.Length < 0 || c.Present < 0 || c.Present > b.Rows {
+				return fmt.Errorf("block %d has a chunk out of range", i)
+			}
+		}
+		rows += b.Rows
+	}
+	if rows != m.Rows {
+		return fmt.Errorf("blocks hold %d rows, metadata says %d", rows, m.Rows)
+	}
+	return nil
+}
+
+// chunks lists every chunk of the block.
+func (b *BlockMeta) chunks() []ChunkMeta {
+	out := append(make([]ChunkMeta, 0, 2+len(b.Columns)), b.Time, b.Seq)
+	for _, c := range b.Columns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// ReadSplitMeta reads a split's metadata without opening its data, so a
+// catalog can prune splits at start-up and per query cheaply.
+func ReadSplitMeta(path string) (SplitMeta, error) {
+	b, err := os.ReadFile(filepath.Join(path, splitMetaFile))
+	if err != nil {
+		return SplitMeta{}, fmt.Errorf("read split meta %s: %w", path, err)
+	}
+	m, err := decodeSplitMeta(b)
+	if err != nil {
+		return SplitMeta{}, fmt.Errorf("split %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// GranuleBlock returns the block holding granule g and the granule's row range in it.
+func (m *SplitMeta) GranuleBlock(g int) (block, lo, hi int) {
+	row := g * m.GranuleRows
+	for i, b := range m.Blocks {
+		if row < b.Rows {
+			return i, row, min(row+m.GranuleRows, b.Rows)
+		}
+		row -= b.Rows
+	}
+	return -1, 0, 0
+}

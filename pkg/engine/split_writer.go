@@ -1,0 +1,240 @@
+package engine
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/golang/snappy"
+)
+
+// splitOptions are the layout knobs; WriteSplit uses the measured defaults,
+// benchmarks vary them.
+type splitOptions struct {
+	blockRows   int
+	granuleRows int
+}
+
+var defaultSplitOptions = splitOptions{blockRows: defaultBlockRows, granuleRows: defaultGranuleRows}
+
+// WriteSplit writes events (sorted by (Timestamp, Seq)) as a new split
+// directory under dir and returns its metadata. The split is built in a
+// temporary directory, fsynced, then renamed into place, so a crash leaves
+// either the whole split or no split (temporaries start with ".tmp-").
+func WriteSplit(dir string, schema SplitSchema, events []Event) (SplitMeta, error) {
+	return writeSplit(dir, schema, events, defaultSplitOptions)
+}
+
+func writeSplit(dir string, schema SplitSchema, events []Event, opts splitOptions) (SplitMeta, error) {
+	if len(events) == 0 {
+		return SplitMeta{}, fmt.Errorf("write split in %s: no events", dir)
+	}
+	for i := 1; i < len(events); i++ {
+		if events[i].Before(&events[i-1]) {
+			return SplitMeta{}, fmt.Errorf("write split in %s: event %d sorts before event %d; sort by (Timestamp, Seq) first", dir, i, i-1)
+		}
+	}
+	if opts.blockRows%opts.granuleRows != 0 {
+		return SplitMeta{}, fmt.Errorf("write split: block rows %d is not a multiple of granule rows %d", opts.blockRows, opts.granuleRows)
+	}
+	id, err := newSplitID(events[0].Timestamp)
+	if err != nil {
+		return SplitMeta{}, err
+	}
+	tmp := filepath.Join(dir, ".tmp-"+id)
+	final := filepath.Join(dir, id)
+	meta, err := buildSplit(tmp, id, schema, events, opts)
+	if err == nil {
+		err = syncTree(tmp)
+	}
+	if err == nil {
+		err = os.Rename(tmp, final)
+	}
+	if err == nil {
+		err = syncSplitParent(dir)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return SplitMeta{}, fmt.Errorf("write split %s: %w", id, err)
+	}
+	return meta, nil
+}
+
+// newSplitID names a split by its first timestamp (so names sort by time)
+// and a random suffix (so merges never collide).
+func newSplitID(minTime int64) (string, error) {
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		return "", fmt.Errorf("split id: %w", err)
+	}
+	return fmt.Sprintf("%016x-%s", uint64(minTime), hex.EncodeToString(r[:])), nil
+}
+
+// buildSplit writes the data file, term index and metadata into path.
+func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitOptions) (SplitMeta, error) {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return SplitMeta{}, err
+	}
+	f, err := os.Create(filepath.Join(path, splitDataFile))
+	if err != nil {
+		return SplitMeta{}, err
+	}
+	defer f.Close()
+	terms, err := newTermIndexBuilder(filepath.Join(path, splitTermsDir))
+	if err != nil {
+		return SplitMeta{}, err
+	}
+	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
+	meta := SplitMeta{Version: splitMetaVersion, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
+		MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
+		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Fields: map[string]FieldMeta{}}
+	unbounded := map[string]uint16{}
+	b := newBlockBuilder(schema)
+	for lo := 0; lo < len(events); lo += opts.blockRows {
+		blk := events[lo:min(lo+opts.blockRows, len(events))]
+		bm := b.writeBlock(w, blk)
+		meta.MinSeq, meta.MaxSeq = min(meta.MinSeq, bm.MinSeq), max(meta.MaxSeq, bm.MaxSeq)
+		for _, fv := range b.fields {
+			c := bm.Columns[fv.name]
+			fm := meta.Fields[fv.name]
+			fm.Tokenizer, fm.Indexed = fv.spec.Tokenizer, fv.spec.Indexed
+			for _, k := range c.Kinds {
+				if !slices.Contains(fm.Kinds, k) {
+					fm.Kinds = append(fm.Kinds, k)
+				}
+				if !slices.ContainsFunc(c.Bounds, func(b Bounds) bool { return b.Kind == k }) {
+					unbounded[fv.name] |= 1 << k
+				}
+			}
+			fm.Bounds = mergeBounds(fm.Bounds, c.Bounds)
+			meta.Fields[fv.name] = fm
+		}
+		meta.Blocks = append(meta.Blocks, bm)
+		for g := 0; g < len(blk); g += opts.granuleRows {
+			if err := terms.add(b.granuleTerms(g, min(g+opts.granuleRows, len(blk)))); err != nil {
+				terms.close()
+				return SplitMeta{}, err
+			}
+		}
+	}
+	if err := terms.close(); err != nil {
+		return SplitMeta{}, err
+	}
+	if w.err == nil {
+		w.err = w.out.Flush()
+	}
+	if w.err != nil {
+		return SplitMeta{}, fmt.Errorf("write %s: %w", splitDataFile, w.err)
+	}
+	for name, fm := range meta.Fields {
+		fm.Bounds = slices.DeleteFunc(fm.Bounds, func(b Bounds) bool { return unbounded[name]&(1<<b.Kind) != 0 })
+		meta.Fields[name] = fm
+	}
+	return meta, writeMetaFile(path, &meta)
+}
+
+// writeBlock encodes one block's chunks into w and describes them.
+func (b *blockBuilder) writeBlock(w *chunkWriter, events []Event) BlockMeta {
+	bm := BlockMeta{Rows: len(events), MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
+		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Columns: make(map[string]ChunkMeta, len(b.fields))}
+	b.ints = reuseSlice(b.ints, len(events))
+	for i := range events {
+		b.ints[i] = events[i].Timestamp
+	}
+	bm.Time = w.write(b.enc.encodeInts(b.ints, KindTime), ChunkMeta{Present: len(events), Encoding: encDelta})
+	for i := range events {
+		b.ints[i] = int64(events[i].Seq)
+		bm.MinSeq, bm.MaxSeq = min(bm.MinSeq, events[i].Seq), max(bm.MaxSeq, events[i].Seq)
+	}
+	bm.Seq = w.write(b.enc.encodeInts(b.ints, KindUint64), ChunkMeta{Present: len(events), Encoding: encDelta})
+	b.load(events)
+	for _, f := range b.fields {
+		raw, cm := b.enc.encodeField(f, len(events))
+		bm.Columns[f.name] = w.write(raw, cm)
+	}
+	return bm
+}
+
+// chunkWriter compresses chunks and appends them to the data file; the
+// first error sticks and is reported once at the end.
+type chunkWriter struct {
+	out *bufio.Writer
+	off int64
+	buf []byte
+	err error
+}
+
+func (w *chunkWriter) write(raw []byte, cm ChunkMeta) ChunkMeta {
+	w.buf = snappy.Encode(w.buf[:cap(w.buf)], raw)
+	cm.Offset, cm.Length = w.off, len(w.buf)
+	cm.CRC = crc32.Checksum(w.buf, splitCRCTable)
+	if w.err == nil {
+		_, w.err = w.out.Write(w.buf)
+	}
+	w.off += int64(len(w.buf))
+	return cm
+}
+
+// writeMetaFile writes the metadata last, after measuring the split's size.
+func writeMetaFile(path string, meta *SplitMeta) error {
+	var size int64
+	err := filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			size += info.Size()
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	// The metadata's own size is estimated from a first encoding.
+	first, err := encodeSplitMeta(meta)
+	if err != nil {
+		return err
+	}
+	meta.SizeBytes = size + int64(len(first)) + 8
+	b, err := encodeSplitMeta(meta)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(path, splitMetaFile), b, 0o644)
+}
+
+// syncTree fsyncs every file and directory under path, so that the rename
+// that publishes the split cannot reach disk before the data does.
+func syncTree(path string) error {
+	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		serr := f.Sync()
+		cerr := f.Close()
+		if serr != nil {
+			return fmt.Errorf("fsync %s: %w", p, serr)
+		}
+		return cerr
+	})
+}
+
+func syncSplitParent(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}

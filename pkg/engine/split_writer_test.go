@@ -1,0 +1,210 @@
+package engine
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// splitTestWrite writes events with small blocks so tests cover many blocks.
+func splitTestWrite(t testing.TB, events []Event, opts splitOptions) (*Split, string) {
+	t.Helper()
+	dir := t.TempDir()
+	meta, err := writeSplit(dir, fixtureSchema, events, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, meta.ID)
+	s, err := OpenSplit(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+// sortedFields returns a copy of events with fields sorted by name, the
+// order ReadEvents returns them in.
+func sortedFields(events []Event) []Event {
+	out := make([]Event, len(events))
+	for i, e := range events {
+		out[i] = Event{Timestamp: e.Timestamp, Seq: e.Seq, Fields: append([]Field(nil), e.Fields...)}
+		sort.Slice(out[i].Fields, func(a, b int) bool { return out[i].Fields[a].Name < out[i].Fields[b].Name })
+	}
+	return out
+}
+
+// readAllEvents reads every event of a split back.
+func readAllEvents(t *testing.T, s *Split) []Event {
+	t.Helper()
+	var got []Event
+	for b := range s.Meta.Blocks {
+		var err error
+		if got, err = s.ReadEvents(b, nil, got); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return got
+}
+
+// eventsEqual compares events, treating NaN floats as equal.
+func eventsEqual(a, b []Event) bool {
+	norm := func(es []Event) []Event {
+		out := sortedFields(es)
+		for i := range out {
+			for j := range out[i].Fields {
+				if v := &out[i].Fields[j].Value; v.Kind == KindFloat64 && math.IsNaN(v.Float) {
+					v.Float = 0
+					v.Str = "NaN"
+				}
+			}
+		}
+		return out
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+func TestWriteSplitRoundTrip(t *testing.T) {
+	mixed := func(n int) []Event {
+		out := make([]Event, n)
+		for i := range out {
+			var v Value
+			switch i % 7 {
+			case 0:
+				v = Int64Value(200)
+			case 1:
+				v = StringValue("OK")
+			case 2:
+				v = Float64Value(math.Inf(-1))
+			case 3:
+				v = BoolValue(true)
+			case 4:
+				v = TimeNanosValue(-12345)
+			case 5:
+				v = Uint64Value(math.MaxUint64)
+			case 6:
+				v = Value{Kind: KindNull}
+			}
+			out[i] = Event{Timestamp: int64(i) - 100, Seq: uint64(1000 - i), Fields: []Field{{"status", v}}}
+			if i%5 == 0 {
+				out[i].Fields = append(out[i].Fields, Field{"sparse", IPValue("10.0.0.1")})
+			}
+		}
+		return out
+	}
+	cases := []struct {
+		name   string
+		events []Event
+		opts   splitOptions
+	}{
+		{"one event", fixtureEvents(1, 1), splitOptions{blockRows: 8, granuleRows: 4}},
+		{"one block", fixtureEvents(100, 2), splitOptions{blockRows: 128, granuleRows: 32}},
+		{"many blocks, partial last", fixtureEvents(1000, 3), splitOptions{blockRows: 96, granuleRows: 32}},
+		{"mixed kinds and sparse fields", mixed(300), splitOptions{blockRows: 64, granuleRows: 16}},
+		{"no fields", []Event{{Timestamp: math.MinInt64, Seq: 0}, {Timestamp: math.MaxInt64, Seq: math.MaxUint64}}, splitOptions{blockRows: 1, granuleRows: 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, path := splitTestWrite(t, tc.events, tc.opts)
+			if got := readAllEvents(t, s); !eventsEqual(got, tc.events) {
+				t.Fatalf("events differ after the round trip\nwant %v\ngot  %v", sortedFields(tc.events)[:1], got[:1])
+			}
+			m := s.Meta
+			if m.Rows != len(tc.events) || m.MinTime != tc.events[0].Timestamp || m.MaxTime != tc.events[len(tc.events)-1].Timestamp {
+				t.Fatalf("meta rows/time = %d [%d, %d]", m.Rows, m.MinTime, m.MaxTime)
+			}
+			onDisk, err := ReadSplitMeta(path)
+			if err != nil || !reflect.DeepEqual(onDisk, m) {
+				t.Fatalf("ReadSplitMeta = %v, %v", onDisk.ID, err)
+			}
+			if m.SizeBytes <= 0 {
+				t.Fatalf("SizeBytes = %d", m.SizeBytes)
+			}
+		})
+	}
+}
+
+func TestWriteSplitSomeRows(t *testing.T) {
+	events := fixtureEvents(500, 9)
+	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 128, granuleRows: 64})
+	got, err := s.ReadEvents(2, []int{0, 17, 127}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sortedFields([]Event{events[256], events[256+17], events[256+127]})
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v\nwant %v", got, want)
+	}
+	if _, err := s.ReadEvents(2, []int{128}, nil); err == nil {
+		t.Fatal("row 128 of a 128-row block was accepted")
+	}
+}
+
+func TestWriteSplitBounds(t *testing.T) {
+	events := fixtureEvents(2000, 4)
+	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 512, granuleRows: 256})
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, e := range events {
+		v, _ := e.Get("latency_ms")
+		lo, hi = math.Min(lo, v.Float), math.Max(hi, v.Float)
+	}
+	b := s.Meta.Fields["latency_ms"].Bounds
+	if len(b) != 1 || float64(b[0].MinFloat) != lo || float64(b[0].MaxFloat) != hi {
+		t.Fatalf("latency bounds = %+v, want [%v, %v]", b, lo, hi)
+	}
+	if fm := s.Meta.Fields["message"]; len(fm.Kinds) != 1 || fm.Kinds[0] != KindString {
+		t.Fatalf("message kinds = %v", fm.Kinds)
+	}
+	for i, bm := range s.Meta.Blocks {
+		if bm.MinTime != events[i*512].Timestamp || bm.MaxTime != events[min(i*512+511, len(events)-1)].Timestamp {
+			t.Fatalf("block %d time range [%d, %d]", i, bm.MinTime, bm.MaxTime)
+		}
+	}
+}
+
+func TestWriteSplitRejects(t *testing.T) {
+	unsorted := fixtureEvents(3, 5)
+	unsorted[0], unsorted[2] = unsorted[2], unsorted[0]
+	cases := []struct {
+		name   string
+		events []Event
+		want   string
+	}{
+		{"empty", nil, "no events"},
+		{"unsorted", unsorted, "sorts before"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, err := WriteSplit(dir, fixtureSchema, tc.events)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Fatalf("left %d entries behind", len(entries))
+			}
+		})
+	}
+}
+
+func TestWriteSplitLeavesNoTemporary(t *testing.T) {
+	dir := t.TempDir()
+	meta, err := WriteSplit(dir, fixtureSchema, fixtureEvents(10, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != meta.ID {
+		t.Fatalf("dir holds %v, want only %s", entries, meta.ID)
+	}
+	// A crash before the rename leaves only a ".tmp-" directory, which
+	// OpenSplit refuses as it has no valid metadata.
+	if _, err := OpenSplit(filepath.Join(dir, ".tmp-missing")); err == nil || errors.Is(err, ErrCorruptSplit) {
+		t.Fatalf("OpenSplit of a missing split = %v", err)
+	}
+}
