@@ -1,0 +1,125 @@
+package ingest
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// DefaultMaxBodyBytes is Quickwit's request body limit (10 MiB).
+const DefaultMaxBodyBytes = 10 << 20
+
+// BodyTooLargeError means a request body, or its decompressed form, is
+// over the limit (HTTP 413).
+type BodyTooLargeError struct {
+	Limit        int64
+	Decompressed bool
+}
+
+func (e *BodyTooLargeError) Error() string {
+	what := "request body"
+	if e.Decompressed {
+		what = "decompressed request body"
+	}
+	return fmt.Sprintf("%s is larger than the %d-byte limit (%s); send smaller batches", what, e.Limit, humanBytes(e.Limit))
+}
+
+// UnsupportedEncodingError names a Content-Encoding the server does not
+// decode (HTTP 415).
+type UnsupportedEncodingError struct{ Encoding string }
+
+func (e *UnsupportedEncodingError) Error() string {
+	return fmt.Sprintf("Content-Encoding %q is not supported; use gzip, zstd or none", e.Encoding)
+}
+
+// BadEncodingError means the body does not decode with its declared
+// Content-Encoding (HTTP 400).
+type BadEncodingError struct {
+	Encoding string
+	Err      error
+}
+
+func (e *BadEncodingError) Error() string {
+	return fmt.Sprintf("request body is not valid %s (Content-Encoding: %s): %v", e.Encoding, e.Encoding, e.Err)
+}
+
+func (e *BadEncodingError) Unwrap() error { return e.Err }
+
+// ReadBody reads r's body, decoding Content-Encoding gzip or zstd. Both the
+// transferred and the decompressed size are limited to limit bytes, so a
+// zip bomb ends in *BodyTooLargeError rather than exhausting memory.
+func ReadBody(r *http.Request, limit int64) ([]byte, error) {
+	raw := io.LimitReader(r.Body, limit+1)
+	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
+	var src io.Reader
+	switch enc {
+	case "", "identity":
+		b, err := readLimited(raw, limit, false)
+		return b, err
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(raw)
+		if err != nil {
+			return nil, classifyReadErr(raw, limit, &BadEncodingError{Encoding: "gzip", Err: err})
+		}
+		defer zr.Close()
+		src = zr
+	case "zstd":
+		zr, err := zstd.NewReader(raw, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1),
+			zstd.WithDecoderMaxWindow(uint64(max(limit, zstd.MinWindowSize))))
+		if err != nil {
+			return nil, fmt.Errorf("start zstd decoder: %w", err)
+		}
+		defer zr.Close()
+		src = zr
+	default:
+		return nil, &UnsupportedEncodingError{Encoding: enc}
+	}
+	b, err := readLimited(src, limit, true)
+	if err != nil {
+		var tooLarge *BodyTooLargeError
+		if errors.As(err, &tooLarge) {
+			return nil, err
+		}
+		if errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+			// The frame declares more memory than the body limit allows.
+			return nil, &BodyTooLargeError{Limit: limit, Decompressed: true}
+		}
+		return nil, classifyReadErr(raw, limit, &BadEncodingError{Encoding: enc, Err: err})
+	}
+	return b, nil
+}
+
+// classifyReadErr turns a decoder error caused by the transfer limit
+// cutting the stream into *BodyTooLargeError.
+func classifyReadErr(raw io.Reader, limit int64, err error) error {
+	if lr, ok := raw.(*io.LimitedReader); ok && lr.N <= 0 {
+		return &BodyTooLargeError{Limit: limit}
+	}
+	return err
+}
+
+func readLimited(r io.Reader, limit int64, decompressed bool) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, &BodyTooLargeError{Limit: limit, Decompressed: decompressed}
+	}
+	return b, nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

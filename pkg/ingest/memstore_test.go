@@ -1,0 +1,65 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"sync"
+
+	"github.com/triage-logs/triage/pkg/engine"
+)
+
+// memStore is an in-memory Store that records every call. Documents
+// containing "reject-me" are rejected the way the engine rejects a
+// document that does not fit the mapping.
+type memStore struct {
+	mu      sync.Mutex
+	indexes map[string][][]byte
+	calls   []storeCall
+	err     error
+}
+
+type storeCall struct {
+	index string
+	docs  int
+	opts  engine.IngestOptions
+}
+
+func newMemStore(indexes ...string) *memStore {
+	s := &memStore{indexes: map[string][][]byte{}}
+	for _, ix := range indexes {
+		s.indexes[ix] = nil
+	}
+	return s
+}
+
+func (s *memStore) Ingest(_ context.Context, index string, docs [][]byte, opts engine.IngestOptions) (engine.IngestResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, storeCall{index: index, docs: len(docs), opts: opts})
+	if s.err != nil {
+		return engine.IngestResult{}, s.err
+	}
+	if _, ok := s.indexes[index]; !ok {
+		return engine.IngestResult{}, engine.ErrIndexNotFound
+	}
+	var res engine.IngestResult
+	for i, d := range docs {
+		if bytes.Contains(d, []byte("reject-me")) {
+			res.Rejected = append(res.Rejected, engine.DocError{Position: i, Reason: "field severity: expected text, got a number"})
+			continue
+		}
+		s.indexes[index] = append(s.indexes[index], bytes.Clone(d))
+		res.Accepted++
+	}
+	return res, nil
+}
+
+func (s *memStore) docs(index string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, d := range s.indexes[index] {
+		out = append(out, string(d))
+	}
+	return out
+}
