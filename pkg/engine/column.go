@@ -12,18 +12,18 @@ import (
 type columnEncoding uint8
 
 const (
-	encNone    columnEncoding = iota // no body: every present value is null
-	encDelta                         // zigzag deltas, frame-of-reference packed (timestamps, seq)
-	encIntFOR                        // int64 frame-of-reference bit-packed
-	encUintFOR                       // uint64 frame-of-reference bit-packed
-	encFloatRaw                      // float64 little-endian
-	encFloatDec                      // float64 as scaled integers (123.45 → 12345e-2)
-	encBool                          // bitmap
-	encStrPlain                      // packed lengths then bytes
-	encStrDict                       // dictionary then packed ids
-	encStrHex                        // same-length lowercase hex stored as bytes
-	encMixed                         // per-row kind then the value's text
-	encCount                         // number of encodings; keep last
+	encNone     columnEncoding = iota // no body: every present value is null
+	encDelta                          // zigzag deltas, frame-of-reference packed (timestamps, seq)
+	encIntFOR                         // int64 frame-of-reference bit-packed
+	encUintFOR                        // uint64 frame-of-reference bit-packed
+	encFloatRaw                       // float64 little-endian
+	encFloatDec                       // float64 as scaled integers (123.45 → 12345e-2)
+	encBool                           // bitmap
+	encStrPlain                       // packed lengths then bytes
+	encStrDict                        // dictionary then packed ids
+	encStrHex                         // same-length lowercase hex stored as bytes
+	encMixed                          // per-row kind then the value's text
+	encCount                          // number of encodings; keep last
 )
 
 var encodingNames = [...]string{"none", "delta", "int_for", "uint_for", "float_raw", "float_dec",

@@ -49,6 +49,7 @@ type Split struct {
 	// fieldNames is Meta.Fields' keys, sorted: the field order of rebuilt events.
 	fieldNames []string
 
+	closeOnce sync.Once
 	termsOnce sync.Once
 	terms     *termIndex
 	termsErr  error
@@ -89,16 +90,21 @@ func OpenSplit(path string) (*Split, error) {
 // Path is the split's directory.
 func (s *Split) Path() string { return s.path }
 
-// Close releases the data file and the term index.
+// Close releases the data file and the term index; later calls return nil.
 func (s *Split) Close() error {
-	err := s.data.Close()
-	if s.terms != nil {
-		if cerr := s.terms.close(); err == nil {
-			err = cerr
+	var err error
+	s.closeOnce.Do(func() {
+		err = s.data.Close()
+		// Wait for a term index being opened, and keep it from opening later.
+		s.termsOnce.Do(func() { s.termsErr = fmt.Errorf("split %s is closed", s.Meta.ID) })
+		if s.terms != nil {
+			if cerr := s.terms.close(); err == nil {
+				err = cerr
+			}
 		}
-	}
-	if err != nil {
-		return fmt.Errorf("close split %s: %w", s.Meta.ID, err)
-	}
-	return nil
+		if err != nil {
+			err = fmt.Errorf("close split %s: %w", s.Meta.ID, err)
+		}
+	})
+	return err
 }

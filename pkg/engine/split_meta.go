@@ -32,6 +32,9 @@ type SplitMeta struct {
 	GranuleRows int `json:"granule_rows"`
 	// SizeBytes is the split's size on disk: data, term index and metadata.
 	SizeBytes int64 `json:"size_bytes"`
+	// TermFiles maps each term-index file (relative path) to its CRC32C, so a
+	// damaged index is refused before bleve reads it.
+	TermFiles map[string]uint32 `json:"term_files"`
 }
 
 // FieldMeta summarizes one field over a split (or, in ChunkMeta, a block).

@@ -126,6 +126,9 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	if err := terms.close(); err != nil {
 		return SplitMeta{}, err
 	}
+	if meta.TermFiles, err = checksumTree(filepath.Join(path, splitTermsDir)); err != nil {
+		return SplitMeta{}, err
+	}
 	if w.err == nil {
 		w.err = w.out.Flush()
 	}
@@ -208,6 +211,30 @@ func writeMetaFile(path string, meta *SplitMeta) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(path, splitMetaFile), b, 0o644)
+}
+
+// checksumTree returns the CRC32C of every file under root, by relative path.
+func checksumTree(root string) (map[string]uint32, error) {
+	out := map[string]uint32{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		out[filepath.ToSlash(rel)] = crc32.Checksum(b, splitCRCTable)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("checksum term index: %w", err)
+	}
+	return out, nil
 }
 
 // syncTree fsyncs every file and directory under path, so that the rename

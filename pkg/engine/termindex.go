@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"path/filepath"
 	"strconv"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -34,15 +36,22 @@ func openTermIndex(path string, granules int) (*termIndex, error) {
 
 func (t *termIndex) close() error { return t.idx.Close() }
 
-// search runs q and returns the granules of its hits.
-func (t *termIndex) search(q query.Query) (*roaring.Bitmap, error) {
+// search runs q and returns the granules of its hits. The files were
+// checksummed at open; a panic inside bleve is still turned into an error so
+// that one bad split cannot take the process down.
+func (t *termIndex) search(q query.Query) (out *roaring.Bitmap, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: term index: %v", ErrCorruptSplit, r)
+		}
+	}()
 	req := bleve.NewSearchRequestOptions(q, t.granules, 0, false)
 	req.Score = "none"
 	res, err := t.idx.SearchInContext(context.Background(), req)
 	if err != nil {
 		return nil, err
 	}
-	out := roaring.New()
+	out = roaring.New()
 	for _, h := range res.Hits {
 		g, err := strconv.ParseUint(h.ID, 10, 32)
 		if err != nil {
@@ -56,7 +65,16 @@ func (t *termIndex) search(q query.Query) (*roaring.Bitmap, error) {
 // termIndex opens the term index on first use.
 func (s *Split) termIndex() (*termIndex, error) {
 	s.termsOnce.Do(func() {
-		t, err := openTermIndex(s.path+"/"+splitTermsDir, s.granuleCount())
+		dir := filepath.Join(s.path, splitTermsDir)
+		sums, err := checksumTree(dir)
+		if err == nil && !maps.Equal(sums, s.Meta.TermFiles) {
+			s.termsErr = fmt.Errorf("split %s: %w: term index files differ from their checksums", s.Meta.ID, ErrCorruptSplit)
+			return
+		}
+		var t *termIndex
+		if err == nil {
+			t, err = openTermIndex(dir, s.granuleCount())
+		}
 		if err != nil {
 			s.termsErr = fmt.Errorf("split %s: open term index: %w: %v", s.Meta.ID, ErrCorruptSplit, err)
 			return

@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// flipByte damages one byte of a file in place.
+func flipByte(t *testing.T, path string, off int64) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := make([]byte, 1)
+	if _, err := f.ReadAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+	b[0] ^= 0x5a
+	if _, err := f.WriteAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeCorruptionSplit writes a small split and returns its path, closed.
+func writeCorruptionSplit(t *testing.T) (string, SplitMeta) {
+	t.Helper()
+	dir := t.TempDir()
+	meta, err := writeSplit(dir, fixtureSchema, fixtureEvents(600, 11), splitOptions{blockRows: 256, granuleRows: 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, meta.ID), meta
+}
+
+func TestCorruptChunkIsReported(t *testing.T) {
+	path, meta := writeCorruptionSplit(t)
+	type target struct {
+		block int
+		field string
+		chunk ChunkMeta
+	}
+	var targets []target
+	for b, bm := range meta.Blocks {
+		targets = append(targets, target{b, "(timestamp)", bm.Time}, target{b, "(seq)", bm.Seq})
+		for name, c := range bm.Columns {
+			targets = append(targets, target{b, name, c})
+		}
+	}
+	for _, tg := range targets {
+		for _, at := range []int64{0, int64(tg.chunk.Length) / 2, int64(tg.chunk.Length) - 1} {
+			flipByte(t, filepath.Join(path, splitDataFile), tg.chunk.Offset+at)
+			s, err := OpenSplit(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c Column
+			switch tg.field {
+			case "(timestamp)":
+				_, err = s.ReadTimestamps(tg.block, &c)
+			case "(seq)":
+				_, err = s.ReadSeqs(tg.block, &c)
+			default:
+				err = s.ReadColumn(tg.block, tg.field, &c)
+			}
+			if !errors.Is(err, ErrCorruptSplit) {
+				t.Fatalf("block %d field %s byte %d: err = %v, want ErrCorruptSplit", tg.block, tg.field, at, err)
+			}
+			for _, want := range []string{meta.ID, tg.field} {
+				if !strings.Contains(err.Error(), want) {
+					t.Fatalf("error %q does not name %q", err, want)
+				}
+			}
+			if _, err := s.ReadEvents(tg.block, nil, nil); !errors.Is(err, ErrCorruptSplit) {
+				t.Fatalf("ReadEvents of a damaged block: err = %v", err)
+			}
+			// Other blocks stay readable.
+			other := (tg.block + 1) % len(meta.Blocks)
+			if _, err := s.ReadEvents(other, nil, nil); err != nil {
+				t.Fatalf("block %d unreadable after damaging block %d: %v", other, tg.block, err)
+			}
+			s.Close()
+			flipByte(t, filepath.Join(path, splitDataFile), tg.chunk.Offset+at) // repair
+		}
+	}
+}
+
+func TestCorruptMetaIsReported(t *testing.T) {
+	path, _ := writeCorruptionSplit(t)
+	metaPath := filepath.Join(path, splitMetaFile)
+	info, err := os.Stat(metaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for off := int64(0); off < info.Size(); off += max(1, info.Size()/50) {
+		flipByte(t, metaPath, off)
+		if _, err := ReadSplitMeta(path); !errors.Is(err, ErrCorruptSplit) {
+			t.Fatalf("byte %d: ReadSplitMeta err = %v", off, err)
+		}
+		if _, err := OpenSplit(path); !errors.Is(err, ErrCorruptSplit) {
+			t.Fatalf("byte %d: OpenSplit err = %v", off, err)
+		}
+		flipByte(t, metaPath, off)
+	}
+	if err := os.Truncate(metaPath, info.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenSplit(path); !errors.Is(err, ErrCorruptSplit) {
+		t.Fatalf("truncated meta: err = %v", err)
+	}
+}
+
+func TestTruncatedDataIsReported(t *testing.T) {
+	path, _ := writeCorruptionSplit(t)
+	data := filepath.Join(path, splitDataFile)
+	info, _ := os.Stat(data)
+	if err := os.Truncate(data, info.Size()-10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenSplit(path); !errors.Is(err, ErrCorruptSplit) {
+		t.Fatalf("truncated data: err = %v", err)
+	}
+}
+
+func TestCorruptTermIndexIsReported(t *testing.T) {
+	path, meta := writeCorruptionSplit(t)
+	type damage struct {
+		name string
+		do   func(t *testing.T)
+	}
+	var damages []damage
+	for name := range meta.TermFiles {
+		damages = append(damages, damage{"flipped " + name, func(t *testing.T) {
+			info, err := os.Stat(filepath.Join(path, splitTermsDir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			flipByte(t, filepath.Join(path, splitTermsDir, name), info.Size()/2)
+		}})
+	}
+	damages = append(damages, damage{"removed", func(t *testing.T) {
+		if err := os.RemoveAll(filepath.Join(path, splitTermsDir)); err != nil {
+			t.Fatal(err)
+		}
+	}})
+	for _, d := range damages {
+		name, damage := d.name, d.do
+		t.Run(name, func(t *testing.T) {
+			s, err := OpenSplit(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.LookupTerm("severity", "error"); err != nil {
+				t.Fatalf("lookup before damage: %v", err)
+			}
+			s.Close()
+			damage(t)
+			s, err = OpenSplit(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Lookups must fail, not answer "no match".
+			if _, err := s.LookupTerm("severity", "error"); !errors.Is(err, ErrCorruptSplit) {
+				t.Fatalf("lookup in a damaged term index: err = %v", err)
+			}
+		})
+		if name != "removed" {
+			damage(t) // flipping twice repairs
+		}
+	}
+}
+
+func TestReadColumnAbsentField(t *testing.T) {
+	s, _ := splitTestWrite(t, fixtureEvents(10, 12), splitOptions{blockRows: 16, granuleRows: 16})
+	var c Column
+	if err := s.ReadColumn(0, "no_such_field", &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Rows != 10 || c.Kind != KindNull {
+		t.Fatalf("absent column = %d rows of %s", c.Rows, c.Kind)
+	}
+	for r := range 10 {
+		if c.IsPresent(r) {
+			t.Fatalf("row %d present", r)
+		}
+	}
+	if err := s.ReadColumn(1, "message", &c); err == nil {
+		t.Fatal("block 1 of a one-block split was accepted")
+	}
+}

@@ -1,0 +1,197 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// termTestEvents returns events over a small vocabulary so that terms repeat
+// across granules, with raw, tokenized, integer and mixed fields.
+func termTestEvents(n int, seed uint64) []Event {
+	r := rand.New(rand.NewPCG(seed, 7))
+	words := []string{"Alpha", "beta", "GAMMA", "delta", "epsilon", "zeta", "eta", "theta", "Iota", "ünï"}
+	events := make([]Event, n)
+	for i := range events {
+		var msg []string
+		for w := r.IntN(4); w >= 0; w-- {
+			msg = append(msg, words[r.IntN(len(words))])
+		}
+		e := Event{Timestamp: int64(i), Seq: uint64(i), Fields: []Field{
+			{"message", StringValue(strings.Join(msg, "-"))},
+			{"service", StringValue(words[r.IntN(3)] + "/" + words[r.IntN(len(words))])},
+			{"status_code", Int64Value(int64(200 + r.IntN(5)))},
+		}}
+		if r.IntN(10) == 0 {
+			e.Fields = append(e.Fields, Field{"trace_id", StringValue(fmt.Sprintf("t%d", r.IntN(50)))})
+		}
+		if r.IntN(2) == 0 {
+			e.Fields = append(e.Fields, Field{"dyn", StringValue("OK")})
+		} else if r.IntN(3) == 0 {
+			e.Fields = append(e.Fields, Field{"dyn", Int64Value(404)})
+		}
+		events[i] = e
+	}
+	return events
+}
+
+// bruteGranules returns the granules whose rows have a term satisfying match in field.
+func bruteGranules(events []Event, granuleRows int, field string, match func(term string) bool) *roaring.Bitmap {
+	out := roaring.New()
+	for i, e := range events {
+		v, ok := e.Get(field)
+		if !ok || v.Kind == KindFloat64 || v.Kind == KindTime || v.Kind == KindNull {
+			continue
+		}
+		terms := []string{v.Text()}
+		if v.Kind == KindString {
+			terms = termsOf(nil, fixtureSchema.spec(field).Tokenizer, v.Str)
+		}
+		for _, term := range terms {
+			if match(term) {
+				out.Add(uint32(i / granuleRows))
+				break
+			}
+		}
+	}
+	return out
+}
+
+func TestTermIndexMatchesBruteForce(t *testing.T) {
+	for _, opts := range []splitOptions{{blockRows: 64, granuleRows: 64}, {blockRows: 128, granuleRows: 16}} {
+		t.Run(fmt.Sprintf("block%d_granule%d", opts.blockRows, opts.granuleRows), func(t *testing.T) {
+			events := termTestEvents(1000, uint64(opts.granuleRows))
+			s, _ := splitTestWrite(t, events, opts)
+			// Every term of every field, and every prefix of length 1..3 of them.
+			vocab := map[string]map[string]bool{}
+			for _, e := range events {
+				for _, f := range e.Fields {
+					if vocab[f.Name] == nil {
+						vocab[f.Name] = map[string]bool{}
+					}
+					for _, term := range bruteGranulesTerms(f) {
+						vocab[f.Name][term] = true
+					}
+				}
+			}
+			for field, terms := range vocab {
+				for term := range terms {
+					want := bruteGranules(events, opts.granuleRows, field, func(x string) bool { return x == term })
+					got, err := s.LookupTerm(field, term)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !got.Equals(want) {
+						t.Fatalf("%s:%q = %v, brute force %v", field, term, got.ToArray(), want.ToArray())
+					}
+					for n := 1; n <= 3 && n <= len(term); n++ {
+						prefix := term[:n]
+						want := bruteGranules(events, opts.granuleRows, field, func(x string) bool { return strings.HasPrefix(x, prefix) })
+						got, err := s.LookupPrefix(field, prefix)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !got.Equals(want) {
+							t.Fatalf("%s:%q* = %v, brute force %v", field, prefix, got.ToArray(), want.ToArray())
+						}
+					}
+				}
+			}
+			// A phrase's candidates are the granules holding all its terms.
+			phrase := tokenize("beta Gamma")
+			want := roaring.And(
+				bruteGranules(events, opts.granuleRows, "message", func(x string) bool { return x == phrase[0] }),
+				bruteGranules(events, opts.granuleRows, "message", func(x string) bool { return x == phrase[1] }))
+			got, err := s.LookupAllTerms("message", phrase)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equals(want) {
+				t.Fatalf("phrase %v = %v, brute force %v", phrase, got.ToArray(), want.ToArray())
+			}
+		})
+	}
+}
+
+// bruteGranulesTerms lists the terms a field value indexes.
+func bruteGranulesTerms(f Field) []string {
+	if f.Value.Kind == KindString {
+		return termsOf(nil, fixtureSchema.spec(f.Name).Tokenizer, f.Value.Str)
+	}
+	return []string{f.Value.Text()}
+}
+
+func TestTermIndexFieldsOutsideTheIndex(t *testing.T) {
+	events := termTestEvents(300, 3)
+	for i := range events {
+		events[i].Fields = append(events[i].Fields, Field{"latency_ms", Float64Value(float64(i))})
+	}
+	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 64, granuleRows: 32})
+	all := s.allGranules()
+	if all.GetCardinality() != 10 {
+		t.Fatalf("granules = %d, want 10", all.GetCardinality())
+	}
+	cases := []struct {
+		name, field, term string
+		want              *roaring.Bitmap
+	}{
+		{"unknown field", "nope", "x", roaring.New()},
+		{"not indexed field", "latency_ms", "5", all},
+		{"absent term", "message", "omega", roaring.New()},
+		{"raw is case-sensitive", "service", "alpha/beta", roaring.New()},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.LookupTerm(tc.field, tc.term)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equals(tc.want) {
+				t.Fatalf("got %v, want %v", got.ToArray(), tc.want.ToArray())
+			}
+		})
+	}
+}
+
+func TestGranuleBlocks(t *testing.T) {
+	s, _ := splitTestWrite(t, termTestEvents(300, 4), splitOptions{blockRows: 64, granuleRows: 16})
+	// 300 rows: blocks of 64 (4 granules each), the last block 44 rows (3 granules).
+	got := s.GranuleBlocks(roaring.BitmapOf(0, 3, 4, 17, 18))
+	if want := roaring.BitmapOf(0, 1, 4); !got.Equals(want) {
+		t.Fatalf("blocks = %v, want %v", got.ToArray(), want.ToArray())
+	}
+	for g, want := range map[int][3]int{0: {0, 0, 16}, 5: {1, 16, 32}, 18: {4, 32, 44}} {
+		b, lo, hi := s.Meta.GranuleBlock(g)
+		if [3]int{b, lo, hi} != want {
+			t.Fatalf("granule %d = block %d rows [%d, %d), want %v", g, b, lo, hi, want)
+		}
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"Connection reset by PEER", []string{"connection", "reset", "by", "peer"}},
+		{"GET /api/v1/users?id=42", []string{"get", "api", "v1", "users", "id", "42"}},
+		{"timeout timeout", []string{"timeout", "timeout"}},
+		{"Ünïcödé Straße ☃", []string{"ünïcödé", "straße"}},
+		{"user_id=abc-123 3.14", []string{"user_id", "abc", "123", "3.14"}},
+	}
+	for _, tc := range cases {
+		got := tokenize(tc.in)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("tokenize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := termsOf(nil, TokenizerRaw, "Mixed Case"); len(got) != 1 || got[0] != "Mixed Case" {
+		t.Errorf("raw terms = %q", got)
+	}
+	_ = sort.Strings
+}
