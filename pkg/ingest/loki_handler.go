@@ -28,9 +28,11 @@ func (h *handler) lokiPush(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		status := statusFor(err)
-		if status == http.StatusServiceUnavailable {
-			status = http.StatusBadRequest
+		// A body that does not decode can never succeed: 400, unless it
+		// was only too large.
+		status := http.StatusBadRequest
+		if statusFor(err) == http.StatusRequestEntityTooLarge {
+			status = http.StatusRequestEntityTooLarge
 		}
 		h.fail(w, r, status, err)
 		return
