@@ -1,0 +1,286 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options tunes an Engine; zero values take the defaults.
+type Options struct {
+	// CommitTimeout bounds how long an ingested event waits before it is
+	// searchable (default 1 s).
+	CommitTimeout time.Duration
+	// MaxBufferBytes bounds the memory of events not yet in splits, across
+	// indexes (default 256 MiB); beyond it Ingest returns ErrOverloaded.
+	MaxBufferBytes int64
+	// FlushBytes and FlushAge trigger writing an index's head to a split
+	// (defaults 64 MiB and 5 minutes).
+	FlushBytes int64
+	FlushAge   time.Duration
+	// WALSegmentBytes is the size at which a WAL segment is closed and the
+	// next one started (default 64 MiB).
+	WALSegmentBytes int64
+
+	// walOpen replaces the WAL's file creation in fault-injection tests.
+	walOpen walOpenFunc
+}
+
+func (o Options) withDefaults() Options {
+	if o.CommitTimeout <= 0 {
+		o.CommitTimeout = time.Second
+	}
+	if o.MaxBufferBytes <= 0 {
+		o.MaxBufferBytes = 256 << 20
+	}
+	if o.FlushBytes <= 0 {
+		o.FlushBytes = 64 << 20
+	}
+	if o.FlushAge <= 0 {
+		o.FlushAge = 5 * time.Minute
+	}
+	if o.WALSegmentBytes <= 0 {
+		o.WALSegmentBytes = 64 << 20
+	}
+	if o.walOpen == nil {
+		o.walOpen = createWALFile
+	}
+	return o
+}
+
+// Engine is a log store: indexes, each with a write-ahead log, an
+// in-memory head and immutable splits. All methods are safe for
+// concurrent use.
+type Engine struct {
+	dir  string
+	opts Options
+
+	mu      sync.RWMutex
+	indexes map[string]*indexState
+	closed  bool
+
+	// buffered is the estimated memory of events not yet in splits.
+	buffered atomic.Int64
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// IndexStats describes an index's current contents.
+type IndexStats struct {
+	// Events counts the events in the head and in splits.
+	Events      int64
+	HeadEvents  int
+	HeadBytes   int64
+	Splits      int
+	SplitBytes  int64
+	MinTime     int64 // Unix ns over splits and head; 0 when empty
+	MaxTime     int64
+	LastSeq     uint64
+	FlushedSeq  uint64
+	WALSegments int
+}
+
+// Open opens (creating if needed) a store in dir; the default index `logs`
+// exists after Open. The write-ahead logs are replayed, so every
+// acknowledged event is searchable again.
+func Open(dir string, opts Options) (*Engine, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, stop: make(chan struct{})}
+	cfgs, err := loadCatalog(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	hasDefault := false
+	for _, cfg := range cfgs {
+		hasDefault = hasDefault || cfg.IndexID == DefaultIndexID
+	}
+	if !hasDefault {
+		if err := createIndexDir(dir, DefaultIndexConfig()); err != nil {
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+		cfgs = append(cfgs, DefaultIndexConfig())
+	}
+	for _, cfg := range cfgs {
+		ix, err := openIndex(e, cfg)
+		if err != nil {
+			e.closeIndexes()
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+		e.indexes[cfg.IndexID] = ix
+	}
+	e.wg.Add(1)
+	go e.runCommitTicker()
+	return e, nil
+}
+
+// Close stops background work, commits what is buffered (it is already
+// durable in the WAL) and closes files. Ingest calls after Close fail.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	e.mu.Unlock()
+	close(e.stop)
+	e.wg.Wait()
+	return e.closeIndexes()
+}
+
+func (e *Engine) closeIndexes() error {
+	var errs []error
+	for _, ix := range e.indexes {
+		errs = append(errs, ix.close())
+	}
+	return errors.Join(errs...)
+}
+
+// runCommitTicker makes buffered events searchable every CommitTimeout and
+// starts flushes of heads that are too big or too old.
+func (e *Engine) runCommitTicker() {
+	defer e.wg.Done()
+	t := time.NewTicker(e.opts.CommitTimeout)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case now := <-t.C:
+			e.mu.RLock()
+			for _, ix := range e.indexes {
+				ix.commitAndMaybeFlush(now)
+			}
+			e.mu.RUnlock()
+		}
+	}
+}
+
+func (e *Engine) lookup(id string) (*indexState, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.closed {
+		return nil, ErrClosed
+	}
+	ix, ok := e.indexes[id]
+	if !ok {
+		return nil, fmt.Errorf("index %q: %w", id, ErrIndexNotFound)
+	}
+	return ix, nil
+}
+
+// reserve accounts size bytes of buffered events, or reports overload. A
+// batch larger than the whole budget is admitted when nothing else is
+// buffered, so it is not refused forever.
+func (e *Engine) reserve(size int64) bool {
+	for {
+		cur := e.buffered.Load()
+		if cur > 0 && cur+size > e.opts.MaxBufferBytes {
+			return false
+		}
+		if e.buffered.CompareAndSwap(cur, cur+size) {
+			return true
+		}
+	}
+}
+
+func (e *Engine) unreserve(size int64) { e.buffered.Add(-size) }
+
+// Snapshot returns a reference-counted view of an index for a query; the
+// caller must Release it.
+func (e *Engine) Snapshot(id string) (*Snapshot, error) {
+	ix, err := e.lookup(id)
+	if err != nil {
+		return nil, err
+	}
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	return ix.view.snapshot(), nil
+}
+
+// CreateIndex validates cfg and adds the index.
+func (e *Engine) CreateIndex(cfg IndexConfig) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	if _, ok := e.indexes[cfg.IndexID]; ok {
+		return fmt.Errorf("create index %q: %w", cfg.IndexID, ErrIndexExists)
+	}
+	if err := createIndexDir(e.dir, cfg); err != nil {
+		return err
+	}
+	ix, err := openIndex(e, cfg)
+	if err != nil {
+		return err
+	}
+	e.indexes[cfg.IndexID] = ix
+	return nil
+}
+
+// DescribeIndex returns an index's config and current stats.
+func (e *Engine) DescribeIndex(id string) (IndexConfig, IndexStats, error) {
+	ix, err := e.lookup(id)
+	if err != nil {
+		return IndexConfig{}, IndexStats{}, err
+	}
+	return ix.config(), ix.stats(), nil
+}
+
+// ListIndexes returns the index ids in sorted order.
+func (e *Engine) ListIndexes() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	ids := make([]string, 0, len(e.indexes))
+	for id := range e.indexes {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// UpdateRetention changes how long an index keeps events; an empty period
+// keeps them forever.
+func (e *Engine) UpdateRetention(id, period string) error {
+	ix, err := e.lookup(id)
+	if err != nil {
+		return err
+	}
+	return ix.updateRetention(period)
+}
+
+// DeleteIndex removes an index and all its data. Snapshots taken before
+// keep their open splits readable until released.
+func (e *Engine) DeleteIndex(id string) error {
+	e.mu.Lock()
+	ix, ok := e.indexes[id]
+	if e.closed {
+		e.mu.Unlock()
+		return ErrClosed
+	}
+	if !ok {
+		e.mu.Unlock()
+		return fmt.Errorf("index %q: %w", id, ErrIndexNotFound)
+	}
+	delete(e.indexes, id)
+	e.mu.Unlock()
+	cerr := ix.close()
+	if err := deleteIndexDir(e.dir, id); err != nil {
+		return err
+	}
+	if cerr != nil {
+		return fmt.Errorf("delete index %q: %w", id, cerr)
+	}
+	return nil
+}

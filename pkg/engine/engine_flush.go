@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// runFlusher writes heads to splits when asked; one flush runs at a time
+// per index, so splits are written in seq order.
+func (ix *indexState) runFlusher() {
+	defer ix.wg.Done()
+	for {
+		select {
+		case <-ix.stop:
+			return
+		case <-ix.flushReq:
+			// A failed flush keeps its head frozen and searchable; the next
+			// commit tick asks again, and the buffer limit pushes back on
+			// ingest meanwhile.
+			_ = ix.flush()
+		}
+	}
+}
+
+// flush freezes the current head, then writes every frozen head, oldest
+// first, as a split.
+func (ix *indexState) flush() error {
+	ix.freezeHead()
+	for {
+		ix.viewMu.Lock()
+		frozen := ix.view.frozen
+		ix.viewMu.Unlock()
+		if len(frozen) == 0 {
+			return nil
+		}
+		if err := ix.writeFrozen(frozen[0]); err != nil {
+			return err
+		}
+	}
+}
+
+// freezeHead moves the current head to the frozen list and starts an
+// empty one. The WAL rolls to a new segment at the same instant, so the
+// frozen events sit in closed segments that can be deleted once flushed.
+func (ix *indexState) freezeHead() {
+	ix.walMu.Lock()
+	defer ix.walMu.Unlock()
+	old := ix.head
+	if _, rows, _ := old.stats(time.Now()); rows == 0 {
+		return
+	}
+	old.commit()
+	ix.head = newHead()
+	// A failed roll leaves no open segment; the next append retries it.
+	_ = ix.wal.roll()
+	ix.viewMu.Lock()
+	ix.view = &indexView{head: ix.head, frozen: append(slices.Clip(ix.view.frozen), old), splits: ix.view.splits}
+	ix.viewMu.Unlock()
+}
+
+// writeFrozen writes one frozen head as a split, swaps the split in for
+// the head, persists the checkpoint and deletes the WAL segments it covers.
+func (ix *indexState) writeFrozen(h *head) error {
+	events := h.view()
+	dir := filepath.Join(ix.dir, indexSplitsDir)
+	meta, err := WriteSplit(dir, ix.splitSchema(events), events)
+	if err != nil {
+		return fmt.Errorf("flush index %q: %w", ix.id, err)
+	}
+	s, err := OpenSplit(filepath.Join(dir, meta.ID))
+	if err != nil {
+		return fmt.Errorf("flush index %q: %w", ix.id, err)
+	}
+	// The split (with MaxSeq in its metadata) is durable already; the
+	// checkpoint only keeps seqs increasing if retention deletes it later.
+	if err := writeCheckpoint(ix.dir, indexCheckpoint{FlushedSeq: meta.MaxSeq}); err != nil {
+		s.Close()
+		return fmt.Errorf("flush index %q: %w", ix.id, err)
+	}
+	ix.flushedSeq.Store(meta.MaxSeq)
+	ix.viewMu.Lock()
+	v := ix.view
+	ix.view = &indexView{head: v.head, frozen: v.frozen[1:], splits: append(slices.Clip(v.splits), newSplitRef(s))}
+	ix.viewMu.Unlock()
+	bytes, _, _ := h.stats(time.Now())
+	ix.e.unreserve(bytes)
+	ix.walMu.Lock()
+	defer ix.walMu.Unlock()
+	if err := ix.wal.removeCovered(meta.MaxSeq); err != nil {
+		return fmt.Errorf("flush index %q: %w", ix.id, err)
+	}
+	return nil
+}
+
+// splitSchema tells the split writer how to index each field: mapped
+// fields as declared, unmapped strings (dynamic mode, json fields) with
+// the default tokenizer so their words are searchable.
+func (ix *indexState) splitSchema(events []Event) SplitSchema {
+	m := ix.mapper.Load()
+	schema := SplitSchema{}
+	for name, r := range m.fields {
+		switch {
+		case r.typ == TypeText && !r.array:
+			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
+		case r.array && (r.typ == TypeText || r.typ == TypeIP || r.typ == TypeDatetime):
+			// Arrays are kept as JSON text; tokens find their elements.
+			schema[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: r.indexed}
+		case r.typ != TypeJSON:
+			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}
+		}
+	}
+	for i := range events {
+		for _, f := range events[i].Fields {
+			if _, ok := schema[f.Name]; !ok && f.Value.Kind == KindString {
+				schema[f.Name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
+			}
+		}
+	}
+	return schema
+}
