@@ -85,8 +85,10 @@ func (Exists) isNode()   {}
 
 // Normalize returns the form Parse produces for the same meaning: nested And
 // (or Or) clauses are spliced into their parent, single-clause groups collapse
-// to the clause, an empty And becomes MatchAll and an empty Or becomes
-// NOT *, and unbounded range ends lose their value and inclusivity. For any
+// to the clause, an empty And becomes MatchAll, an empty Or or Set (which
+// match nothing) becomes NOT *, a Term with an empty value becomes the empty
+// Phrase, an empty Prefix becomes Exists (MatchAll without a field), and
+// unbounded range ends lose their value and inclusivity. For any
 // node n, Parse(Print(n)) deep-equals Normalize(n).
 func Normalize(n Node) Node {
 	switch v := n.(type) {
@@ -115,10 +117,21 @@ func Normalize(n Node) Node {
 		v.Upper = normalizeBound(v.Upper)
 		return v
 	case Set:
-		if v.Values == nil {
-			v.Values = []string{}
+		if len(v.Values) == 0 {
+			return Not{Clause: MatchAll{}}
 		}
 		return v
+	case Term:
+		if v.Value == "" {
+			return Phrase{Field: v.Field}
+		}
+	case Prefix:
+		if v.Value == "" && v.Field == "" {
+			return MatchAll{}
+		}
+		if v.Value == "" {
+			return Exists{Field: v.Field}
+		}
 	}
 	return n
 }

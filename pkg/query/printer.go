@@ -38,6 +38,10 @@ func precOf(n Node) int {
 			return precLeaf // printed as *
 		}
 		return precAnd
+	case Set:
+		if len(v.Values) == 0 {
+			return precNot // printed as NOT *
+		}
 	case Not:
 		return precNot
 	}
@@ -100,6 +104,10 @@ func printNode(b *strings.Builder, n Node, min int) {
 		printField(b, v.Field)
 		b.WriteByte('*')
 	case Set:
+		if len(v.Values) == 0 {
+			b.WriteString("NOT *")
+			return
+		}
 		printField(b, v.Field)
 		b.WriteString("IN [")
 		for i, s := range v.Values {
