@@ -72,8 +72,11 @@ type Column struct {
 func (c *Column) IsPresent(row int) bool { return c.Present[row>>6]&(1<<(row&63)) != 0 }
 
 // Str returns row's value as text for string-kinded columns (plain,
-// dictionary or mixed blocks).
+// dictionary or mixed blocks), "" for absent rows and other kinds.
 func (c *Column) Str(row int) string {
+	if !c.IsPresent(row) {
+		return ""
+	}
 	switch c.encoding {
 	case encStrDict:
 		return c.Dict[c.IDs[row]]
@@ -158,11 +161,13 @@ func reuseSlice[T any](s []T, n int) []T {
 const (
 	presenceAll    = 0
 	presenceBitmap = 1
-	maxChunkRows   = 1 << 24
+	// maxChunkRows bounds a block's rows, so damaged metadata cannot make
+	// the reader allocate without limit.
+	maxChunkRows = 1 << 24
 )
 
-// decodeChunk decodes an uncompressed chunk into c.
-func decodeChunk(p []byte, c *Column) error {
+// decodeChunk decodes an uncompressed chunk of a block of wantRows rows into c.
+func decodeChunk(p []byte, wantRows int, c *Column) error {
 	if len(p) < 3 {
 		return fmt.Errorf("chunk header: %w", errShortColumn)
 	}
@@ -171,8 +176,8 @@ func decodeChunk(p []byte, c *Column) error {
 		return fmt.Errorf("chunk header: unknown encoding %d or kind %d", p[0], p[1])
 	}
 	rows, n := binary.Uvarint(p[2:])
-	if n <= 0 || rows > maxChunkRows {
-		return fmt.Errorf("chunk header: bad row count")
+	if n <= 0 || rows != uint64(wantRows) {
+		return fmt.Errorf("chunk header: %d rows, the block has %d", rows, wantRows)
 	}
 	p = p[2+n:]
 	if len(p) < 1 {
@@ -263,6 +268,7 @@ var expectedKinds = [encCount]uint16{
 // spread moves the n dense values to their rows, walking backwards so the
 // move is in place.
 func (c *Column) spread(n int) {
+	c.sizeValues()
 	k := n - 1
 	for r := c.Rows - 1; r >= 0; r-- {
 		if !c.IsPresent(r) {
@@ -273,6 +279,27 @@ func (c *Column) spread(n int) {
 			c.moveRow(k, r)
 		}
 		k--
+	}
+}
+
+// sizeValues gives the typed slice in use one entry per row; decoders that
+// read no values (a block whose rows all lack the field) leave it short.
+func (c *Column) sizeValues() {
+	switch {
+	case c.Kinds != nil:
+		c.Kinds, c.Strs = reuseSlice(c.Kinds, c.Rows), reuseSlice(c.Strs, c.Rows)
+	case c.encoding == encStrDict:
+		c.IDs = reuseSlice(c.IDs, c.Rows)
+	case c.Kind == KindString || c.Kind == KindIP:
+		c.Strs = reuseSlice(c.Strs, c.Rows)
+	case c.Kind == KindInt64 || c.Kind == KindTime:
+		c.Ints = reuseSlice(c.Ints, c.Rows)
+	case c.Kind == KindUint64:
+		c.Uints = reuseSlice(c.Uints, c.Rows)
+	case c.Kind == KindFloat64:
+		c.Floats = reuseSlice(c.Floats, c.Rows)
+	case c.Kind == KindBool:
+		c.Bools = reuseSlice(c.Bools, c.Rows)
 	}
 }
 

@@ -83,7 +83,7 @@ func TestColumnRoundTrip(t *testing.T) {
 			// Decode twice into one Column: the second decode reuses its slices.
 			var c Column
 			for pass := 0; pass < 2; pass++ {
-				if err := decodeChunk(raw, &c); err != nil {
+				if err := decodeChunk(raw, len(present), &c); err != nil {
 					t.Fatal(err)
 				}
 				if c.Rows != len(present) {
@@ -133,7 +133,7 @@ func TestColumnStrOfEachStringEncoding(t *testing.T) {
 	} {
 		raw, meta := columnTestEncode(t, vals, allPresent(len(vals)))
 		var c Column
-		if err := decodeChunk(raw, &c); err != nil {
+		if err := decodeChunk(raw, len(vals), &c); err != nil {
 			t.Fatal(err)
 		}
 		for r, v := range vals {
@@ -155,7 +155,7 @@ func TestDeltaRoundTrip(t *testing.T) {
 		var e chunkEncoder
 		raw := e.encodeInts(vals, KindInt64)
 		var c Column
-		if err := decodeChunk(raw, &c); err != nil {
+		if err := decodeChunk(raw, len(vals), &c); err != nil {
 			t.Fatal(err)
 		}
 		for i, v := range vals {

@@ -67,11 +67,8 @@ func (s *Split) readChunk(block int, field string, cm ChunkMeta, dst *Column) er
 	if err != nil {
 		return corrupt("decompress chunk: %v", err)
 	}
-	if err := decodeChunk(plain, dst); err != nil {
+	if err := decodeChunk(plain, s.Meta.Blocks[block].Rows, dst); err != nil {
 		return corrupt("%v", err)
-	}
-	if dst.Rows != s.Meta.Blocks[block].Rows {
-		return corrupt("chunk has %d rows, block has %d", dst.Rows, s.Meta.Blocks[block].Rows)
 	}
 	return nil
 }
