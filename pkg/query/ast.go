@@ -88,8 +88,9 @@ func (Exists) isNode()   {}
 // to the clause, an empty And becomes MatchAll, an empty Or or Set (which
 // match nothing) becomes NOT *, a Term with an empty value becomes the empty
 // Phrase, an empty Prefix becomes Exists (MatchAll without a field), and
-// unbounded range ends lose their value and inclusivity. For any
-// node n, Parse(Print(n)) deep-equals Normalize(n).
+// unbounded range ends lose their value and inclusivity. For every tree
+// within the nesting limit whose fields (where a field is required) are
+// non-empty, Parse(Print(n)) deep-equals Normalize(n).
 func Normalize(n Node) Node {
 	switch v := n.(type) {
 	case And:

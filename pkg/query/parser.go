@@ -21,6 +21,13 @@ type parser struct {
 // OR, so `a OR b c` is `a OR (b AND c)`. A leading '+' (must) returns its
 // clause unchanged because clauses are already required by the implicit AND;
 // '-' (must not) is NOT. An empty query and `*` match everything.
+//
+// A Grafana template variable left unreplaced ($var, ${var}, ${var:fmt},
+// [[var]], [[var:fmt]]) is an error wherever it appears, inside quoted
+// phrases too: a `$service` in a phrase is almost always a variable the
+// frontend did not interpolate, and searching it would silently match
+// nothing. Write `\$` for a literal dollar. A '-' directly after "field:" is
+// part of the value (`delta:-5`), not a negation.
 func Parse(text string) (Node, error) {
 	p := parser{text: text}
 	p.skipSpace()
