@@ -3,13 +3,12 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/netip"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // parseDocument converts one raw JSON object into an Event following the
@@ -22,185 +21,252 @@ import (
 // null is the same as an absent field. A dotted key ("a.b") and a nested
 // object ({"a":{"b":…}}) name the same field; giving both is an error.
 func (m *docMapper) parseDocument(raw []byte) (Event, error) {
-	start := bytes.TrimLeft(raw, " \t\r\n")
-	if len(start) == 0 || start[0] != '{' {
-		return Event{}, errors.New("not a JSON object")
+	return m.parseDocumentNames(raw, nil)
+}
+
+// parseDocumentNames is parseDocument sharing field-name strings through
+// names (when not nil) across the documents of one batch, which saves an
+// allocation per field and the memory of repeated names in the head.
+func (m *docMapper) parseDocumentNames(raw []byte, names map[string]string) (Event, error) {
+	p := docParser{m: m, names: names, jsonScanner: jsonScanner{buf: raw}, fields: make([]Field, 0, 16)}
+	p.skipWS()
+	if p.peek() != '{' {
+		return Event{}, errNotObject
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
-		return Event{}, fmt.Errorf("invalid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Event{}, errors.New("invalid JSON: unexpected data after the object")
-	}
-	p := docParser{m: m, seen: make(map[string]struct{}, len(obj)), fields: make([]Field, 0, len(obj))}
-	if err := p.object("", obj); err != nil {
+	if err := p.object("", false); err != nil {
 		return Event{}, err
+	}
+	p.skipWS()
+	if p.pos != len(p.buf) {
+		return Event{}, p.errorf("unexpected data after the object")
 	}
 	if !p.hasTimestamp {
 		return Event{}, fmt.Errorf("missing timestamp field '%s'", m.timestamp.name)
 	}
-	sort.Slice(p.fields, func(i, j int) bool { return p.fields[i].Name < p.fields[j].Name })
+	slices.SortFunc(p.fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+	for i := 1; i < len(p.fields); i++ {
+		if p.fields[i].Name == p.fields[i-1].Name {
+			return Event{}, fmt.Errorf("field '%s' appears twice (as a repeated key, or as both a dotted key and a nested object)", p.fields[i].Name)
+		}
+	}
 	return Event{Timestamp: p.timestamp, Fields: p.fields}, nil
 }
 
 type docParser struct {
+	jsonScanner
 	m            *docMapper
-	seen         map[string]struct{}
+	names        map[string]string
+	nameBuf      []byte
 	fields       []Field
 	timestamp    int64
 	hasTimestamp bool
 }
 
-func (p *docParser) add(name string, v Value) error {
-	if _, dup := p.seen[name]; dup {
-		return fmt.Errorf("field '%s' is given twice (as a dotted key and as a nested object)", name)
+// fieldName joins prefix and key, reusing an earlier equal string.
+func (p *docParser) fieldName(prefix string, key []byte) string {
+	p.nameBuf = p.nameBuf[:0]
+	if prefix != "" {
+		p.nameBuf = append(append(p.nameBuf, prefix...), '.')
 	}
-	p.seen[name] = struct{}{}
+	p.nameBuf = append(p.nameBuf, key...)
+	if n, ok := p.names[string(p.nameBuf)]; ok {
+		return n
+	}
+	name := string(p.nameBuf)
+	if p.names != nil {
+		p.names[name] = name
+	}
+	return name
+}
+
+func (p *docParser) add(name string, v Value) error {
 	p.fields = append(p.fields, Field{Name: name, Value: v})
 	return nil
 }
 
-func (p *docParser) object(prefix string, obj map[string]any) error {
-	for k, v := range obj {
-		name := k
-		if prefix != "" {
-			name = prefix + "." + k
+// object walks the object at pos. Inside a json-typed field (dynamicOnly)
+// every leaf is typed from its JSON form, whatever the mapping mode.
+func (p *docParser) object(prefix string, dynamicOnly bool) error {
+	p.depth++
+	if p.depth > maxJSONDepth {
+		return errJSONTooDeep
+	}
+	p.pos++ // '{'
+	for first := true; ; first = false {
+		p.skipWS()
+		if p.peek() == '}' {
+			p.pos++
+			p.depth--
+			return nil
 		}
-		if k == "" {
+		if !first {
+			if err := p.expect(','); err != nil {
+				return err
+			}
+			p.skipWS()
+		}
+		key, err := p.strBytes()
+		if err != nil {
+			return err
+		}
+		name := p.fieldName(prefix, key)
+		p.skipWS()
+		if err := p.expect(':'); err != nil {
+			return err
+		}
+		p.skipWS()
+		if len(key) == 0 {
 			return fmt.Errorf("field '%s': empty key", name)
 		}
-		if err := p.value(name, v); err != nil {
+		if dynamicOnly {
+			err = p.dynamic(name, true)
+		} else {
+			err = p.value(name)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return nil
 }
 
-func (p *docParser) value(name string, v any) error {
-	if v == nil {
-		return nil
-	}
+func (p *docParser) value(name string) error {
 	if rule, ok := p.m.fields[name]; ok {
-		return p.mapped(rule, v)
+		return p.mapped(rule)
 	}
-	if obj, ok := v.(map[string]any); ok {
-		return p.object(name, obj)
+	switch p.peek() {
+	case '{':
+		return p.object(name, false)
+	case 'n':
+		return p.literal("null")
 	}
 	switch p.m.mode {
 	case ModeStrict:
 		return fmt.Errorf("unknown field '%s' (mapping mode is strict)", name)
 	case ModeLenient:
-		return nil
+		return p.skip()
 	}
-	return p.dynamic(name, v)
+	return p.dynamic(name, false)
 }
 
-// dynamic types an unmapped value from its JSON form.
-func (p *docParser) dynamic(name string, v any) error {
-	switch t := v.(type) {
-	case nil:
-		return nil
-	case string:
-		return p.add(name, StringValue(t))
-	case bool:
-		return p.add(name, BoolValue(t))
-	case json.Number:
-		if i, err := strconv.ParseInt(string(t), 10, 64); err == nil {
-			return p.add(name, Int64Value(i))
+// dynamic types an unmapped value from its JSON form: string → text,
+// integer → i64 (u64 above its range), other numbers → f64, bool → bool,
+// array → its compact JSON as text, object → flattened.
+func (p *docParser) dynamic(name string, dynamicOnly bool) error {
+	switch p.peek() {
+	case '{':
+		return p.object(name, dynamicOnly)
+	case '[':
+		start := p.pos
+		if err := p.skip(); err != nil {
+			return err
 		}
-		if u, err := strconv.ParseUint(string(t), 10, 64); err == nil {
-			return p.add(name, Uint64Value(u))
-		}
-		f, err := strconv.ParseFloat(string(t), 64)
-		if err != nil {
-			return fmt.Errorf("field '%s': number %s is out of range", name, t)
-		}
-		return p.add(name, Float64Value(f))
-	case map[string]any:
-		return p.object(name, t)
-	case []any:
-		b, err := json.Marshal(t)
-		if err != nil {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, p.buf[start:p.pos]); err != nil {
 			return fmt.Errorf("field '%s': %v", name, err)
 		}
-		return p.add(name, StringValue(string(b)))
+		return p.add(name, StringValue(buf.String()))
 	}
-	return fmt.Errorf("field '%s': unexpected JSON value %T", name, v)
+	v, err := p.scalar()
+	if err != nil {
+		return err
+	}
+	switch v.kind {
+	case jsonString:
+		return p.add(name, StringValue(v.s))
+	case jsonBool:
+		return p.add(name, BoolValue(v.b))
+	case jsonNumber:
+		if !strings.ContainsAny(v.s, ".eE") {
+			if i, err := strconv.ParseInt(v.s, 10, 64); err == nil {
+				return p.add(name, Int64Value(i))
+			}
+			if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+				return p.add(name, Uint64Value(u))
+			}
+		}
+		f, err := strconv.ParseFloat(v.s, 64)
+		if err != nil {
+			return fmt.Errorf("field '%s': number %s is out of range", name, truncateForError(v.s))
+		}
+		return p.add(name, Float64Value(f))
+	}
+	return nil // null
 }
 
-func (p *docParser) mapped(rule *fieldRule, v any) error {
+func (p *docParser) mapped(rule *fieldRule) error {
 	if rule.typ == TypeJSON {
-		obj, ok := v.(map[string]any)
-		if !ok {
+		if p.peek() != '{' {
+			v, err := p.scalar()
+			if err != nil || v.kind == jsonNull {
+				return err
+			}
 			return fmt.Errorf("field '%s': expected a JSON object, got %s", rule.name, describeJSON(v))
 		}
-		return p.jsonObject(rule.name, obj)
+		return p.object(rule.name, true)
 	}
 	if rule.array {
-		items, ok := v.([]any)
-		if !ok {
-			items = []any{v}
-		}
-		out := make([]any, 0, len(items))
-		for i, item := range items {
-			if item == nil {
-				continue
-			}
-			val, err := convertScalar(rule, item)
-			if err != nil {
-				return fmt.Errorf("field '%s' item %d: %v", rule.name, i, err)
-			}
-			out = append(out, valueToJSON(val))
-		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			return fmt.Errorf("field '%s': %v", rule.name, err)
-		}
-		return p.add(rule.name, StringValue(string(b)))
+		return p.mappedArray(rule)
+	}
+	v, err := p.scalar()
+	if err != nil || v.kind == jsonNull {
+		return err
 	}
 	val, err := convertScalar(rule, v)
 	if err != nil {
 		return fmt.Errorf("field '%s': %v", rule.name, err)
 	}
 	if rule == p.m.timestamp {
+		if p.hasTimestamp {
+			return fmt.Errorf("field '%s' appears twice", rule.name)
+		}
 		p.timestamp, p.hasTimestamp = val.Int, true
 		return nil
 	}
 	return p.add(rule.name, val)
 }
 
-// jsonObject flattens a json-typed field: every leaf is typed dynamically,
-// whatever the mapping mode.
-func (p *docParser) jsonObject(prefix string, obj map[string]any) error {
-	for k, v := range obj {
-		name := prefix + "." + k
-		if k == "" {
-			return fmt.Errorf("field '%s': empty key", name)
-		}
-		if sub, ok := v.(map[string]any); ok {
-			if err := p.jsonObject(name, sub); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := p.dynamic(name, v); err != nil {
+// mappedArray checks every element of an array<T> field (a single value
+// counts as a one-element array) and keeps the array as JSON text.
+func (p *docParser) mappedArray(rule *fieldRule) error {
+	var out []any
+	item := 0
+	convert := func() error {
+		v, err := p.scalar()
+		if err != nil || v.kind == jsonNull {
 			return err
 		}
+		val, err := convertScalar(rule, v)
+		if err != nil {
+			return fmt.Errorf("field '%s' item %d: %v", rule.name, item, err)
+		}
+		item++
+		out = append(out, valueToJSON(val))
+		return nil
 	}
-	return nil
+	var err error
+	if p.peek() == '[' {
+		err = p.container(convert)
+	} else {
+		err = convert()
+	}
+	if err != nil || out == nil {
+		return err
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return fmt.Errorf("field '%s': %v", rule.name, err)
+	}
+	return p.add(rule.name, StringValue(string(b)))
 }
 
 // convertScalar checks one JSON value against a scalar field type. Numeric
 // and bool fields also accept strings holding a number or bool, as
 // Quickwit's default `coerce: true` does.
-func convertScalar(rule *fieldRule, v any) (Value, error) {
+func convertScalar(rule *fieldRule, v jsonVal) (Value, error) {
 	switch rule.typ {
 	case TypeText:
-		if s, ok := v.(string); ok {
-			return StringValue(s), nil
+		if v.kind == jsonString {
+			return StringValue(v.s), nil
 		}
 		return Value{}, fmt.Errorf("expected a string, got %s", describeJSON(v))
 	case TypeI64, TypeU64, TypeF64:
@@ -210,52 +276,49 @@ func convertScalar(rule *fieldRule, v any) (Value, error) {
 		}
 		return convertNumber(rule.typ, num, v)
 	case TypeBool:
-		switch t := v.(type) {
-		case bool:
-			return BoolValue(t), nil
-		case string:
-			if b, err := strconv.ParseBool(t); err == nil && (t == "true" || t == "false") {
-				return BoolValue(b), nil
-			}
+		switch {
+		case v.kind == jsonBool:
+			return BoolValue(v.b), nil
+		case v.kind == jsonString && (v.s == "true" || v.s == "false"):
+			return BoolValue(v.s == "true"), nil
 		}
 		return Value{}, fmt.Errorf("expected a bool, got %s", describeJSON(v))
 	case TypeDatetime:
-		switch t := v.(type) {
-		case string:
-			ns, err := parseDatetimeString(t, rule.formats)
+		switch v.kind {
+		case jsonString:
+			ns, err := parseDatetimeString(v.s, rule.formats)
 			return TimeNanosValue(ns), err
-		case json.Number:
-			ns, err := parseDatetimeNumber(string(t), rule.formats)
+		case jsonNumber:
+			ns, err := parseDatetimeNumber(v.s, rule.formats)
 			return TimeNanosValue(ns), err
 		}
 		return Value{}, fmt.Errorf("expected a datetime string or Unix timestamp, got %s", describeJSON(v))
 	case TypeIP:
-		s, ok := v.(string)
-		if !ok {
+		if v.kind != jsonString {
 			return Value{}, fmt.Errorf("expected an IP address string, got %s", describeJSON(v))
 		}
-		addr, err := netip.ParseAddr(s)
+		addr, err := netip.ParseAddr(v.s)
 		if err != nil {
-			return Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(s))
+			return Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.s))
 		}
 		return IPValue(addr.Unmap().WithZone("").String()), nil
 	}
 	return Value{}, fmt.Errorf("type %s cannot hold a single value", rule.typ)
 }
 
-func numberText(v any) (string, bool) {
-	switch t := v.(type) {
-	case json.Number:
-		return string(t), true
-	case string:
-		if f, err := strconv.ParseFloat(t, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return t, true
+func numberText(v jsonVal) (string, bool) {
+	switch v.kind {
+	case jsonNumber:
+		return v.s, true
+	case jsonString:
+		if f, err := strconv.ParseFloat(v.s, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return v.s, true
 		}
 	}
 	return "", false
 }
 
-func convertNumber(typ, num string, orig any) (Value, error) {
+func convertNumber(typ, num string, orig jsonVal) (Value, error) {
 	switch typ {
 	case TypeI64:
 		if i, err := strconv.ParseInt(num, 10, 64); err == nil {
@@ -283,17 +346,17 @@ func convertNumber(typ, num string, orig any) (Value, error) {
 
 // describeJSON renders a JSON value for an error message: its kind and a
 // short form of it.
-func describeJSON(v any) string {
-	switch t := v.(type) {
-	case string:
-		return fmt.Sprintf("string %q", truncateForError(t))
-	case json.Number:
-		return "number " + truncateForError(string(t))
-	case bool:
-		return "bool " + strconv.FormatBool(t)
-	case map[string]any:
+func describeJSON(v jsonVal) string {
+	switch v.kind {
+	case jsonString:
+		return fmt.Sprintf("string %q", truncateForError(v.s))
+	case jsonNumber:
+		return "number " + truncateForError(v.s)
+	case jsonBool:
+		return "bool " + strconv.FormatBool(v.b)
+	case jsonObject:
 		return "an object"
-	case []any:
+	case jsonArray:
 		return "an array"
 	}
 	return "null"

@@ -21,8 +21,9 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 	m := ix.mapper.Load()
 	var res IngestResult
 	events := make([]Event, 0, len(docs))
+	names := make(map[string]string)
 	for i, doc := range docs {
-		ev, err := m.parseDocument(doc)
+		ev, err := m.parseDocumentNames(doc, names)
 		if err != nil {
 			res.Rejected = append(res.Rejected, DocError{Position: i, Reason: err.Error()})
 			continue
