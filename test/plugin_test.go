@@ -16,7 +16,7 @@ import (
 
 func TestPluginStartsAndStops(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": ""}, nil)
 	if h := ds.Health(t); h.Status != pluginv2.CheckHealthResponse_OK {
 		t.Fatalf("health = %v %q, want OK", h.Status, h.Message)
 	}
@@ -44,19 +44,19 @@ func TestHealth(t *testing.T) {
 			name:        "writable data directory",
 			jsonData:    map[string]any{"dataDir": filepath.Join(t.TempDir(), "store"), "ingestListen": ""},
 			wantStatus:  pluginv2.CheckHealthResponse_OK,
-			wantMessage: []string{"Triage is ready", "free"},
+			wantMessage: []string{"Triage is ready", "0 events in 1 indexes", "free"},
 			wantDetails: map[string]any{"defaultIndex": "logs", "ingestAuth": "disabled", "retention": "720h0m0s"},
 		},
 		{
-			name:        "no token means loopback only, and health says so",
-			jsonData:    map[string]any{"dataDir": t.TempDir(), "retention": "7d"},
+			name:        "no token narrows a public address to loopback, and health says so",
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "retention": "7d", "ingestListen": "0.0.0.0:0"},
 			wantStatus:  pluginv2.CheckHealthResponse_OK,
-			wantMessage: []string{"no ingest token"},
-			wantDetails: map[string]any{"ingestListen": "127.0.0.1:7280", "ingestAuth": "loopback only, no token", "retention": "168h0m0s"},
+			wantMessage: []string{"no ingest token", "binds 127.0.0.1:0 instead of 0.0.0.0:0"},
+			wantDetails: map[string]any{"ingestListen": "0.0.0.0:0", "ingestAuth": "loopback only, no token", "retention": "168h0m0s"},
 		},
 		{
 			name:        "token configured",
-			jsonData:    map[string]any{"dataDir": t.TempDir(), "defaultIndex": "app-logs"},
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "defaultIndex": "app-logs", "ingestListen": "127.0.0.1:0"},
 			secure:      map[string]string{"ingestToken": "s3cret"},
 			wantStatus:  pluginv2.CheckHealthResponse_OK,
 			wantDetails: map[string]any{"ingestAuth": "bearer token", "defaultIndex": "app-logs"},
@@ -118,7 +118,7 @@ func TestHealth(t *testing.T) {
 
 func TestQueryErrorsArePerQuery(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": ""}, nil)
 	res := ds.Query(t,
 		harness.Query{RefID: "unknown", JSON: `{"queryType":"nonsense"}`},
 		harness.Query{RefID: "missing", JSON: `{"query":"severity:error"}`},
@@ -150,7 +150,7 @@ func TestQueryErrorsArePerQuery(t *testing.T) {
 
 func TestQueryWithInvalidSettingsNamesTheSetting(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "retention": "30x"}, nil)
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "retention": "30x", "ingestListen": ""}, nil)
 	r := ds.Query(t, harness.Query{RefID: "A", JSON: `{"queryType":"logs"}`})["A"]
 	if r.Status != 400 || !strings.Contains(r.Error, "retention") {
 		t.Fatalf("got status %d error %q, want 400 naming retention", r.Status, r.Error)
@@ -159,7 +159,7 @@ func TestQueryWithInvalidSettingsNamesTheSetting(t *testing.T) {
 
 func TestRequestOverTheMessageLimitIsRefusedClearly(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": ""}, nil)
 	huge := `{"queryType":"logs","query":"` + strings.Repeat("a", 17<<20) + `"}`
 	_, err := ds.QueryErr(harness.Query{RefID: "A", JSON: huge})
 	if status.Code(err) != codes.ResourceExhausted {
@@ -176,7 +176,7 @@ func TestRequestOverTheMessageLimitIsRefusedClearly(t *testing.T) {
 
 func TestUnknownResourceIs404(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": ""}, nil)
 	r := ds.Resource(t, "GET", "no/such/thing", nil)
 	if r.Status != 404 {
 		t.Fatalf("status = %d, want 404", r.Status)
@@ -189,7 +189,7 @@ func TestUnknownResourceIs404(t *testing.T) {
 
 func TestSubscribeToUnknownStreamIsRefused(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir()}, nil)
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": ""}, nil)
 	if r := ds.Subscribe(t, "no/such/stream", nil); r.Status != pluginv2.SubscribeStreamResponse_NOT_FOUND {
 		t.Fatalf("status = %v, want NOT_FOUND", r.Status)
 	}

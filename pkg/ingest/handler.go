@@ -68,6 +68,16 @@ type handler struct {
 	opts  HandlerOptions
 }
 
+// RequireToken guards next with the same token check the ingest routes use,
+// so other APIs served beside them (search, index management) share it.
+func RequireToken(token string, logger *slog.Logger, next http.Handler) http.Handler {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	h := &handler{opts: HandlerOptions{Token: token, Logger: logger, RetryAfterSeconds: 1}}
+	return h.authenticate(next)
+}
+
 // authenticate checks the bearer token in constant time before any route.
 func (h *handler) authenticate(next http.Handler) http.Handler {
 	want := []byte(h.opts.Token)

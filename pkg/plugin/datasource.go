@@ -5,12 +5,19 @@ package plugin
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
+
+	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/ingest"
+	"github.com/triage-logs/triage/pkg/server"
 )
 
 var (
@@ -24,28 +31,82 @@ var (
 // Datasource is one configured Triage datasource. Grafana caches it per
 // datasource and replaces it (calling Dispose) when the settings change.
 type Datasource struct {
+	uid      string
 	settings Settings
-	// settingsErr is kept rather than returned from NewDatasource so that
+	// setupErr is kept rather than returned from NewDatasource so that
 	// health checks and queries can show the user what to fix.
-	settingsErr error
-	resources   backend.CallResourceHandler
-	logger      log.Logger
+	setupErr  error
+	store     *sharedEngine
+	listener  *sharedListener
+	// listenErr is why the ingest listener is not running; queries still work.
+	listenErr error
+	metrics   *server.Metrics
+	resources backend.CallResourceHandler
+	logger    log.Logger
 }
 
-// NewDatasource is the instance factory given to datasource.Manage.
+// NewDatasource is the instance factory given to datasource.Manage: it
+// opens (or shares) the engine of the configured data directory and starts
+// the ingest listener.
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
-	settings, err := ParseSettings(s)
-	ds := &Datasource{
-		settings:    settings,
-		settingsErr: err,
-		logger:      log.DefaultLogger.With("datasource", s.UID),
-	}
+	ds := &Datasource{uid: s.UID, metrics: server.DefaultMetrics(), logger: log.DefaultLogger.With("datasource", s.UID)}
 	ds.resources = httpadapter.New(ds.routes())
+	settings, err := ParseSettings(s)
+	ds.settings = settings
+	if err != nil {
+		ds.setupErr = err
+		return ds, nil
+	}
+	if _, err := checkDataDir(settings.DataDir); err != nil {
+		ds.setupErr = err
+		return ds, nil
+	}
+	ds.store, err = acquireEngine(settings.DataDir, engine.Options{})
+	if err != nil {
+		ds.setupErr = fmt.Errorf("open the store in %s: %w", settings.DataDir, err)
+		return ds, nil
+	}
+	if settings.IngestListen != "" {
+		h := server.NewHandler(ds.store.eng, server.Options{
+			Token:   settings.IngestToken,
+			Logger:  slog.New(slogHandler{ds.logger}),
+			Metrics: ds.metrics,
+		})
+		ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, settings.IngestToken, h)
+		switch {
+		case ds.listenErr != nil:
+			ds.logger.Error("ingest listener not started", "error", ds.listenErr)
+		case ds.listener.l.Warning != "":
+			ds.logger.Warn(ds.listener.l.Warning)
+		default:
+			ds.logger.Info("ingest listener started", "address", ds.listener.l.Addr)
+		}
+	}
 	return ds, nil
 }
 
-// Dispose releases everything the instance opened.
-func (d *Datasource) Dispose() {}
+// Dispose releases the listener and the engine this instance holds.
+func (d *Datasource) Dispose() {
+	if d.listener != nil {
+		d.listener.release()
+	}
+	if d.store != nil {
+		if err := d.store.release(); err != nil {
+			d.logger.Error("close store", "error", err)
+		}
+	}
+}
+
+// engine returns the open engine, or the reason there is none.
+func (d *Datasource) engine() (*engine.Engine, error) {
+	if d.setupErr != nil {
+		return nil, d.setupErr
+	}
+	if d.store == nil {
+		return nil, errors.New("the store is not open")
+	}
+	return d.store.eng, nil
+}
 
 // CallResource serves the datasource's HTTP resources (/api/datasources/uid/<uid>/resources/...).
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
@@ -54,8 +115,23 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 
 func (d *Datasource) routes() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("POST /ingest/{index}", d.handleIngest)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no resource at "+r.URL.Path)
 	})
 	return mux
+}
+
+// handleIngest accepts Quickwit NDJSON through Grafana's resource API,
+// where Grafana has already authenticated the caller.
+func (d *Datasource) handleIngest(w http.ResponseWriter, r *http.Request) {
+	eng, err := d.engine()
+	if err != nil {
+		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
+	h := ingest.NewHandler(d.metrics.InstrumentStore(eng), ingest.HandlerOptions{Logger: slog.New(slogHandler{d.logger})})
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/api/v1/" + r.PathValue("index") + "/ingest"
+	h.ServeHTTP(w, r2)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 )
@@ -19,21 +20,32 @@ const (
 // healthDetails is the machine-readable part of a health check, shown by
 // Grafana under the message and read by tests.
 type healthDetails struct {
-	DataDir      string   `json:"dataDir"`
-	FreeBytes    uint64   `json:"freeBytes"`
-	TotalBytes   uint64   `json:"totalBytes"`
-	DefaultIndex string   `json:"defaultIndex"`
-	Retention    string   `json:"retention"`
-	IngestListen string   `json:"ingestListen"`
-	IngestAuth   string   `json:"ingestAuth"`
-	Warnings     []string `json:"warnings,omitempty"`
+	DataDir      string        `json:"dataDir"`
+	FreeBytes    uint64        `json:"freeBytes"`
+	TotalBytes   uint64        `json:"totalBytes"`
+	DefaultIndex string        `json:"defaultIndex"`
+	Retention    string        `json:"retention"`
+	IngestListen string        `json:"ingestListen"`
+	IngestBound  string        `json:"ingestBound,omitempty"`
+	IngestAuth   string        `json:"ingestAuth"`
+	Indexes      []indexHealth `json:"indexes"`
+	Warnings     []string      `json:"warnings,omitempty"`
+}
+
+// indexHealth is one index's line in the health details.
+type indexHealth struct {
+	ID          string `json:"id"`
+	Events      int64  `json:"events"`
+	Splits      int    `json:"splits"`
+	LastEventAt string `json:"lastEventAt,omitempty"`
 }
 
 // CheckHealth reports the real state of the instance: settings, the data
 // directory and free disk. It never answers OK without having checked.
 func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
-	if d.settingsErr != nil {
-		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.settingsErr.Error()}, nil
+	eng, err := d.engine()
+	if err != nil {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
 	s := d.settings
 	disk, err := checkDataDir(s.DataDir)
@@ -49,6 +61,19 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 		IngestListen: s.IngestListen,
 		IngestAuth:   ingestAuthMode(s),
 	}
+	events := int64(0)
+	for _, id := range eng.ListIndexes() {
+		_, stats, err := eng.DescribeIndex(id)
+		if err != nil {
+			continue // deleted since ListIndexes
+		}
+		ih := indexHealth{ID: id, Events: stats.Events, Splits: stats.Splits}
+		if stats.MaxTime != 0 {
+			ih.LastEventAt = time.Unix(0, stats.MaxTime).UTC().Format(time.RFC3339)
+		}
+		events += stats.Events
+		details.Indexes = append(details.Indexes, ih)
+	}
 	status := backend.HealthStatusOk
 	switch {
 	case disk.FreeBytes < criticalDiskBytes:
@@ -57,15 +82,27 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 	case disk.FreeBytes < lowDiskBytes:
 		details.Warnings = append(details.Warnings, fmt.Sprintf("only %s free on the data directory's disk", formatBytes(disk.FreeBytes)))
 	}
-	if s.IngestListen != "" && s.IngestToken == "" {
-		details.Warnings = append(details.Warnings, "no ingest token is set: the ingest listener accepts only loopback clients")
+	switch {
+	case d.listenErr != nil:
+		status = backend.HealthStatusError
+		details.Warnings = append(details.Warnings, "the ingest listener is not running: "+d.listenErr.Error())
+	case d.listener != nil:
+		details.IngestBound = d.listener.l.Addr
+		if d.listener.l.Warning != "" {
+			details.Warnings = append(details.Warnings, d.listener.l.Warning)
+		} else if s.IngestToken == "" {
+			details.Warnings = append(details.Warnings, "no ingest token is set: the ingest listener accepts only loopback clients")
+		}
 	}
-	msg := fmt.Sprintf("Triage is ready: data directory %s (%s free)", s.DataDir, formatBytes(disk.FreeBytes))
+	msg := fmt.Sprintf("Triage is ready: %d events in %d indexes, data directory %s (%s free)", events, len(details.Indexes), s.DataDir, formatBytes(disk.FreeBytes))
+	if details.IngestBound != "" {
+		msg += ", ingest on " + details.IngestBound
+	}
 	if status == backend.HealthStatusError {
 		msg = "Triage cannot accept data"
 	}
 	if len(details.Warnings) > 0 {
-		msg += "; " + strings.Join(details.Warnings, "; ")
+		msg += ". Warnings: " + strings.Join(details.Warnings, "; ")
 	}
 	body, err := json.Marshal(details)
 	if err != nil {

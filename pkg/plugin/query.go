@@ -36,8 +36,8 @@ func (d *Datasource) runQuery(ctx context.Context, pctx backend.PluginContext, q
 			res = backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s failed with an internal error: %v", q.RefID, p))
 		}
 	}()
-	if d.settingsErr != nil {
-		return backend.ErrDataResponse(backend.StatusBadRequest, d.settingsErr.Error())
+	if _, err := d.engine(); err != nil {
+		return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
 	}
 	var env queryEnvelope
 	if err := json.Unmarshal(q.JSON, &env); err != nil {

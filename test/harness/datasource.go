@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,9 +155,12 @@ func (ds *Datasource) Resource(t testing.TB, method, path string, body []byte) R
 
 // ResourceErr is Resource with request headers, returning transport errors.
 func (ds *Datasource) ResourceErr(method, path string, headers http.Header, body []byte) (ResourceResponse, error) {
+	// Grafana sends the resource path without the query string, and the
+	// whole request URL (with it) separately.
+	resourcePath, _, _ := strings.Cut(path, "?")
 	req := &pluginv2.CallResourceRequest{
 		PluginContext: ds.pluginContext(),
-		Path:          path,
+		Path:          resourcePath,
 		Method:        method,
 		Url:           "/api/datasources/uid/" + ds.Settings.Uid + "/resources/" + path,
 		Body:          body,

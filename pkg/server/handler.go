@@ -1,0 +1,43 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/ingest"
+)
+
+// Options configures the HTTP surface.
+type Options struct {
+	// Token, when set, is required on every API but /metrics.
+	Token string
+	// MaxBodyBytes limits request bodies (default 10 MiB, as Quickwit).
+	MaxBodyBytes int64
+	Logger       *slog.Logger
+	Metrics      *Metrics
+}
+
+// NewHandler serves the ingest APIs and /metrics over eng. /metrics is left
+// open, as Prometheus scrapers expect; everything else requires the token.
+func NewHandler(eng *engine.Engine, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = DefaultMetrics()
+	}
+	api := http.NewServeMux()
+	api.Handle("/", ingest.NewHandler(opts.Metrics.InstrumentStore(eng), ingest.HandlerOptions{
+		MaxBodyBytes: opts.MaxBodyBytes,
+		Logger:       opts.Logger,
+	}))
+	var guarded http.Handler = api
+	if opts.Token != "" {
+		guarded = ingest.RequireToken(opts.Token, opts.Logger, api)
+	}
+	root := http.NewServeMux()
+	root.Handle("GET /metrics", opts.Metrics.Handler())
+	root.Handle("/", guarded)
+	return opts.Metrics.InstrumentHTTP(root)
+}
