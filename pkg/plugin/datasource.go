@@ -35,9 +35,9 @@ type Datasource struct {
 	settings Settings
 	// setupErr is kept rather than returned from NewDatasource so that
 	// health checks and queries can show the user what to fix.
-	setupErr  error
-	store     *sharedEngine
-	listener  *sharedListener
+	setupErr error
+	store    *sharedEngine
+	listener *sharedListener
 	// listenErr is why the ingest listener is not running; queries still work.
 	listenErr error
 	metrics   *server.Metrics
