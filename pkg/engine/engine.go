@@ -59,9 +59,10 @@ type Engine struct {
 	dir  string
 	opts Options
 
-	mu      sync.RWMutex
-	indexes map[string]*indexState
-	closed  bool
+	mu       sync.RWMutex
+	indexes  map[string]*indexState
+	closed   bool
+	createMu sync.Mutex // serializes CreateIndex and DeleteIndex
 
 	// buffered is the estimated memory of events not yet in splits.
 	buffered atomic.Int64
@@ -210,12 +211,18 @@ func (e *Engine) CreateIndex(cfg IndexConfig) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
+	// Creations are serialized by createMu; the files are laid out without
+	// holding mu, so ingest and queries on other indexes never wait on them.
+	e.createMu.Lock()
+	defer e.createMu.Unlock()
+	e.mu.RLock()
+	_, exists := e.indexes[cfg.IndexID]
+	closed := e.closed
+	e.mu.RUnlock()
+	switch {
+	case closed:
 		return ErrClosed
-	}
-	if _, ok := e.indexes[cfg.IndexID]; ok {
+	case exists:
 		return fmt.Errorf("create index %q: %w", cfg.IndexID, ErrIndexExists)
 	}
 	if err := createIndexDir(e.dir, cfg); err != nil {
@@ -224,6 +231,12 @@ func (e *Engine) CreateIndex(cfg IndexConfig) error {
 	ix, err := openIndex(e, cfg)
 	if err != nil {
 		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		ix.close()
+		return ErrClosed
 	}
 	e.indexes[cfg.IndexID] = ix
 	return nil
@@ -263,6 +276,8 @@ func (e *Engine) UpdateRetention(id, period string) error {
 // DeleteIndex removes an index and all its data. Snapshots taken before
 // keep their open splits readable until released.
 func (e *Engine) DeleteIndex(id string) error {
+	e.createMu.Lock()
+	defer e.createMu.Unlock()
 	e.mu.Lock()
 	ix, ok := e.indexes[id]
 	if e.closed {
