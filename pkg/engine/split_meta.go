@@ -35,6 +35,10 @@ type SplitMeta struct {
 	// TermFiles maps each term-index file (relative path) to its CRC32C, so a
 	// damaged index is refused before bleve reads it.
 	TermFiles map[string]uint32 `json:"term_files"`
+	// Blooms maps a field to its per-granule bloom filters (see
+	// termindex_bloom.go); BloomCRC is the CRC32C of the bloom file.
+	Blooms   map[string][]BloomRef `json:"blooms,omitempty"`
+	BloomCRC uint32                `json:"bloom_crc"`
 }
 
 // FieldMeta summarizes one field over a split (or, in ChunkMeta, a block).
@@ -114,6 +118,7 @@ const (
 	splitMetaFile    = "meta.bin"
 	splitDataFile    = "columns.bin"
 	splitTermsDir    = "terms"
+	splitBloomFile   = "blooms.bin"
 	splitMetaVersion = 1
 )
 

@@ -142,6 +142,12 @@ func TestCorruptTermIndexIsReported(t *testing.T) {
 			flipByte(t, filepath.Join(path, splitTermsDir, name), info.Size()/2)
 		}})
 	}
+	if len(meta.Blooms) == 0 {
+		t.Fatal("the split has no bloom filters to damage")
+	}
+	damages = append(damages, damage{"flipped " + splitBloomFile, func(t *testing.T) {
+		flipByte(t, filepath.Join(path, splitBloomFile), 5)
+	}})
 	damages = append(damages, damage{"removed", func(t *testing.T) {
 		if err := os.RemoveAll(filepath.Join(path, splitTermsDir)); err != nil {
 			t.Fatal(err)

@@ -117,7 +117,8 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 		}
 		meta.Blocks = append(meta.Blocks, bm)
 		for g := 0; g < len(blk); g += opts.granuleRows {
-			if err := terms.add(b.granuleTerms(g, min(g+opts.granuleRows, len(blk)))); err != nil {
+			hi := min(g+opts.granuleRows, len(blk))
+			if err := terms.add(b.granuleTerms(g, hi), hi-g); err != nil {
 				terms.close()
 				return SplitMeta{}, err
 			}
@@ -127,6 +128,10 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 		return SplitMeta{}, err
 	}
 	if meta.TermFiles, err = checksumTree(filepath.Join(path, splitTermsDir)); err != nil {
+		return SplitMeta{}, err
+	}
+	meta.Blooms, meta.BloomCRC = terms.refs, crc32.Checksum(terms.blooms, splitCRCTable)
+	if err := os.WriteFile(filepath.Join(path, splitBloomFile), terms.blooms, 0o644); err != nil {
 		return SplitMeta{}, err
 	}
 	if w.err == nil {

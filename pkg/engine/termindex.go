@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"maps"
+	"os"
 	"path/filepath"
 	"strconv"
 
@@ -24,6 +26,7 @@ import (
 type termIndex struct {
 	idx      bleve.Index
 	granules int
+	blooms   []byte // the bloom file, checked against SplitMeta.BloomCRC
 }
 
 func openTermIndex(path string, granules int) (*termIndex, error) {
@@ -71,9 +74,20 @@ func (s *Split) termIndex() (*termIndex, error) {
 			s.termsErr = fmt.Errorf("split %s: %w: term index files differ from their checksums", s.Meta.ID, ErrCorruptSplit)
 			return
 		}
+		var blooms []byte
+		if err == nil {
+			blooms, err = os.ReadFile(filepath.Join(s.path, splitBloomFile))
+		}
+		if err == nil && crc32.Checksum(blooms, splitCRCTable) != s.Meta.BloomCRC {
+			s.termsErr = fmt.Errorf("split %s: %w: bloom filter checksum mismatch", s.Meta.ID, ErrCorruptSplit)
+			return
+		}
 		var t *termIndex
 		if err == nil {
 			t, err = openTermIndex(dir, s.granuleCount())
+		}
+		if t != nil {
+			t.blooms = blooms
 		}
 		if err != nil {
 			s.termsErr = fmt.Errorf("split %s: open term index: %w: %v", s.Meta.ID, ErrCorruptSplit, err)
@@ -111,7 +125,7 @@ func (s *Split) indexed(field string) (known, indexed bool) {
 // fields, the value itself for raw ones). A field the split lacks yields no
 // granules; a field that is not indexed yields every granule.
 func (s *Split) LookupTerm(field, term string) (*roaring.Bitmap, error) {
-	return s.lookup(field, func() query.Query {
+	return s.lookup(field, []string{term}, func() query.Query {
 		q := query.NewTermQuery(term)
 		q.SetField(field)
 		return q
@@ -119,9 +133,10 @@ func (s *Split) LookupTerm(field, term string) (*roaring.Bitmap, error) {
 }
 
 // LookupPrefix returns the granules that may hold a term of field starting
-// with prefix (endpoint:/api/v1/*).
+// with prefix (endpoint:/api/v1/*). Granules whose field is in a bloom
+// filter cannot be narrowed by prefix and are always returned.
 func (s *Split) LookupPrefix(field, prefix string) (*roaring.Bitmap, error) {
-	return s.lookup(field, func() query.Query {
+	return s.lookup(field, nil, func() query.Query {
 		q := query.NewPrefixQuery(prefix)
 		q.SetField(field)
 		return q
@@ -134,7 +149,7 @@ func (s *Split) LookupAllTerms(field string, terms []string) (*roaring.Bitmap, e
 	if len(terms) == 0 {
 		return s.allGranules(), nil
 	}
-	return s.lookup(field, func() query.Query {
+	return s.lookup(field, terms, func() query.Query {
 		qs := make([]query.Query, len(terms))
 		for i, term := range terms {
 			q := query.NewTermQuery(term)
@@ -145,7 +160,10 @@ func (s *Split) LookupAllTerms(field string, terms []string) (*roaring.Bitmap, e
 	})
 }
 
-func (s *Split) lookup(field string, build func() query.Query) (*roaring.Bitmap, error) {
+// lookup answers from bleve for the granules whose field terms are there,
+// and from the bloom filters (all of terms must pass) for the others; nil
+// terms means "cannot test a bloom filter" (prefixes).
+func (s *Split) lookup(field string, terms []string, build func() query.Query) (*roaring.Bitmap, error) {
 	known, indexed := s.indexed(field)
 	if !known {
 		return roaring.New(), nil
@@ -160,6 +178,29 @@ func (s *Split) lookup(field string, build func() query.Query) (*roaring.Bitmap,
 	out, err := t.search(build())
 	if err != nil {
 		return nil, fmt.Errorf("split %s: term lookup in field %q: %w", s.Meta.ID, field, err)
+	}
+	for g, ref := range s.Meta.Blooms[field] {
+		if ref.Length == 0 {
+			continue
+		}
+		if ref.Offset < 0 || ref.Offset+int64(ref.Length) > int64(len(t.blooms)) {
+			return nil, fmt.Errorf("split %s: %w: bloom filter of field %q granule %d is out of range", s.Meta.ID, ErrCorruptSplit, field, g)
+		}
+		filter := t.blooms[ref.Offset : ref.Offset+int64(ref.Length)]
+		match := true
+		for _, term := range terms {
+			ok, err := bloomMayContain(filter, term)
+			if err != nil {
+				return nil, fmt.Errorf("split %s: %w: field %q granule %d: %v", s.Meta.ID, ErrCorruptSplit, field, g, err)
+			}
+			if !ok {
+				match = false
+				break
+			}
+		}
+		if match {
+			out.Add(uint32(g))
+		}
 	}
 	return out, nil
 }

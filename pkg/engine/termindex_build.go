@@ -8,7 +8,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
@@ -18,12 +17,29 @@ import (
 // batch becomes a segment, so fewer batches mean fewer merges.
 const termIndexBatch = 1024
 
-// termIndexBuilder writes a split's term index, one document per granule.
+// termIndexBuilder writes a split's term index, one document per granule,
+// and the bloom filters of its high-cardinality granule fields.
 type termIndexBuilder struct {
-	idx      bleve.Index
-	batch    *bleve.Batch
-	next     int
-	analyzer analysis.Analyzer
+	idx    bleve.Index
+	batch  *bleve.Batch
+	next   int
+	blooms []byte
+	refs   map[string][]BloomRef
+}
+
+// termList is an analyzer that ignores its input and yields the terms it
+// holds: the granule's terms are already tokenized and deduplicated, so bleve
+// gets them as one field instance instead of one field per term.
+type termList []string
+
+func (l termList) Analyze([]byte) analysis.TokenStream {
+	ts := make([]analysis.Token, len(l))
+	out := make(analysis.TokenStream, len(l))
+	for i, t := range l {
+		ts[i] = analysis.Token{Term: []byte(t), Position: i + 1, Type: analysis.AlphaNumeric}
+		out[i] = &ts[i]
+	}
+	return out
 }
 
 func newTermIndexBuilder(path string) (*termIndexBuilder, error) {
@@ -37,16 +53,13 @@ func newTermIndexBuilder(path string) (*termIndexBuilder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create term index: %w", err)
 	}
-	return &termIndexBuilder{
-		idx:      idx,
-		batch:    idx.NewBatch(),
-		analyzer: &analysis.DefaultAnalyzer{Tokenizer: single.NewSingleTokenTokenizer()},
-	}, nil
+	return &termIndexBuilder{idx: idx, batch: idx.NewBatch(), refs: map[string][]BloomRef{}}, nil
 }
 
-// add indexes the next granule: field name → its distinct terms.
-func (b *termIndexBuilder) add(terms map[string]map[string]struct{}) error {
-	doc := document.NewDocument(strconv.Itoa(b.next))
+// add indexes the next granule of rows rows: field name → its distinct terms.
+func (b *termIndexBuilder) add(terms map[string]map[string]struct{}, rows int) error {
+	g := b.next
+	doc := document.NewDocument(strconv.Itoa(g))
 	b.next++
 	names := make([]string, 0, len(terms))
 	for name, set := range terms {
@@ -56,9 +69,23 @@ func (b *termIndexBuilder) add(terms map[string]map[string]struct{}) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		for term := range terms[name] {
-			doc.AddField(document.NewTextFieldCustom(name, nil, []byte(term), index.IndexField, b.analyzer))
+		set := terms[name]
+		if useBloom(len(set), rows) {
+			refs := b.refs[name]
+			for len(refs) <= g {
+				refs = append(refs, BloomRef{})
+			}
+			start := len(b.blooms)
+			b.blooms = appendBloom(b.blooms, set)
+			refs[g] = BloomRef{Offset: int64(start), Length: len(b.blooms) - start}
+			b.refs[name] = refs
+			continue
 		}
+		list := make(termList, 0, len(set))
+		for term := range set {
+			list = append(list, term)
+		}
+		doc.AddField(document.NewTextFieldCustom(name, nil, nil, index.IndexField|index.SkipFreqNorm, list))
 	}
 	if err := b.batch.IndexAdvanced(doc); err != nil {
 		return fmt.Errorf("term index granule %d: %w", b.next-1, err)

@@ -29,6 +29,8 @@ func termTestEvents(n int, seed uint64) []Event {
 		if r.IntN(10) == 0 {
 			e.Fields = append(e.Fields, Field{"trace_id", StringValue(fmt.Sprintf("t%d", r.IntN(50)))})
 		}
+		// Unique per row: granules of more than 256 rows keep it in bloom filters.
+		e.Fields = append(e.Fields, Field{"user_id", StringValue(fmt.Sprintf("u%x", r.Uint64()))})
 		if r.IntN(2) == 0 {
 			e.Fields = append(e.Fields, Field{"dyn", StringValue("OK")})
 		} else if r.IntN(3) == 0 {
@@ -62,7 +64,7 @@ func bruteGranules(events []Event, granuleRows int, field string, match func(ter
 }
 
 func TestTermIndexMatchesBruteForce(t *testing.T) {
-	for _, opts := range []splitOptions{{blockRows: 64, granuleRows: 64}, {blockRows: 128, granuleRows: 16}} {
+	for _, opts := range []splitOptions{{blockRows: 64, granuleRows: 64}, {blockRows: 128, granuleRows: 16}, {blockRows: 1024, granuleRows: 512}} {
 		t.Run(fmt.Sprintf("block%d_granule%d", opts.blockRows, opts.granuleRows), func(t *testing.T) {
 			events := termTestEvents(1000, uint64(opts.granuleRows))
 			s, _ := splitTestWrite(t, events, opts)
@@ -78,15 +80,44 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 					}
 				}
 			}
+			checks, extra := 0, 0
 			for field, terms := range vocab {
+				// Bloom-filter granules may add false positives, never lose a match.
+				bloomed := roaring.New()
+				for g, ref := range s.Meta.Blooms[field] {
+					if ref.Length > 0 {
+						bloomed.Add(uint32(g))
+					}
+				}
 				for term := range terms {
 					want := bruteGranules(events, opts.granuleRows, field, func(x string) bool { return x == term })
 					got, err := s.LookupTerm(field, term)
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !got.Equals(want) {
+					fp := roaring.AndNot(got, want)
+					if !roaring.AndNot(want, got).IsEmpty() || !roaring.AndNot(fp, bloomed).IsEmpty() {
 						t.Fatalf("%s:%q = %v, brute force %v", field, term, got.ToArray(), want.ToArray())
+					}
+					checks += int(bloomed.GetCardinality())
+					extra += int(fp.GetCardinality())
+					// Absent terms hit bloom granules only as false positives.
+					if got, _ := s.LookupTerm(field, term+"\x00absent"); !roaring.AndNot(got, bloomed).IsEmpty() {
+						t.Fatalf("%s: absent term found in %v", field, got.ToArray())
+					}
+					if n := len(term); n > 3 && n%2 == 0 {
+						// Prefix lookups are checked on a sample; bloom granules always answer yes.
+						want := roaring.Or(bloomed, bruteGranules(events, opts.granuleRows, field, func(x string) bool { return strings.HasPrefix(x, term[:n/2]) }))
+						got, err := s.LookupPrefix(field, term[:n/2])
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !got.Equals(want) {
+							t.Fatalf("%s:%q* = %v, want %v", field, term[:n/2], got.ToArray(), want.ToArray())
+						}
+					}
+					if bloomed.GetCardinality() > 0 {
+						continue
 					}
 					for n := 1; n <= 3 && n <= len(term); n++ {
 						prefix := term[:n]
@@ -100,6 +131,12 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 						}
 					}
 				}
+			}
+			if opts.granuleRows == 512 && len(s.Meta.Blooms["user_id"]) == 0 {
+				t.Fatal("unique user ids in 512-row granules were not put in bloom filters")
+			}
+			if checks > 0 && float64(extra)/float64(checks) > 0.05 {
+				t.Fatalf("bloom false positives %d of %d", extra, checks)
 			}
 			// A phrase's candidates are the granules holding all its terms.
 			phrase := tokenize("beta Gamma")
