@@ -18,7 +18,7 @@ type Options struct {
 	Metrics      *Metrics
 }
 
-// NewHandler serves the ingest APIs and /metrics over eng. /metrics is left
+// NewHandler serves the ingest APIs, index management and /metrics over eng. /metrics is left
 // open, as Prometheus scrapers expect; everything else requires the token.
 func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	if opts.Logger == nil {
@@ -28,6 +28,7 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 		opts.Metrics = DefaultMetrics()
 	}
 	api := http.NewServeMux()
+	indexAPI{eng: eng}.register(api)
 	api.Handle("/", ingest.NewHandler(opts.Metrics.InstrumentStore(eng), ingest.HandlerOptions{
 		MaxBodyBytes: opts.MaxBodyBytes,
 		Logger:       opts.Logger,
