@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/build"
 	"github.com/magefile/mage/mg"
@@ -38,6 +39,15 @@ func Build() {
 // Backend builds dist/gpx_triage_<os>_<arch> with the SDK's build settings.
 func Backend() error {
 	return build.Build{}.Custom(runtime.GOOS, runtime.GOARCH)
+}
+
+// Run starts Triage standalone on a default data directory with a demo
+// incident streaming into it, and prints what to curl and how to point
+// Grafana and Vector at it. Extra flags: TRIAGE_SERVE_ARGS (e.g. "-listen 0.0.0.0:7280 -token t").
+func Run() error {
+	mg.Deps(Backend)
+	args := append([]string{"serve", "-demo"}, strings.Fields(os.Getenv("TRIAGE_SERVE_ARGS"))...)
+	return sh.RunV(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)), args...)
 }
 
 // Frontend builds module.js and copies plugin.json and assets into dist/.
