@@ -96,8 +96,10 @@ func BenchmarkWriteSplitGranules(b *testing.B) {
 			n := float64(len(events))
 			b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 			b.ReportMetric(float64(meta.SizeBytes)/n, "B/event")
-			b.ReportMetric(float64(dirSize(b, filepath.Join(path, splitTermsDir)))/n, "index-B/event")
+			b.ReportMetric(float64(dirSize(b, filepath.Join(path, splitTermsDir)))/n, "bleve-B/event")
+			b.ReportMetric(float64(dirSize(b, filepath.Join(path, splitBloomFile)))/n, "bloom-B/event")
 			b.ReportMetric(float64(scanned)/float64(len(rare)), "rows-scanned/rare-token")
 		})
 	}
 }
+
