@@ -102,4 +102,3 @@ func BenchmarkWriteSplitGranules(b *testing.B) {
 		})
 	}
 }
-
