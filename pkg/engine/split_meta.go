@@ -52,7 +52,10 @@ type FieldMeta struct {
 }
 
 // Bounds is the closed value range of one kind of a field, used to prune
-// range predicates. Strings have bounds only when every value is short.
+// range predicates. A kind listed in Kinds without Bounds has an unknown
+// range: strings with a value longer than 64 bytes, floats that are all NaN,
+// bools and nulls. NaN never counts towards float bounds; IP bounds are in
+// text order.
 type Bounds struct {
 	Kind     Kind      `json:"kind"`
 	MinInt   int64     `json:"min_int,omitempty"` // KindInt64, KindTime

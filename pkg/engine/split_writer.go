@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/golang/snappy"
 )
@@ -26,7 +27,7 @@ var defaultSplitOptions = splitOptions{blockRows: defaultBlockRows, granuleRows:
 // WriteSplit writes events (sorted by (Timestamp, Seq)) as a new split
 // directory under dir and returns its metadata. The split is built in a
 // temporary directory, fsynced, then renamed into place, so a crash leaves
-// either the whole split or no split (temporaries start with ".tmp-").
+// either the whole split or no split (see IsSplitTemp, RemoveSplitTemps).
 func WriteSplit(dir string, schema SplitSchema, events []Event) (SplitMeta, error) {
 	return writeSplit(dir, schema, events, defaultSplitOptions)
 }
@@ -47,7 +48,7 @@ func writeSplit(dir string, schema SplitSchema, events []Event, opts splitOption
 	if err != nil {
 		return SplitMeta{}, err
 	}
-	tmp := filepath.Join(dir, ".tmp-"+id)
+	tmp := filepath.Join(dir, splitTempPrefix+id)
 	final := filepath.Join(dir, id)
 	meta, err := buildSplit(tmp, id, schema, events, opts)
 	if err == nil {
@@ -64,6 +65,30 @@ func writeSplit(dir string, schema SplitSchema, events []Event, opts splitOption
 		return SplitMeta{}, fmt.Errorf("write split %s: %w", id, err)
 	}
 	return meta, nil
+}
+
+// splitTempPrefix starts the name of a split being written.
+const splitTempPrefix = ".tmp-"
+
+// IsSplitTemp reports whether a directory entry under a splits directory is
+// an unfinished split (a crash mid-write), which catalogs skip.
+func IsSplitTemp(name string) bool { return strings.HasPrefix(name, splitTempPrefix) }
+
+// RemoveSplitTemps deletes the unfinished splits a crash left in dir; call it
+// at start-up, before any WriteSplit into dir.
+func RemoveSplitTemps(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("remove unfinished splits in %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if IsSplitTemp(e.Name()) {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("remove unfinished split %s: %w", e.Name(), err)
+			}
+		}
+	}
+	return nil
 }
 
 // newSplitID names a split by its first timestamp (so names sort by time)

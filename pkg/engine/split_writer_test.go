@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -202,9 +201,34 @@ func TestWriteSplitLeavesNoTemporary(t *testing.T) {
 	if len(entries) != 1 || entries[0].Name() != meta.ID {
 		t.Fatalf("dir holds %v, want only %s", entries, meta.ID)
 	}
-	// A crash before the rename leaves only a ".tmp-" directory, which
-	// OpenSplit refuses as it has no valid metadata.
-	if _, err := OpenSplit(filepath.Join(dir, ".tmp-missing")); err == nil || errors.Is(err, ErrCorruptSplit) {
-		t.Fatalf("OpenSplit of a missing split = %v", err)
+}
+
+func TestRemoveSplitTemps(t *testing.T) {
+	dir := t.TempDir()
+	meta, err := WriteSplit(dir, fixtureSchema, fixtureEvents(10, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A crash before the rename leaves a temporary directory with a partial
+	// split: here a data file and no metadata.
+	tmp := filepath.Join(dir, splitTempPrefix+"0000000000000001-000000000000")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tmp, splitDataFile), []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenSplit(tmp); err == nil {
+		t.Fatal("a partial split opened")
+	}
+	if !IsSplitTemp(filepath.Base(tmp)) || IsSplitTemp(meta.ID) {
+		t.Fatal("IsSplitTemp misclassifies")
+	}
+	if err := RemoveSplitTemps(dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != meta.ID {
+		t.Fatalf("dir holds %v, want only %s", entries, meta.ID)
 	}
 }

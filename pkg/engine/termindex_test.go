@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"strings"
 	"testing"
 
@@ -230,5 +229,4 @@ func TestTokenize(t *testing.T) {
 	if got := termsOf(nil, TokenizerRaw, "Mixed Case"); len(got) != 1 || got[0] != "Mixed Case" {
 		t.Errorf("raw terms = %q", got)
 	}
-	_ = sort.Strings
 }
