@@ -1,0 +1,222 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/query"
+)
+
+// rowFilter is a resolved query compiled for execution. It is evaluated
+// three ways that must agree: from metadata (which blocks may match), on a
+// block's decoded columns (which rows match) and on head events one by one.
+// A rowFilter belongs to one query: it keeps scratch buffers.
+type rowFilter interface {
+	// blocks returns the blocks of s the term index leaves as candidates;
+	// nil means the index cannot narrow them.
+	blocks(s *Split) (*roaring.Bitmap, error)
+	// mayMatchBlock reports whether a block can hold a match, from its
+	// column metadata alone.
+	mayMatchBlock(bm *BlockMeta) bool
+	// apply clears the rows of sel that do not match.
+	apply(br *blockReader, sel rowSet) error
+	// matchEvent is the exact check on one head event.
+	matchEvent(ev *Event) bool
+}
+
+// filterEnv is what compiling needs to know of the index: how a field's
+// strings are tokenized and which field is the event timestamp (kept out
+// of Event.Fields, in its own column).
+type filterEnv interface {
+	tokenizer(field string) string
+	timestampField() string
+}
+
+// compileFilter turns a resolved query into a rowFilter.
+func compileFilter(f query.Filter, env filterEnv) (rowFilter, error) {
+	tok := env.tokenizer
+	leaf := func(field string, m leafMatcher) rowFilter {
+		return &leafFilter{field: field, m: m, ts: field == env.timestampField()}
+	}
+	switch v := f.(type) {
+	case query.FilterAll:
+		return allFilter{}, nil
+	case query.FilterAnd:
+		fs, err := compileFilters(v.Filters, env)
+		if err != nil {
+			return nil, err
+		}
+		if len(fs) == 0 {
+			return allFilter{}, nil
+		}
+		return &andFilter{clauses: fs}, nil
+	case query.FilterOr:
+		fs, err := compileFilters(v.Filters, env)
+		if err != nil {
+			return nil, err
+		}
+		return &orFilter{clauses: fs}, nil
+	case query.FilterNot:
+		c, err := compileFilter(v.Filter, env)
+		if err != nil {
+			return nil, err
+		}
+		return &notFilter{clause: c}, nil
+	case query.FilterTerm:
+		return leaf(v.Field.Name, newTermMatcher(v.Field, v.Value, tok(v.Field.Name))), nil
+	case query.FilterSet:
+		return leaf(v.Field.Name, newSetMatcher(v.Field, v.Values, tok(v.Field.Name))), nil
+	case query.FilterPhrase:
+		return leaf(v.Field.Name, newPhraseMatcher(v.Text, v.Prefix, tok(v.Field.Name))), nil
+	case query.FilterPrefix:
+		return leaf(v.Field.Name, newPrefixMatcher(v.Prefix, tok(v.Field.Name))), nil
+	case query.FilterRange:
+		return leaf(v.Field.Name, newRangeMatcher(v.Field, v.Lower, v.Upper)), nil
+	case query.FilterExists:
+		return leaf(v.Field.Name, existsMatcher{}), nil
+	}
+	return nil, fmt.Errorf("compile query: unsupported filter %T", f)
+}
+
+func compileFilters(in []query.Filter, env filterEnv) ([]rowFilter, error) {
+	out := make([]rowFilter, len(in))
+	for i, f := range in {
+		c, err := compileFilter(f, env)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// allFilter matches every row (`*`, the empty query).
+type allFilter struct{}
+
+func (allFilter) blocks(*Split) (*roaring.Bitmap, error) { return nil, nil }
+func (allFilter) mayMatchBlock(*BlockMeta) bool          { return true }
+func (allFilter) apply(*blockReader, rowSet) error       { return nil }
+func (allFilter) matchEvent(*Event) bool                 { return true }
+
+// isMatchAll reports whether f keeps every row, so counts can skip decoding.
+func isMatchAll(f rowFilter) bool {
+	_, ok := f.(allFilter)
+	return ok
+}
+
+// leafMatcher is the value test of one field predicate.
+type leafMatcher interface {
+	// match is the exact test of one value; tok-dependent text matching is
+	// fixed when the matcher is built.
+	match(v *Value) bool
+	// granules returns the candidate granules of s for field; nil when the
+	// term index cannot narrow them.
+	granules(s *Split, field string) (*roaring.Bitmap, error)
+	// mayMatchChunk tests a block's chunk of the field by its bounds.
+	mayMatchChunk(cm *ChunkMeta) bool
+}
+
+// leafFilter applies a leafMatcher to one field.
+type leafFilter struct {
+	field string
+	m     leafMatcher
+	// ts marks the timestamp field, read from the timestamp column.
+	ts      bool
+	dictHit []bool
+}
+
+func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
+	if f.ts {
+		return nil, nil
+	}
+	g, err := f.m.granules(s, f.field)
+	if err != nil || g == nil {
+		return nil, err
+	}
+	return s.GranuleBlocks(g), nil
+}
+
+func (f *leafFilter) mayMatchBlock(bm *BlockMeta) bool {
+	if f.ts {
+		b := Bounds{Kind: KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
+		return f.m.mayMatchChunk(&ChunkMeta{Present: bm.Rows, Kinds: []Kind{KindTime}, Bounds: []Bounds{b}})
+	}
+	cm, ok := bm.Columns[f.field]
+	return ok && cm.Present > 0 && f.m.mayMatchChunk(&cm)
+}
+
+func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
+	if f.ts {
+		ts, err := br.timestamps()
+		if err != nil {
+			return err
+		}
+		for i, w := range sel {
+			for w != 0 {
+				b := w & -w
+				v := TimeNanosValue(ts[i<<6|bitIndex(b)])
+				if !f.m.match(&v) {
+					sel[i] &^= b
+				}
+				w &^= b
+			}
+		}
+		return nil
+	}
+	col, err := br.column(f.field)
+	if err != nil {
+		return err
+	}
+	sel.andPresent(col.Present)
+	if col.encoding == encStrDict && col.Kinds == nil {
+		f.dictHit = reuseSlice(f.dictHit, len(col.Dict))
+		for i, s := range col.Dict {
+			v := Value{Kind: col.Kind, Str: s}
+			f.dictHit[i] = f.m.match(&v)
+		}
+		for i, w := range sel {
+			for w != 0 {
+				b := w & -w
+				r := i<<6 | bitIndex(b)
+				if !f.dictHit[col.IDs[r]] {
+					sel[i] &^= b
+				}
+				w &^= b
+			}
+		}
+		return nil
+	}
+	if fast, ok := f.m.(columnMatcher); ok && fast.applyColumn(col, sel) {
+		return nil
+	}
+	for i, w := range sel {
+		for w != 0 {
+			b := w & -w
+			r := i<<6 | bitIndex(b)
+			if v, ok := col.Value(r); !ok || !f.m.match(&v) {
+				sel[i] &^= b
+			}
+			w &^= b
+		}
+	}
+	return nil
+}
+
+func (f *leafFilter) matchEvent(ev *Event) bool {
+	if f.ts {
+		v := TimeNanosValue(ev.Timestamp)
+		return f.m.match(&v)
+	}
+	for i := range ev.Fields {
+		if ev.Fields[i].Name == f.field {
+			return f.m.match(&ev.Fields[i].Value)
+		}
+	}
+	return false
+}
+
+// columnMatcher is implemented by matchers with a typed loop over a
+// column's values; applyColumn returns false when it cannot handle col.
+type columnMatcher interface {
+	applyColumn(col *Column, sel rowSet) bool
+}

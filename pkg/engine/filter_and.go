@@ -1,0 +1,55 @@
+package engine
+
+import "github.com/RoaringBitmap/roaring/v2"
+
+// andFilter matches rows every clause matches; clauses narrow the same row
+// set in turn and evaluation stops once it is empty.
+type andFilter struct{ clauses []rowFilter }
+
+func (f *andFilter) blocks(s *Split) (*roaring.Bitmap, error) {
+	var out *roaring.Bitmap
+	for _, c := range f.clauses {
+		b, err := c.blocks(s)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case b == nil:
+		case out == nil:
+			out = b
+		default:
+			out.And(b)
+		}
+	}
+	return out, nil
+}
+
+func (f *andFilter) mayMatchBlock(bm *BlockMeta) bool {
+	for _, c := range f.clauses {
+		if !c.mayMatchBlock(bm) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *andFilter) apply(br *blockReader, sel rowSet) error {
+	for _, c := range f.clauses {
+		if sel.empty() {
+			return nil
+		}
+		if err := c.apply(br, sel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *andFilter) matchEvent(ev *Event) bool {
+	for _, c := range f.clauses {
+		if !c.matchEvent(ev) {
+			return false
+		}
+	}
+	return true
+}

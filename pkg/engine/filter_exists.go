@@ -1,0 +1,18 @@
+package engine
+
+import "github.com/RoaringBitmap/roaring/v2"
+
+// existsMatcher matches `field:*`: every row holding the field (JSON nulls
+// are dropped at ingest, so a present value is never null).
+type existsMatcher struct{}
+
+func (existsMatcher) match(*Value) bool { return true }
+
+func (existsMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
+	if _, ok := s.Meta.Fields[field]; !ok {
+		return roaring.New(), nil
+	}
+	return nil, nil
+}
+
+func (existsMatcher) mayMatchChunk(*ChunkMeta) bool { return true }

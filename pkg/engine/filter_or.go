@@ -1,0 +1,67 @@
+package engine
+
+import "github.com/RoaringBitmap/roaring/v2"
+
+// orFilter matches rows any clause matches. Each clause narrows a copy of
+// the input rows and the copies are united.
+type orFilter struct {
+	clauses      []rowFilter
+	in, acc, tmp rowSet
+}
+
+func (f *orFilter) blocks(s *Split) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	for _, c := range f.clauses {
+		b, err := c.blocks(s)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return nil, nil
+		}
+		out.Or(b)
+	}
+	return out, nil
+}
+
+func (f *orFilter) mayMatchBlock(bm *BlockMeta) bool {
+	for _, c := range f.clauses {
+		if c.mayMatchBlock(bm) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *orFilter) apply(br *blockReader, sel rowSet) error {
+	f.in = append(f.in[:0], sel...)
+	f.acc = f.acc.resize(br.rows)
+	tmp := f.tmp
+	for _, c := range f.clauses {
+		if !c.mayMatchBlock(&br.split.Meta.Blocks[br.block]) {
+			continue
+		}
+		tmp = append(tmp[:0], f.in...)
+		// Rows already matched need no second look.
+		tmp.andNot(f.acc)
+		if tmp.empty() {
+			break
+		}
+		if err := c.apply(br, tmp); err != nil {
+			return err
+		}
+		f.acc.or(tmp)
+	}
+	f.tmp = tmp
+	copy(sel, f.acc)
+	return nil
+}
+
+func (f *orFilter) matchEvent(ev *Event) bool {
+	for _, c := range f.clauses {
+		if c.matchEvent(ev) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"sort"
+
+	"github.com/triage-logs/triage/pkg/query"
+)
+
+// indexSchema is the query.Schema of one index at one snapshot: the
+// mapping's fields as declared, plus the fields a dynamic mapping (or a
+// json field) discovered, typed by the kinds they hold in the snapshot's
+// splits and head. A dynamic field that only ever held integers is typed
+// i64, so `status_code:abc` is refused with a message rather than
+// matching nothing.
+type indexSchema struct {
+	m      *docMapper
+	snap   *Snapshot
+	kinds  map[string]uint16 // discovered field → kinds, filled lazily
+	headed bool
+}
+
+func newIndexSchema(m *docMapper, snap *Snapshot) *indexSchema {
+	return &indexSchema{m: m, snap: snap}
+}
+
+// Field types a mapped field from its rule and an unmapped one from the
+// kinds it holds; an unmapped field nobody has written is unknown.
+func (s *indexSchema) Field(name string) (query.FieldInfo, bool) {
+	if r, ok := s.m.fields[name]; ok {
+		return ruleInfo(r), true
+	}
+	kinds := s.discovered()[name]
+	if kinds == 0 {
+		if s.underJSON(name) {
+			return query.FieldInfo{Name: name, Type: query.TypeJSON}, true
+		}
+		return query.FieldInfo{}, false
+	}
+	return query.FieldInfo{Name: name, Type: kindsType(kinds), Tokenizer: query.TokenizerDefault}, true
+}
+
+// underJSON reports whether name lies under a json-typed mapped field.
+func (s *indexSchema) underJSON(name string) bool {
+	for p := prefixOf(name); p != ""; p = prefixOf(p) {
+		if r, ok := s.m.fields[p]; ok && r.typ == TypeJSON {
+			return true
+		}
+	}
+	return false
+}
+
+// Strict is true unless the mapping keeps unknown fields: in strict and
+// lenient modes an unmapped field can hold nothing.
+func (s *indexSchema) Strict() bool { return s.m.mode != ModeDynamic }
+
+// DefaultFields are the mapping's default search fields.
+func (s *indexSchema) DefaultFields() []string { return s.m.cfg.SearchSettings.DefaultSearchFields }
+
+// FieldNames lists mapped and discovered fields, for suggestions.
+func (s *indexSchema) FieldNames() []string {
+	seen := map[string]bool{}
+	for name := range s.m.fields {
+		seen[name] = true
+	}
+	for name := range s.discovered() {
+		seen[name] = true
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// tokenizer says how the exact check tokenizes field's strings, the way the
+// split writer indexes them (ix.splitSchema): mapped text by its
+// tokenizer, arrays and unmapped strings by the default one, other mapped
+// types raw.
+func (s *indexSchema) tokenizer(field string) string {
+	r, ok := s.m.fields[field]
+	switch {
+	case !ok:
+		return TokenizerDefault
+	case r.typ == TypeText && !r.array:
+		return r.tokenizer
+	case r.array && (r.typ == TypeText || r.typ == TypeIP || r.typ == TypeDatetime):
+		return TokenizerDefault
+	case r.typ == TypeJSON:
+		return TokenizerDefault
+	}
+	return TokenizerRaw
+}
+
+// discovered returns the kinds of every field in the snapshot; split
+// metadata is cheap, head events are scanned once per schema.
+func (s *indexSchema) discovered() map[string]uint16 {
+	if s.kinds != nil {
+		return s.kinds
+	}
+	s.kinds = map[string]uint16{}
+	if s.snap == nil {
+		return s.kinds
+	}
+	for _, sp := range s.snap.Splits() {
+		for name, fm := range sp.Meta.Fields {
+			for _, k := range fm.Kinds {
+				s.kinds[name] |= 1 << k
+			}
+		}
+	}
+	events := s.snap.Events()
+	for i := range events {
+		for _, f := range events[i].Fields {
+			s.kinds[f.Name] |= 1 << f.Value.Kind
+		}
+	}
+	return s.kinds
+}
+
+// ruleInfo maps a field rule to the query's view of its type.
+func ruleInfo(r *fieldRule) query.FieldInfo {
+	fi := query.FieldInfo{Name: r.name}
+	if r.array {
+		// Arrays are stored as JSON text; their elements match as tokens.
+		fi.Type, fi.Tokenizer = query.TypeText, query.TokenizerDefault
+		return fi
+	}
+	switch r.typ {
+	case TypeText:
+		fi.Type = query.TypeText
+		if r.tokenizer == TokenizerRaw {
+			fi.Tokenizer = query.TokenizerRaw
+		}
+	case TypeI64:
+		fi.Type = query.TypeI64
+	case TypeU64:
+		fi.Type = query.TypeU64
+	case TypeF64:
+		fi.Type = query.TypeF64
+	case TypeBool:
+		fi.Type = query.TypeBool
+	case TypeDatetime:
+		fi.Type = query.TypeDatetime
+	case TypeIP:
+		fi.Type = query.TypeIP
+	default:
+		fi.Type = query.TypeJSON
+	}
+	return fi
+}
+
+// kindsType types a discovered field: one kind gives its type, integers and
+// floats together give f64, anything else stays untyped (json).
+func kindsType(kinds uint16) query.FieldType {
+	kinds &^= 1 << KindNull
+	const nums = 1<<KindInt64 | 1<<KindUint64 | 1<<KindFloat64
+	switch {
+	case kinds == 1<<KindString:
+		return query.TypeText
+	case kinds == 1<<KindInt64:
+		return query.TypeI64
+	case kinds == 1<<KindUint64:
+		return query.TypeU64
+	case kinds != 0 && kinds&^nums == 0:
+		return query.TypeF64
+	case kinds == 1<<KindBool:
+		return query.TypeBool
+	case kinds == 1<<KindTime:
+		return query.TypeDatetime
+	case kinds == 1<<KindIP:
+		return query.TypeIP
+	}
+	return query.TypeJSON
+}
+
+// timestampField names the field held in Event.Timestamp.
+func (s *indexSchema) timestampField() string { return s.m.timestamp.name }

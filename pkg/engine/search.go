@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Order is the order of search hits.
+type Order uint8
+
+const (
+	// Desc returns the newest events first (the default: log views).
+	Desc Order = iota
+	// Asc returns the oldest events first.
+	Asc
+)
+
+// Search limits.
+const (
+	// DefaultSearchLimit is the page size when SearchRequest.Limit is 0.
+	DefaultSearchLimit = 100
+	// MaxSearchLimit caps the rows one search returns; page with the cursor
+	// for more.
+	MaxSearchLimit = 10_000
+)
+
+// SearchRequest asks for the events of one index matching a query.
+type SearchRequest struct {
+	Index string
+	// Query is the query text (macros already expanded); empty matches all.
+	Query string
+	// Start and End bound event timestamps, [Start, End); a zero end is open.
+	Start, End time.Time
+	// Limit is the page size (0: DefaultSearchLimit, at most MaxSearchLimit).
+	Limit int
+	Order Order
+	// After continues from a previous page's Next.
+	After *Cursor
+	// CountTotal also counts every match in [Start, End), ignoring After; it
+	// costs a pass over every candidate block.
+	CountTotal bool
+	// Now anchors date math in the query (`now-15m`); zero means time.Now().
+	Now time.Time
+}
+
+// Hit is one matching event and the index it came from.
+type Hit struct {
+	Index string
+	Event Event
+}
+
+// SearchResult is one page of hits.
+type SearchResult struct {
+	Hits []Hit
+	// Total is the number of matches in the range when CountTotal was set.
+	Total int64
+	// Next is the cursor for the following page; nil on the last page.
+	Next *Cursor
+	// SkippedSplits lists damaged splits left out of the answer, and
+	// Warnings says why, so a partial answer is never silent.
+	SkippedSplits []string
+	Warnings      []string
+}
+
+// Search returns the matching events of req.Index in (Timestamp, Seq)
+// order. It works on a snapshot, so it never waits for ingest, flushes or
+// merges; ctx bounds it and is checked between blocks.
+func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, error) {
+	limit := req.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultSearchLimit
+	case limit < 0 || limit > MaxSearchLimit:
+		return SearchResult{}, fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit)
+	}
+	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, req.Order == Desc)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	defer p.release()
+	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, count: req.CountTotal}
+	if err := p.run(ctx, v); err != nil {
+		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
+	}
+	res := SearchResult{Total: v.total}
+	refs := v.top.sorted()
+	if len(refs) > limit {
+		refs = refs[:limit]
+		last := refs[limit-1]
+		res.Next = &Cursor{Timestamp: last.ts, Seq: last.seq}
+	}
+	res.Hits, err = p.materialize(req.Index, refs)
+	if err != nil {
+		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
+	}
+	res.SkippedSplits, res.Warnings = p.skipped, p.warnings
+	return res, nil
+}
+
+// searchVisitor feeds the top-N heap and, when asked, counts matches.
+type searchVisitor struct {
+	top   topN
+	count bool
+	total int64
+}
+
+func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
+	return v.count || v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq)
+}
+
+func (v *searchVisitor) block(bs *blockScan) error {
+	bm := bs.bm
+	if v.count {
+		n, err := bs.count()
+		if err != nil {
+			return err
+		}
+		v.total += int64(n)
+		if n == 0 || !v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq) {
+			return nil
+		}
+	}
+	sel, err := bs.matches()
+	if err != nil {
+		return err
+	}
+	ts, err := bs.br.timestamps()
+	if err != nil {
+		return err
+	}
+	seqs, err := bs.br.seqNumbers()
+	if err != nil {
+		return err
+	}
+	s, b := bs.br.split, bs.br.block
+	if v.top.desc {
+		// Rows are in (Timestamp, Seq) order: from the newest, stop at the
+		// first that cannot enter.
+		sel.forEachDesc(func(r int) bool {
+			if !v.top.beyondCursor(ts[r], seqs[r]) {
+				return true
+			}
+			if !v.top.canImprove(ts[r], seqs[r]) {
+				return false
+			}
+			v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
+			return true
+		})
+		return nil
+	}
+	sel.forEach(func(r int) {
+		v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
+	})
+	return nil
+}
+
+func (v *searchVisitor) event(ev *Event) bool {
+	if v.count {
+		v.total++
+	} else if !v.top.canImprove(ev.Timestamp, ev.Seq) && v.top.beyondCursor(ev.Timestamp, ev.Seq) {
+		// Head events come in result order: none after this can enter.
+		return false
+	}
+	v.top.offer(hitRef{ts: ev.Timestamp, seq: ev.Seq, ev: ev})
+	return true
+}
+
+// materialize reads the events of the chosen hits, one ReadEvents per
+// block. A block that fails its checksum now drops its hits and is reported.
+func (p *scanPlan) materialize(index string, refs []hitRef) ([]Hit, error) {
+	hits := make([]Hit, len(refs))
+	type blockKey struct {
+		s *Split
+		b int
+	}
+	rows := map[blockKey][]int{}
+	slots := map[blockKey][]int{}
+	var order []blockKey
+	for i, r := range refs {
+		hits[i].Index = index
+		if r.ev != nil {
+			hits[i].Event = *r.ev
+			continue
+		}
+		k := blockKey{r.split, r.block}
+		if _, ok := rows[k]; !ok {
+			order = append(order, k)
+		}
+		rows[k] = append(rows[k], r.row)
+		slots[k] = append(slots[k], i)
+	}
+	drop := map[int]bool{}
+	var buf []Event
+	for _, k := range order {
+		var err error
+		buf, err = k.s.ReadEvents(k.b, rows[k], buf[:0])
+		if err != nil {
+			if !isCorrupt(err) {
+				return nil, err
+			}
+			p.skip(k.s, err)
+			for _, i := range slots[k] {
+				drop[i] = true
+			}
+			continue
+		}
+		for j, i := range slots[k] {
+			hits[i].Event = buf[j]
+		}
+		buf = nil // the events are now owned by hits
+	}
+	if len(drop) == 0 {
+		return hits, nil
+	}
+	kept := hits[:0]
+	for i, h := range hits {
+		if !drop[i] {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
+}

@@ -1,0 +1,150 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/triage-logs/triage/pkg/query"
+)
+
+// QueryError reports a query text that cannot run: a syntax error (Err
+// wraps *query.SyntaxError, so the editor can underline its position) or a
+// clause that does not fit the index mapping.
+type QueryError struct {
+	Query string
+	Err   error
+}
+
+func (e *QueryError) Error() string { return fmt.Sprintf("query %q: %v", e.Query, e.Err) }
+func (e *QueryError) Unwrap() error { return e.Err }
+
+// scanPlan is one query's work over one snapshot: the compiled filter, the
+// time range and the splits that may hold rows of it, in scan order.
+type scanPlan struct {
+	index  string
+	snap   *Snapshot
+	schema *indexSchema
+	filter rowFilter
+	// start and end bound the Unix-ns timestamps, [start, end).
+	start, end int64
+	desc       bool
+	splits     []*Split
+	// skipped names the splits left out because they are damaged, with why.
+	skipped  []string
+	warnings []string
+}
+
+// planQuery takes a snapshot of index and compiles text against it. The
+// caller must release the plan.
+func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc bool) (*scanPlan, error) {
+	ix, err := e.lookup(index)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := e.Snapshot(index)
+	if err != nil {
+		return nil, err
+	}
+	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc}
+	if err := p.compile(text, now); err != nil {
+		snap.Release()
+		return nil, err
+	}
+	p.start, p.end = timeBound(start, minTime), timeBound(end, maxTime)
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		p.release()
+		return nil, fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano))
+	}
+	for _, s := range snap.Splits() {
+		if s.Meta.Rows > 0 && s.Meta.MaxTime >= p.start && s.Meta.MinTime < p.end {
+			p.splits = append(p.splits, s)
+		}
+	}
+	sort.Slice(p.splits, func(i, j int) bool {
+		a, b := &p.splits[i].Meta, &p.splits[j].Meta
+		if desc {
+			return a.MaxTime > b.MaxTime
+		}
+		return a.MinTime < b.MinTime
+	})
+	return p, nil
+}
+
+const (
+	minTime = int64(-1 << 63)
+	maxTime = int64(1<<63 - 1)
+)
+
+// timeBound converts a range end; the zero time leaves it open.
+func timeBound(t time.Time, open int64) int64 {
+	if t.IsZero() {
+		return open
+	}
+	return t.UnixNano()
+}
+
+func (p *scanPlan) compile(text string, now time.Time) error {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	node, err := query.Parse(text)
+	if err != nil {
+		return &QueryError{Query: text, Err: err}
+	}
+	f, err := query.Resolve(node, p.schema, now)
+	if err != nil {
+		return &QueryError{Query: text, Err: err}
+	}
+	p.filter, err = compileFilter(f, p.schema)
+	if err != nil {
+		return &QueryError{Query: text, Err: err}
+	}
+	return nil
+}
+
+func (p *scanPlan) release() { p.snap.Release() }
+
+// skip records a damaged split; the query goes on with the others.
+func (p *scanPlan) skip(s *Split, err error) {
+	p.skipped = append(p.skipped, s.Meta.ID)
+	p.warnings = append(p.warnings, fmt.Sprintf("split %s was skipped: %v", s.Meta.ID, err))
+}
+
+// blockRange returns the rows of block b of s inside [start, end), using
+// the block's time bounds and, only when they straddle an end, its
+// timestamps.
+func (p *scanPlan) blockRange(br *blockReader, bm *BlockMeta) (lo, hi int, err error) {
+	if bm.MinTime >= p.start && bm.MaxTime < p.end {
+		return 0, bm.Rows, nil
+	}
+	ts, err := br.timestamps()
+	if err != nil {
+		return 0, 0, err
+	}
+	lo = sort.Search(len(ts), func(i int) bool { return ts[i] >= p.start })
+	hi = sort.Search(len(ts), func(i int) bool { return ts[i] >= p.end })
+	return lo, hi, nil
+}
+
+// headRange returns the head events inside [start, end).
+func (p *scanPlan) headRange() []Event {
+	ev := p.snap.Events()
+	lo := sort.Search(len(ev), func(i int) bool { return ev[i].Timestamp >= p.start })
+	hi := sort.Search(len(ev), func(i int) bool { return ev[i].Timestamp >= p.end })
+	return ev[lo:hi]
+}
+
+// isCorrupt reports whether err is split damage, which skips the split
+// rather than failing the query.
+func isCorrupt(err error) bool { return errors.Is(err, ErrCorruptSplit) }
+
+// checkContext turns a finished context into the query's error.
+func checkContext(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("query stopped: %w", err)
+	}
+	return nil
+}
