@@ -1,5 +1,7 @@
-import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
-import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { AdHocVariableFilter, CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { DataSourceWithBackend } from '@grafana/runtime';
+
+import { interpolateTarget } from './interpolation/target';
 
 import { DEFAULT_QUERY, TriageOptions, TriageQuery } from './types';
 
@@ -12,11 +14,8 @@ export class DataSource extends DataSourceWithBackend<TriageQuery, TriageOptions
     return DEFAULT_QUERY;
   }
 
-  applyTemplateVariables(query: TriageQuery, scopedVars: ScopedVars): TriageQuery {
-    return {
-      ...query,
-      query: getTemplateSrv().replace(query.query ?? '', scopedVars, 'lucene'),
-    };
+  applyTemplateVariables(query: TriageQuery, scopedVars: ScopedVars, filters?: AdHocVariableFilter[]): TriageQuery {
+    return interpolateTarget(query, scopedVars, filters);
   }
 
   filterQuery(query: TriageQuery): boolean {

@@ -4,6 +4,7 @@ import { DataQuery } from '@grafana/schema';
 /** The query types the backend answers (pkg/query's model). */
 export type QueryType = 'logs' | 'timeseries' | 'heatmap' | 'table' | 'fieldValues' | 'logsVolume' | 'annotations';
 
+/** Every query type, in the order the editor lists them. */
 export const QUERY_TYPES: QueryType[] = [
   'logs',
   'timeseries',
@@ -14,15 +15,52 @@ export const QUERY_TYPES: QueryType[] = [
   'annotations',
 ];
 
-/** One Triage query, as stored in dashboards and sent to the backend. */
+/** Aggregations a timeseries query computes per interval. */
+export type MetricType = 'count' | 'avg' | 'sum' | 'min' | 'max' | 'percentile' | 'cardinality';
+
+/** Every metric type, in the order the builder lists them. */
+export const METRIC_TYPES: MetricType[] = ['count', 'avg', 'sum', 'min', 'max', 'percentile', 'cardinality'];
+
+/** One aggregation of a timeseries query; field is required except for count. */
+export interface Metric {
+  type: MetricType;
+  field?: string;
+  percent?: number;
+}
+
+/** One terms split of a timeseries query: the top `size` values of field. */
+export interface GroupBy {
+  field: string;
+  size?: number;
+  order?: 'desc' | 'asc';
+}
+
+/** Heatmap buckets: explicit upper bounds, or a count spread on a scale. */
+export interface HeatmapSpec {
+  field: string;
+  buckets?: number[];
+  count?: number;
+  scale?: 'log' | 'linear';
+}
+
+/** One Triage query, as stored in dashboards and sent to the backend (keys fixed by pkg/query's model). */
 export interface TriageQuery extends DataQuery {
   queryType?: QueryType;
   index?: string;
   query?: string;
   limit?: number;
   sort?: 'asc' | 'desc';
+  metrics?: Metric[];
+  groupBy?: GroupBy[];
+  /** "auto", "$__interval" or a duration such as "30s"; the backend resolves macros. */
+  interval?: string;
+  heatmap?: HeatmapSpec;
+  /** The field whose values a fieldValues query lists. */
+  field?: string;
+  live?: boolean;
 }
 
+/** What a new query starts as. */
 export const DEFAULT_QUERY: Partial<TriageQuery> = {
   queryType: 'logs',
   query: '',
@@ -30,15 +68,55 @@ export const DEFAULT_QUERY: Partial<TriageQuery> = {
   sort: 'desc',
 };
 
+/** A link from a log field to a URL or to a trace in another datasource. */
+export interface DataLinkConfig {
+  field: string;
+  /** A URL template; ${__value.raw} is the field's value. */
+  url?: string;
+  /** The uid of a trace datasource; the field's value is the trace id. */
+  datasourceUid?: string;
+  label?: string;
+}
+
 /** jsonData of a Triage datasource; the backend's pkg/plugin/settings.go reads the same keys. */
 export interface TriageOptions extends DataSourceJsonData {
   dataDir?: string;
   defaultIndex?: string;
   retention?: string;
   ingestListen?: string;
+  messageField?: string;
+  levelField?: string;
+  dataLinks?: DataLinkConfig[];
 }
 
 /** secureJsonData: sent to the backend only, never back to the browser. */
 export interface TriageSecureOptions {
   ingestToken?: string;
+}
+
+/** The answer of the `validate` resource. */
+export interface ValidateResponse {
+  valid: boolean;
+  error?: { message: string; offset: number; column: number };
+}
+
+/** One field of the `fields` resource. */
+export interface FieldInfo {
+  name: string;
+  type: 'text' | 'i64' | 'u64' | 'f64' | 'bool' | 'datetime' | 'ip' | 'json';
+  aggregatable: boolean;
+}
+
+/** One value of the `values` resource, with its number of events. */
+export interface ValueCount {
+  value: string;
+  count: number;
+}
+
+/** One index of the `indexes` resource. */
+export interface IndexInfo {
+  id: string;
+  timestampField: string;
+  messageField: string;
+  levelField: string;
 }

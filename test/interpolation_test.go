@@ -1,0 +1,81 @@
+package test
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/triage-logs/triage/pkg/query"
+)
+
+var updateInterpolation = flag.Bool("update-interpolation", false, "rewrite the canonical forms in src/interpolation/testdata/interpolation.golden.json")
+
+// interpolationGolden is the shared golden file of the frontend's variable
+// interpolation: jest checks `expected` through @grafana/scenes, this test
+// checks that every `expected` parses with pkg/query to `canonical`.
+const interpolationGolden = "../src/interpolation/testdata/interpolation.golden.json"
+
+// goldenCase keeps every key of a case so -update-interpolation rewrites
+// only `canonical`.
+type goldenCase map[string]any
+
+type goldenFile struct {
+	Variables json.RawMessage `json:"variables"`
+	Cases     []goldenCase    `json:"cases"`
+}
+
+// canonicalOf parses text as the backend does (macros first, then Parse) and
+// prints it canonically, or names the error the backend would answer.
+func canonicalOf(text string) string {
+	from := time.Date(2026, 1, 15, 14, 0, 0, 0, time.UTC)
+	expanded := query.ExpandMacros(text, query.MacroContext{From: from, To: from.Add(time.Hour), Interval: 30 * time.Second})
+	n, err := query.Parse(expanded)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return query.Print(n)
+}
+
+func TestInterpolationGoldenParsesWithTheBackendParser(t *testing.T) {
+	raw, err := os.ReadFile(filepath.FromSlash(interpolationGolden))
+	if err != nil {
+		t.Fatalf("read the interpolation golden file: %v", err)
+	}
+	var g goldenFile
+	if err := json.Unmarshal(raw, &g); err != nil {
+		t.Fatalf("decode %s: %v", interpolationGolden, err)
+	}
+	if len(g.Cases) == 0 {
+		t.Fatalf("%s holds no cases", interpolationGolden)
+	}
+	for _, c := range g.Cases {
+		name, _ := c["name"].(string)
+		expected, ok := c["expected"].(string)
+		if !ok {
+			t.Fatalf("case %q has no expected text", name)
+		}
+		got := canonicalOf(expected)
+		if *updateInterpolation {
+			c["canonical"] = got
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			want, _ := c["canonical"].(string)
+			if got != want {
+				t.Errorf("Parse(%q) prints\n  %s\nwant\n  %s", expected, got, want)
+			}
+		})
+	}
+	if *updateInterpolation {
+		out, err := json.MarshalIndent(g, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.FromSlash(interpolationGolden), append(out, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
