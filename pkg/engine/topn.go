@@ -88,10 +88,14 @@ func (t *topN) canImprove(ts int64, seq uint64) bool {
 // wantRange reports whether a block spanning [(minT,minS), (maxT,maxS)]
 // can hold a hit that enters the heap.
 func (t *topN) wantRange(minT int64, minS uint64, maxT int64, maxS uint64) bool {
+	first, last := hitRef{ts: minT, seq: minS}, hitRef{ts: maxT, seq: maxS}
 	if t.desc {
-		return t.canImprove(maxT, maxS)
+		first, last = last, first
 	}
-	return t.canImprove(minT, minS)
+	if !t.beyondCursor(last.ts, last.seq) {
+		return false
+	}
+	return !t.full() || t.better(&first, &t.heap[0])
 }
 
 // offer considers one hit.

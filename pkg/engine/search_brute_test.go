@@ -1,0 +1,280 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/triage-logs/triage/pkg/query"
+)
+
+// The brute-force evaluator is the specification the engine is compared
+// with: every event, every clause, no index, no pruning, no columns.
+
+// bruteValue returns ev's value of field, the timestamp included.
+func bruteValue(ev *Event, field string) (Value, bool) {
+	if field == "timestamp" {
+		return TimeNanosValue(ev.Timestamp), true
+	}
+	return ev.Get(field)
+}
+
+// bruteRaw says which loadgen fields the default mapping keeps whole.
+func bruteRaw(field string) bool { return field == "severity" }
+
+func bruteMatch(f query.Filter, ev *Event) bool {
+	switch v := f.(type) {
+	case query.FilterAll:
+		return true
+	case query.FilterAnd:
+		for _, c := range v.Filters {
+			if !bruteMatch(c, ev) {
+				return false
+			}
+		}
+		return true
+	case query.FilterOr:
+		for _, c := range v.Filters {
+			if bruteMatch(c, ev) {
+				return true
+			}
+		}
+		return false
+	case query.FilterNot:
+		return !bruteMatch(v.Filter, ev)
+	case query.FilterExists:
+		_, ok := bruteValue(ev, v.Field.Name)
+		return ok
+	case query.FilterTerm:
+		val, ok := bruteValue(ev, v.Field.Name)
+		return ok && bruteEqual(v.Field.Name, val, v.Value)
+	case query.FilterSet:
+		val, ok := bruteValue(ev, v.Field.Name)
+		for _, q := range v.Values {
+			if ok && bruteEqual(v.Field.Name, val, q) {
+				return true
+			}
+		}
+		return false
+	case query.FilterPhrase:
+		val, ok := bruteValue(ev, v.Field.Name)
+		if !ok {
+			return false
+		}
+		if bruteRaw(v.Field.Name) || val.Kind != KindString {
+			if v.Prefix {
+				return strings.HasPrefix(val.Text(), v.Text)
+			}
+			return val.Text() == v.Text
+		}
+		return bruteTokens(tokenize(val.Str), tokenize(v.Text), v.Prefix)
+	case query.FilterPrefix:
+		val, ok := bruteValue(ev, v.Field.Name)
+		if !ok {
+			return false
+		}
+		if bruteRaw(v.Field.Name) || val.Kind != KindString {
+			return strings.HasPrefix(val.Text(), v.Prefix)
+		}
+		q := tokenize(v.Prefix)
+		if len(q) == 0 {
+			return true
+		}
+		last := v.Prefix[len(v.Prefix)-1]
+		open := last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z' || last >= '0' && last <= '9'
+		return bruteTokens(tokenize(val.Str), q, open)
+	case query.FilterRange:
+		val, ok := bruteValue(ev, v.Field.Name)
+		if !ok {
+			return false
+		}
+		if !v.Lower.Unbounded {
+			c, ok := bruteCompare(val, v.Lower.Value)
+			if !ok || c < 0 || c == 0 && !v.Lower.Inclusive {
+				return false
+			}
+		}
+		if !v.Upper.Unbounded {
+			c, ok := bruteCompare(val, v.Upper.Value)
+			if !ok || c > 0 || c == 0 && !v.Upper.Inclusive {
+				return false
+			}
+		}
+		return true
+	}
+	panic("brute: unknown filter")
+}
+
+func bruteEqual(field string, val Value, q query.Value) bool {
+	if val.Kind == KindString {
+		if q.Type != query.TypeText && q.Type != query.TypeJSON {
+			return false
+		}
+		if bruteRaw(field) {
+			return val.Str == q.Text
+		}
+		qt := tokenize(q.Text)
+		return len(qt) > 0 && bruteTokens(tokenize(val.Str), qt, false)
+	}
+	c, ok := bruteCompare(val, q)
+	return ok && c == 0
+}
+
+// bruteCompare compares the kinds loadgen produces: strings, i64, f64, time.
+func bruteCompare(val Value, q query.Value) (int, bool) {
+	switch val.Kind {
+	case KindString:
+		if q.Type == query.TypeText || q.Type == query.TypeJSON {
+			return strings.Compare(val.Str, q.Text), true
+		}
+	case KindInt64, KindFloat64:
+		a, _ := val.AsFloat()
+		var b float64
+		switch q.Type {
+		case query.TypeI64:
+			b = float64(q.Int)
+		case query.TypeF64:
+			b = q.Float
+		default:
+			return 0, false
+		}
+		switch {
+		case a < b:
+			return -1, true
+		case a > b:
+			return 1, true
+		}
+		return 0, true
+	case KindTime:
+		if q.Type == query.TypeDatetime {
+			switch {
+			case val.Int < q.Int:
+				return -1, true
+			case val.Int > q.Int:
+				return 1, true
+			}
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
+// bruteTokens reports whether q occurs in row as a run (the last token a
+// prefix when open).
+func bruteTokens(row, q []string, open bool) bool {
+	if len(q) == 0 {
+		return len(row) == 0
+	}
+outer:
+	for i := 0; i+len(q) <= len(row); i++ {
+		for j, t := range q {
+			if j == len(q)-1 && open {
+				if !strings.HasPrefix(row[i+j], t) {
+					continue outer
+				}
+			} else if row[i+j] != t {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// queryGen builds random queries from values that occur in events, so
+// that most clauses match something.
+type queryGen struct {
+	rnd    *rand.Rand
+	events []Event
+}
+
+var genTextFields = []string{"service", "host", "severity", "endpoint", "message", "user_id", "trace_id"}
+
+func (g *queryGen) pick() *Event { return &g.events[g.rnd.IntN(len(g.events))] }
+
+func (g *queryGen) text(field string) string {
+	v, _ := g.pick().Get(field)
+	return v.Str
+}
+
+func (g *queryGen) word(field string) string {
+	toks := tokenize(g.text(field))
+	if len(toks) == 0 {
+		return "x"
+	}
+	return toks[g.rnd.IntN(len(toks))]
+}
+
+func (g *queryGen) node(depth int) query.Node {
+	if depth > 0 && g.rnd.IntN(3) == 0 {
+		n := 2 + g.rnd.IntN(2)
+		cs := make([]query.Node, n)
+		for i := range cs {
+			cs[i] = g.node(depth - 1)
+		}
+		switch g.rnd.IntN(3) {
+		case 0:
+			return query.Or{Clauses: cs}
+		case 1:
+			return query.Not{Clause: cs[0]}
+		}
+		return query.And{Clauses: cs}
+	}
+	f := genTextFields[g.rnd.IntN(len(genTextFields))]
+	switch g.rnd.IntN(10) {
+	case 0:
+		return query.Term{Field: f, Value: g.text(f)}
+	case 1:
+		return query.Term{Field: f, Value: g.word(f)}
+	case 2:
+		return query.Term{Value: g.word("message")}
+	case 3:
+		w := g.word("message")
+		return query.Prefix{Field: "message", Value: w[:1+g.rnd.IntN(len(w))]}
+	case 4:
+		ep := g.text("endpoint")
+		return query.Prefix{Field: "endpoint", Value: ep[:1+g.rnd.IntN(len(ep))]}
+	case 5:
+		toks := tokenize(g.text("message"))
+		i := g.rnd.IntN(len(toks))
+		j := min(len(toks), i+1+g.rnd.IntN(3))
+		return query.Phrase{Field: "message", Text: strings.Join(toks[i:j], " "), Prefix: g.rnd.IntN(3) == 0}
+	case 6:
+		return query.Set{Field: "severity", Values: []string{g.text("severity"), g.text("severity")}}
+	case 7:
+		v, _ := g.pick().Get("status_code")
+		lo := strconv.FormatInt(v.Int, 10)
+		switch g.rnd.IntN(3) {
+		case 0:
+			return query.Term{Field: "status_code", Value: lo}
+		case 1:
+			return query.Range{Field: "status_code", Lower: query.Bound{Value: lo, Inclusive: g.rnd.IntN(2) == 0}, Upper: query.Bound{Unbounded: true}}
+		}
+		return query.Range{Field: "status_code", Lower: query.Bound{Unbounded: true}, Upper: query.Bound{Value: lo, Inclusive: g.rnd.IntN(2) == 0}}
+	case 8:
+		a, _ := g.pick().Get("latency_ms")
+		b, _ := g.pick().Get("latency_ms")
+		lo, hi := min(a.Float, b.Float), max(a.Float, b.Float)
+		return query.Range{Field: "latency_ms",
+			Lower: query.Bound{Value: strconv.FormatFloat(lo, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0},
+			Upper: query.Bound{Value: strconv.FormatFloat(hi, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0}}
+	}
+	if g.rnd.IntN(2) == 0 {
+		ts := time.Unix(0, g.pick().Timestamp).UTC().Format(time.RFC3339Nano)
+		return query.Range{Field: "timestamp", Lower: query.Bound{Value: ts, Inclusive: true}, Upper: query.Bound{Unbounded: true}}
+	}
+	return query.Exists{Field: []string{"trace_id", "user_id", "nope"}[g.rnd.IntN(3)]}
+}
+
+// timeRange returns a random [start, end) over the events, sometimes open.
+func (g *queryGen) timeRange() (time.Time, time.Time) {
+	if g.rnd.IntN(4) == 0 {
+		return time.Time{}, time.Time{}
+	}
+	a, b := g.pick().Timestamp, g.pick().Timestamp
+	if a > b {
+		a, b = b, a
+	}
+	return time.Unix(0, a), time.Unix(0, b+1)
+}
