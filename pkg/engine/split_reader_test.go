@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,5 +198,38 @@ func TestReadColumnAbsentField(t *testing.T) {
 	}
 	if err := s.ReadColumn(1, "message", &c); err == nil {
 		t.Fatal("block 1 of a one-block split was accepted")
+	}
+}
+
+func TestSplitConcurrentReaders(t *testing.T) {
+	events := fixtureEvents(2000, 13)
+	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 256, granuleRows: 256})
+	want := sortedFields(events)
+	errs := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			var c Column
+			for b := range s.Meta.Blocks {
+				blk := (b + w) % len(s.Meta.Blocks)
+				if err := s.ReadColumn(blk, "message", &c); err != nil {
+					errs <- err
+					return
+				}
+				if got := c.Str(0); got != want[blk*256].Fields[3].Value.Str {
+					errs <- fmt.Errorf("block %d row 0 message %q", blk, got)
+					return
+				}
+				if _, err := s.LookupTerm("severity", "error"); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
