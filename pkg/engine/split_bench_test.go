@@ -67,8 +67,13 @@ func BenchmarkWriteSplitGranules(b *testing.B) {
 		{blockRows: 8192, granuleRows: 1024},
 		{blockRows: 4096, granuleRows: 4096},
 		{blockRows: 1024, granuleRows: 1024},
+		{blockRows: 8192, granuleRows: 8192, noBlooms: true},
 	} {
-		b.Run(fmt.Sprintf("block%d_granule%d", o.blockRows, o.granuleRows), func(b *testing.B) {
+		name := fmt.Sprintf("block%d_granule%d", o.blockRows, o.granuleRows)
+		if o.noBlooms {
+			name += "_all_in_bleve"
+		}
+		b.Run(name, func(b *testing.B) {
 			var meta SplitMeta
 			var dir string
 			for b.Loop() {

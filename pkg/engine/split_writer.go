@@ -20,6 +20,8 @@ import (
 type splitOptions struct {
 	blockRows   int
 	granuleRows int
+	// noBlooms puts every term in bleve, to measure what bloom filters save.
+	noBlooms bool
 }
 
 var defaultSplitOptions = splitOptions{blockRows: defaultBlockRows, granuleRows: defaultGranuleRows}
@@ -115,6 +117,7 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	if err != nil {
 		return SplitMeta{}, err
 	}
+	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
 	meta := SplitMeta{Version: splitMetaVersion, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
 		MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,

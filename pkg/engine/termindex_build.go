@@ -25,6 +25,8 @@ type termIndexBuilder struct {
 	next   int
 	blooms []byte
 	refs   map[string][]BloomRef
+	// noBlooms keeps every term in bleve (measurement only).
+	noBlooms bool
 }
 
 // termList is an analyzer that ignores its input and yields the terms it
@@ -70,7 +72,7 @@ func (b *termIndexBuilder) add(terms map[string]map[string]struct{}, rows int) e
 	sort.Strings(names)
 	for _, name := range names {
 		set := terms[name]
-		if useBloom(len(set), rows) {
+		if !b.noBlooms && useBloom(len(set), rows) {
 			refs := b.refs[name]
 			for len(refs) <= g {
 				refs = append(refs, BloomRef{})
