@@ -1,0 +1,236 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+)
+
+// collector accumulates one aggregation over matching rows.
+type collector interface {
+	collect(r *aggRow)
+	result() AggValue
+}
+
+// countCollector is a collector that can take a whole block of matching
+// rows by their count alone (a date histogram without sub-aggregations
+// whose bucket holds the whole block), so the block is never decoded.
+type countCollector interface {
+	collectCount(minT, maxT int64, n int) bool
+}
+
+// aggRow is the current matching row as the collectors see it: its
+// timestamp and the values of the fields the request names, by slot.
+type aggRow struct {
+	ts   int64
+	vals []Value
+	has  []bool
+}
+
+// aggEnv is what a request's collectors share: field slots, the time range
+// and the bucket budget.
+type aggEnv struct {
+	slots      map[string]int
+	fields     []string
+	needTS     bool
+	start, end int64
+	maxBuckets int
+	buckets    int
+	err        error
+}
+
+// slot returns field's slot, adding it on first use.
+func (env *aggEnv) slot(field string) int {
+	if i, ok := env.slots[field]; ok {
+		return i
+	}
+	env.slots[field] = len(env.fields)
+	env.fields = append(env.fields, field)
+	return len(env.fields) - 1
+}
+
+// check validates specs, registers every field's slot (collectors built
+// later inside buckets must find theirs) and refuses, before any work, a
+// request whose buckets would exceed the budget (mult is the number of
+// parent buckets).
+func (env *aggEnv) check(specs []Agg, mult int) error {
+	for _, a := range specs {
+		kinds := 0
+		per := 0
+		if d := a.DateHistogram; d != nil {
+			kinds++
+			if d.Interval <= 0 {
+				return fmt.Errorf("aggregation %q: date_histogram needs a positive interval", a.Name)
+			}
+			if env.start == minTime || env.end == maxTime {
+				return fmt.Errorf("aggregation %q: date_histogram needs a time range with both a start and an end", a.Name)
+			}
+			per = dateBuckets(env.start, env.end, int64(d.Interval))
+			env.needTS = true
+		}
+		if t := a.Terms; t != nil {
+			kinds++
+			if t.Field == "" || t.Size < 0 {
+				return fmt.Errorf("aggregation %q: terms needs a field and a size of 0 (default 10) or more", a.Name)
+			}
+			per = termsSize(t) + 1
+			env.slot(t.Field)
+		}
+		if h := a.Histogram; h != nil {
+			kinds++
+			if h.Field == "" || (h.Interval <= 0) == (len(h.Bounds) == 0) || math.IsNaN(h.Interval) || math.IsInf(h.Interval, 0) {
+				return fmt.Errorf("aggregation %q: histogram needs a field and either a positive interval or bounds", a.Name)
+			}
+			for i := 1; i < len(h.Bounds); i++ {
+				if !(h.Bounds[i] > h.Bounds[i-1]) {
+					return fmt.Errorf("aggregation %q: histogram bounds must be strictly increasing (%v then %v)", a.Name, h.Bounds[i-1], h.Bounds[i])
+				}
+			}
+			per = len(h.Bounds) + 1
+			env.slot(h.Field)
+		}
+		if m := a.Metric; m != nil {
+			kinds++
+			if err := checkMetric(a.Name, m); err != nil {
+				return err
+			}
+			if m.Field != "" {
+				env.slot(m.Field)
+			}
+		}
+		if kinds != 1 {
+			return fmt.Errorf("aggregation %q: set exactly one of date_histogram, terms, histogram or a metric", a.Name)
+		}
+		if a.Metric != nil && len(a.Subs) > 0 {
+			return fmt.Errorf("aggregation %q: a metric cannot have sub-aggregations", a.Name)
+		}
+		if per > 0 {
+			n := mult * per
+			if n > env.maxBuckets || mult > env.maxBuckets/max(per, 1) {
+				return tooManyBuckets(max(n, mult*per), env.maxBuckets)
+			}
+			env.buckets += n
+			if env.buckets > env.maxBuckets {
+				return tooManyBuckets(env.buckets, env.maxBuckets)
+			}
+			if err := env.check(a.Subs, n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// newCollectors builds fresh collectors for specs (one bucket's worth).
+func (env *aggEnv) newCollectors(specs []Agg) []collector {
+	out := make([]collector, len(specs))
+	for i := range specs {
+		a := &specs[i]
+		switch {
+		case a.DateHistogram != nil:
+			out[i] = newDateHistogram(env, a)
+		case a.Terms != nil:
+			out[i] = newTermsCollector(env, a)
+		case a.Histogram != nil:
+			out[i] = newHistogramCollector(env, a)
+		default:
+			out[i] = newMetricCollector(env, a.Metric)
+		}
+	}
+	return out
+}
+
+// aggRoot is the scan visitor of an aggregation request.
+type aggRoot struct {
+	env   *aggEnv
+	colls []collector
+	docs  int64
+	row   aggRow
+	cols  []*Column
+}
+
+func (a *aggRoot) wantBlock(*BlockMeta) bool { return true }
+
+func (a *aggRoot) block(bs *blockScan) error {
+	if bs.full() && a.countOnly(bs.bm) {
+		a.docs += int64(bs.bm.Rows)
+		return nil
+	}
+	sel, err := bs.matches()
+	if err != nil {
+		return err
+	}
+	n := sel.count()
+	a.docs += int64(n)
+	if n == 0 || len(a.colls) == 0 {
+		return nil
+	}
+	var ts []int64
+	if a.env.needTS {
+		if ts, err = bs.br.timestamps(); err != nil {
+			return err
+		}
+	}
+	a.cols = a.cols[:0]
+	for _, f := range a.env.fields {
+		c, err := bs.br.column(f)
+		if err != nil {
+			return err
+		}
+		a.cols = append(a.cols, c)
+	}
+	a.row.vals = reuseSlice(a.row.vals, len(a.cols))
+	a.row.has = reuseSlice(a.row.has, len(a.cols))
+	sel.forEach(func(r int) {
+		if ts != nil {
+			a.row.ts = ts[r]
+		}
+		for i, c := range a.cols {
+			a.row.vals[i], a.row.has[i] = c.Value(r)
+		}
+		for _, c := range a.colls {
+			c.collect(&a.row)
+		}
+	})
+	return a.env.err
+}
+
+// countOnly hands a whole block to collectors that can take it by count;
+// it succeeds only if every collector does.
+func (a *aggRoot) countOnly(bm *BlockMeta) bool {
+	for _, c := range a.colls {
+		cc, ok := c.(countCollector)
+		if !ok || !cc.collectCount(bm.MinTime, bm.MaxTime, 0) {
+			return false
+		}
+	}
+	for _, c := range a.colls {
+		c.(countCollector).collectCount(bm.MinTime, bm.MaxTime, bm.Rows)
+	}
+	return true
+}
+
+func (a *aggRoot) event(ev *Event) bool {
+	a.docs++
+	a.row.ts = ev.Timestamp
+	a.row.vals = reuseSlice(a.row.vals, len(a.env.fields))
+	a.row.has = reuseSlice(a.row.has, len(a.env.fields))
+	for i, f := range a.env.fields {
+		a.row.vals[i], a.row.has[i] = ev.Get(f)
+	}
+	for _, c := range a.colls {
+		c.collect(&a.row)
+	}
+	return true
+}
+
+// subResults returns the results of a bucket's sub-collectors, building
+// empty ones for a bucket that never saw a row.
+func subResults(env *aggEnv, specs []Agg, colls []collector) []AggValue {
+	if len(specs) == 0 {
+		return nil
+	}
+	if colls == nil {
+		colls = env.newCollectors(specs)
+	}
+	return results(specs, colls)
+}
