@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -98,4 +99,25 @@ func BenchmarkReadEvents(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReadSplitMeta measures what a catalog pays per split at start-up
+// (and OpenSplit per query): reading, checking and parsing the metadata of
+// the 1M-event split.
+func BenchmarkReadSplitMeta(b *testing.B) {
+	s := openBenchSplit(b)
+	b.SetBytes(fileSize(b, filepath.Join(s.Path(), splitMetaFile)))
+	for b.Loop() {
+		if _, err := ReadSplitMeta(s.Path()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func fileSize(b *testing.B, path string) int64 {
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return info.Size()
 }

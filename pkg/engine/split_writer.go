@@ -233,15 +233,18 @@ func writeMetaFile(path string, meta *SplitMeta) error {
 	if err != nil {
 		return err
 	}
-	// The metadata's own size is estimated from a first encoding.
-	first, err := encodeSplitMeta(meta)
-	if err != nil {
-		return err
-	}
-	meta.SizeBytes = size + int64(len(first)) + 8
-	b, err := encodeSplitMeta(meta)
-	if err != nil {
-		return err
+	// SizeBytes counts the metadata file too, whose length depends on
+	// SizeBytes' digits: encode until the two agree (two or three rounds).
+	var b []byte
+	for meta.SizeBytes = size; ; {
+		b, err = encodeSplitMeta(meta)
+		if err != nil {
+			return err
+		}
+		if meta.SizeBytes == size+int64(len(b)) {
+			break
+		}
+		meta.SizeBytes = size + int64(len(b))
 	}
 	return os.WriteFile(filepath.Join(path, splitMetaFile), b, 0o644)
 }

@@ -121,8 +121,8 @@ func TestWriteSplitRoundTrip(t *testing.T) {
 			if err != nil || !reflect.DeepEqual(onDisk, m) {
 				t.Fatalf("ReadSplitMeta = %v, %v", onDisk.ID, err)
 			}
-			if m.SizeBytes <= 0 {
-				t.Fatalf("SizeBytes = %d", m.SizeBytes)
+			if size := dirSize(t, path); m.SizeBytes != size {
+				t.Fatalf("SizeBytes = %d, the split's files hold %d", m.SizeBytes, size)
 			}
 		})
 	}
