@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math/bits"
 	"sort"
 )
@@ -36,8 +37,10 @@ func newBlockBuilder(schema SplitSchema) *blockBuilder {
 		enc: chunkEncoder{dictIndex: map[string]uint32{}}}
 }
 
-// load transposes events into per-field values; fields come out sorted by name.
-func (b *blockBuilder) load(events []Event) {
+// load transposes events into per-field values; fields come out sorted by
+// name. A field repeated within one event is refused: the columns have one
+// value per row.
+func (b *blockBuilder) load(events []Event) error {
 	b.fields = b.fields[:0]
 	for _, f := range b.byName {
 		f.present = reuseSlice(f.present, (len(events)+7)/8)
@@ -56,6 +59,9 @@ func (b *blockBuilder) load(events []Event) {
 			if f.kinds == 0 {
 				b.fields = append(b.fields, f)
 			}
+			if f.present[r>>3]&(1<<(r&7)) != 0 {
+				return fmt.Errorf("event with seq %d has field %q twice; give each field one value per event", events[r].Seq, fd.Name)
+			}
 			f.present[r>>3] |= 1 << (r & 7)
 			f.rows = append(f.rows, int32(r))
 			f.vals = append(f.vals, fd.Value)
@@ -63,6 +69,7 @@ func (b *blockBuilder) load(events []Event) {
 		}
 	}
 	sort.Slice(b.fields, func(i, j int) bool { return b.fields[i].name < b.fields[j].name })
+	return nil
 }
 
 // kindList expands a kind bitset.

@@ -126,7 +126,11 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	b := newBlockBuilder(schema)
 	for lo := 0; lo < len(events); lo += opts.blockRows {
 		blk := events[lo:min(lo+opts.blockRows, len(events))]
-		bm := b.writeBlock(w, blk)
+		bm, err := b.writeBlock(w, blk)
+		if err != nil {
+			terms.close()
+			return SplitMeta{}, err
+		}
 		meta.MinSeq, meta.MaxSeq = min(meta.MinSeq, bm.MinSeq), max(meta.MaxSeq, bm.MaxSeq)
 		for _, fv := range b.fields {
 			c := bm.Columns[fv.name]
@@ -176,7 +180,7 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 }
 
 // writeBlock encodes one block's chunks into w and describes them.
-func (b *blockBuilder) writeBlock(w *chunkWriter, events []Event) BlockMeta {
+func (b *blockBuilder) writeBlock(w *chunkWriter, events []Event) (BlockMeta, error) {
 	bm := BlockMeta{Rows: len(events), MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
 		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Columns: make(map[string]ChunkMeta, len(b.fields))}
 	b.ints = reuseSlice(b.ints, len(events))
@@ -189,12 +193,14 @@ func (b *blockBuilder) writeBlock(w *chunkWriter, events []Event) BlockMeta {
 		bm.MinSeq, bm.MaxSeq = min(bm.MinSeq, events[i].Seq), max(bm.MaxSeq, events[i].Seq)
 	}
 	bm.Seq = w.write(b.enc.encodeInts(b.ints, KindUint64), ChunkMeta{Present: len(events), Encoding: encDelta})
-	b.load(events)
+	if err := b.load(events); err != nil {
+		return BlockMeta{}, err
+	}
 	for _, f := range b.fields {
 		raw, cm := b.enc.encodeField(f, len(events))
 		bm.Columns[f.name] = w.write(raw, cm)
 	}
-	return bm
+	return bm, nil
 }
 
 // chunkWriter compresses chunks and appends them to the data file; the

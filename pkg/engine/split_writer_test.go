@@ -176,6 +176,7 @@ func TestWriteSplitRejects(t *testing.T) {
 	}{
 		{"empty", nil, "no events"},
 		{"unsorted", unsorted, "sorts before"},
+		{"repeated field", []Event{{Timestamp: 1, Seq: 9, Fields: []Field{{"a", Int64Value(1)}, {"a", Int64Value(2)}}}}, `seq 9 has field "a" twice`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
