@@ -15,7 +15,7 @@ type histogramCollector struct {
 	specs  []Agg
 	slot   int
 	keyed  map[int64]*termBucket // interval mode, by floor(value / interval)
-	bounds []int64                 // bounds mode counts
+	bounds []int64               // bounds mode counts
 	bsubs  [][]collector
 }
 

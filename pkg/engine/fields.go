@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// FieldInfo describes one field of an index for the query editor: ad hoc
+// filters and variables list fields and their types from it.
+type FieldInfo struct {
+	Name string
+	// Type is the mapping's type name (text, i64, u64, f64, bool, datetime,
+	// ip, json); a dynamic field gets the type of the values it holds.
+	Type string
+	// Aggregatable reports whether terms and metrics on the field make
+	// sense: every column is, except free text tokenized into words.
+	Aggregatable bool
+}
+
+// Fields lists the mapped fields of index and the dynamic ones found in
+// its splits and head, sorted by name.
+func (e *Engine) Fields(index string) ([]FieldInfo, error) {
+	ix, err := e.lookup(index)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := e.Snapshot(index)
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Release()
+	m := ix.mapper.Load()
+	sc := newIndexSchema(m, snap)
+	var out []FieldInfo
+	for _, name := range sc.FieldNames() {
+		if r, ok := m.fields[name]; ok {
+			typ := r.typ
+			if r.array {
+				typ = "array<" + r.typ + ">"
+			}
+			agg := r.typ != TypeJSON && !(r.typ == TypeText && r.tokenizer == TokenizerDefault && !r.fast)
+			out = append(out, FieldInfo{Name: name, Type: typ, Aggregatable: agg})
+			continue
+		}
+		fi, _ := sc.Field(name)
+		out = append(out, FieldInfo{Name: name, Type: fi.Type.String(), Aggregatable: true})
+	}
+	return out, nil
+}
+
+// FieldValue is one value of a field and how many matching events hold it.
+type FieldValue struct {
+	Value string
+	Count int64
+}
+
+// FieldValuesRequest asks for the most frequent values of a field among
+// the events matching Query in [Start, End): the options of a dashboard
+// variable or an ad hoc filter.
+type FieldValuesRequest struct {
+	Index string
+	Field string
+	Query string
+	// Prefix keeps values starting with it (case-insensitive), for typeahead.
+	Prefix     string
+	Start, End time.Time
+	// Limit is the number of values (default 100, at most MaxSearchLimit).
+	Limit int
+	Now   time.Time
+}
+
+// FieldValues returns req.Field's values by descending count, ties by value.
+func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]FieldValue, error) {
+	limit := req.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultSearchLimit
+	case limit < 0 || limit > MaxSearchLimit:
+		return nil, fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit)
+	}
+	if req.Field == "" {
+		return nil, fmt.Errorf("field values: name the field whose values to list")
+	}
+	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, false)
+	if err != nil {
+		return nil, err
+	}
+	defer p.release()
+	if p.schema.m.timestamp.name == req.Field {
+		return nil, fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field)
+	}
+	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[Value]int64{}}
+	if err := p.run(ctx, v); err != nil {
+		return nil, fmt.Errorf("values of field %q in index %q: %w", req.Field, req.Index, err)
+	}
+	out := make([]FieldValue, 0, len(v.counts))
+	keys := make([]Value, 0, len(v.counts))
+	for k := range v.counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if a, b := v.counts[keys[i]], v.counts[keys[j]]; a != b {
+			return a > b
+		}
+		return compareKeys(&keys[i], &keys[j]) < 0
+	})
+	for _, k := range keys[:min(limit, len(keys))] {
+		out = append(out, FieldValue{Value: k.Text(), Count: v.counts[k]})
+	}
+	return out, nil
+}
+
+// valuesVisitor counts a field's values over matching rows; dictionary
+// blocks are counted per entry, not per row.
+type valuesVisitor struct {
+	field  string
+	prefix string
+	counts map[Value]int64
+	ids    []int64
+}
+
+func (v *valuesVisitor) keep(val *Value) bool {
+	if val.Kind == KindFloat64 && val.Float != val.Float {
+		return false // NaN: not a value one can filter on
+	}
+	if v.prefix == "" {
+		return true
+	}
+	t := val.Text()
+	return len(t) >= len(v.prefix) && strings.EqualFold(t[:len(v.prefix)], v.prefix)
+}
+
+func (v *valuesVisitor) wantBlock(bm *BlockMeta) bool {
+	cm, ok := bm.Columns[v.field]
+	return ok && cm.Present > 0
+}
+
+func (v *valuesVisitor) block(bs *blockScan) error {
+	sel, err := bs.matches()
+	if err != nil {
+		return err
+	}
+	col, err := bs.br.column(v.field)
+	if err != nil {
+		return err
+	}
+	sel.andPresent(col.Present)
+	if col.encoding == encStrDict && col.Kinds == nil {
+		v.ids = reuseSlice(v.ids, len(col.Dict))
+		clear(v.ids)
+		sel.forEach(func(r int) { v.ids[col.IDs[r]]++ })
+		for id, n := range v.ids {
+			if val := (Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
+				v.counts[val] += n
+			}
+		}
+		return nil
+	}
+	sel.forEach(func(r int) {
+		if val, ok := col.Value(r); ok && v.keep(&val) {
+			v.counts[val]++
+		}
+	})
+	return nil
+}
+
+func (v *valuesVisitor) event(ev *Event) bool {
+	if val, ok := ev.Get(v.field); ok && v.keep(&val) {
+		v.counts[val]++
+	}
+	return true
+}
