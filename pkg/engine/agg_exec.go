@@ -18,6 +18,13 @@ type countCollector interface {
 	collectCount(minT, maxT int64, n int) bool
 }
 
+// blockCollector is a collector with a loop over a block's columns that
+// beats row-at-a-time collection; collectBlock returns false, having done
+// nothing, when it cannot take this block.
+type blockCollector interface {
+	collectBlock(sel rowSet, ts []int64, cols []*Column) bool
+}
+
 // aggRow is the current matching row as the collectors see it: its
 // timestamp and the values of the fields the request names, by slot.
 type aggRow struct {
@@ -146,6 +153,8 @@ type aggRoot struct {
 	docs  int64
 	row   aggRow
 	cols  []*Column
+	// rowColls are the collectors that need this block row by row.
+	rowColls []collector
 }
 
 func (a *aggRoot) wantBlock(*BlockMeta) bool { return true }
@@ -178,6 +187,15 @@ func (a *aggRoot) block(bs *blockScan) error {
 		}
 		a.cols = append(a.cols, c)
 	}
+	a.rowColls = a.rowColls[:0]
+	for _, c := range a.colls {
+		if bc, ok := c.(blockCollector); !ok || !bc.collectBlock(sel, ts, a.cols) {
+			a.rowColls = append(a.rowColls, c)
+		}
+	}
+	if len(a.rowColls) == 0 {
+		return a.env.err
+	}
 	a.row.vals = reuseSlice(a.row.vals, len(a.cols))
 	a.row.has = reuseSlice(a.row.has, len(a.cols))
 	sel.forEach(func(r int) {
@@ -187,7 +205,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 		for i, c := range a.cols {
 			a.row.vals[i], a.row.has[i] = c.Value(r)
 		}
-		for _, c := range a.colls {
+		for _, c := range a.rowColls {
 			c.collect(&a.row)
 		}
 	})

@@ -46,6 +46,8 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			}},
 			{Name: "heat", Histogram: &HistogramAgg{Field: "latency_ms", Bounds: bounds}},
 			{Name: "codes", Histogram: &HistogramAgg{Field: "status_code", Interval: 100}},
+			{Name: "top_codes", Terms: &TermsAgg{Field: "status_code", Size: 3}},
+			{Name: "top_endpoints", Terms: &TermsAgg{Field: "endpoint", Size: 4}},
 		}}
 		res, err := e.Aggregate(context.Background(), req)
 		if err != nil {
@@ -67,6 +69,15 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 		}
 		checkDateHistogram(t, text, res.Aggs[0], match, start, end, interval)
 		checkServiceTerms(t, text, res.Aggs[1], match)
+		codeTerms, epTerms := map[string]int64{}, map[string]int64{}
+		for _, ev := range match {
+			c, _ := ev.Get("status_code")
+			codeTerms[c.Text()]++
+			ep, _ := ev.Get("endpoint")
+			epTerms[ep.Str]++
+		}
+		checkTerms(t, text, res.Aggs[4], codeTerms, 3, 0)
+		checkTerms(t, text, res.Aggs[5], epTerms, 4, 0)
 		heat := make([]int64, len(bounds)+1)
 		codes := map[float64]int64{}
 		for _, ev := range match {

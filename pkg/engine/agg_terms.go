@@ -27,7 +27,20 @@ type termsCollector struct {
 	slot    int
 	buckets map[Value]*termBucket
 	missing int64
+	// ids and few are per-block tallies of the block fast path.
+	ids []int64
+	few []intTally
 }
+
+// intTally counts one integer value of a block.
+type intTally struct {
+	v int64
+	n int64
+}
+
+// maxFewInts bounds the distinct integers tallied by linear search per
+// block (status codes, small enums) before falling back to the map.
+const maxFewInts = 32
 
 type termBucket struct {
 	key   Value
@@ -57,6 +70,88 @@ func (t *termsCollector) collect(r *aggRow) {
 	for _, c := range b.subs {
 		c.collect(r)
 	}
+}
+
+// collectBlock tallies a dictionary column per entry and a low-cardinality
+// integer column in a small table, then adds the block's tallies to the
+// buckets once; terms with sub-aggregations go row by row.
+func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) bool {
+	if len(t.specs) > 0 {
+		return false
+	}
+	col := cols[t.slot]
+	switch {
+	case col.Kinds != nil:
+		return false
+	case col.encoding == encStrDict:
+		t.ids = reuseSlice(t.ids, len(col.Dict))
+		clear(t.ids)
+		present := 0
+		sel.forEach(func(r int) {
+			if col.IsPresent(r) {
+				t.ids[col.IDs[r]]++
+				present++
+			}
+		})
+		t.missing += int64(sel.count() - present)
+		for id, n := range t.ids {
+			if n > 0 {
+				t.add(Value{Kind: col.Kind, Str: col.Dict[id]}, n)
+			}
+		}
+		return true
+	case col.Kind == KindInt64:
+		if !t.tallyInts(sel, col) {
+			return false
+		}
+		for _, e := range t.few {
+			t.add(Value{Kind: KindInt64, Int: e.v}, e.n)
+		}
+		return true
+	}
+	return false
+}
+
+// tallyInts counts the block's integers into t.few, or reports false
+// (having counted nothing) when they have too many distinct values.
+func (t *termsCollector) tallyInts(sel rowSet, col *Column) bool {
+	t.few = t.few[:0]
+	missing := int64(0)
+	ok := true
+	sel.forEach(func(r int) {
+		if !ok {
+			return
+		}
+		if !col.IsPresent(r) {
+			missing++
+			return
+		}
+		v := col.Ints[r]
+		for i := range t.few {
+			if t.few[i].v == v {
+				t.few[i].n++
+				return
+			}
+		}
+		if len(t.few) == maxFewInts {
+			ok = false
+			return
+		}
+		t.few = append(t.few, intTally{v: v, n: 1})
+	})
+	if ok {
+		t.missing += missing
+	}
+	return ok
+}
+
+func (t *termsCollector) add(v Value, n int64) {
+	b := t.buckets[v]
+	if b == nil {
+		b = &termBucket{key: v}
+		t.buckets[v] = b
+	}
+	b.count += n
 }
 
 func (t *termsCollector) result() AggValue {

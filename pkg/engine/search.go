@@ -192,9 +192,11 @@ func (p *scanPlan) materialize(index string, refs []hitRef) ([]Hit, error) {
 	}
 	drop := map[int]bool{}
 	var buf []Event
+	br := newBlockReader()
 	for _, k := range order {
 		var err error
-		buf, err = k.s.ReadEvents(k.b, rows[k], buf[:0])
+		br.reset(k.s, k.b)
+		buf, err = br.events(rows[k], buf[:0])
 		if err != nil {
 			if !isCorrupt(err) {
 				return nil, err

@@ -77,3 +77,38 @@ func (br *blockReader) seqNumbers() ([]uint64, error) {
 	}
 	return br.seqs, nil
 }
+
+// events rebuilds whole events of the current block for rows, appended to
+// dst, as Split.ReadEvents does but reusing the reader's decode buffers
+// from block to block: a page of hits spread over many blocks then costs
+// the decoding, not the allocation of every chunk's buffers.
+func (br *blockReader) events(rows []int, dst []Event) ([]Event, error) {
+	ts, err := br.timestamps()
+	if err != nil {
+		return dst, err
+	}
+	seqs, err := br.seqNumbers()
+	if err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	for _, r := range rows {
+		dst = append(dst, Event{Timestamp: ts[r], Seq: seqs[r]})
+	}
+	cols := br.split.Meta.Blocks[br.block].Columns
+	for _, name := range br.split.fieldNames {
+		if _, ok := cols[name]; !ok {
+			continue
+		}
+		col, err := br.column(name)
+		if err != nil {
+			return dst[:start], err
+		}
+		for i, r := range rows {
+			if v, ok := col.Value(r); ok {
+				dst[start+i].Fields = append(dst[start+i].Fields, Field{Name: name, Value: v})
+			}
+		}
+	}
+	return dst, nil
+}
