@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"net/netip"
@@ -146,11 +147,18 @@ func compareRow(v *Value, q *queryScalar) (c int, ok bool) {
 	case KindIP:
 		if q.isIP {
 			if a, err := netip.ParseAddr(v.Str); err == nil {
-				return a.Unmap().Compare(q.ip), true
+				return compareIP(a, q.ip), true
 			}
 		}
 	}
 	return 0, false
+}
+
+// compareIP orders addresses as Elasticsearch does: IPv4 as its
+// IPv4-mapped IPv6 form, so ::1 sorts before every IPv4 address.
+func compareIP(a, b netip.Addr) int {
+	x, y := a.As16(), b.As16()
+	return bytes.Compare(x[:], y[:])
 }
 
 func boolInt(b bool) int {
