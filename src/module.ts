@@ -1,7 +1,7 @@
 import { DataSourcePlugin } from '@grafana/data';
 
-import { ConfigEditor } from './components/ConfigEditor';
-import { QueryEditor } from './components/QueryEditor';
+import { ConfigEditor } from './components/ConfigEditor/ConfigEditor';
+import { QueryEditor } from './components/QueryEditor/QueryEditor';
 import { DataSource } from './datasource';
 import { TriageOptions, TriageQuery } from './types';
 

@@ -63,7 +63,7 @@ function renderGroupField(field: Piece[], resolve: (p: Piece) => ResolvedValue):
  */
 export function interpolatePlain(text: string, scopedVars?: ScopedVars): string {
   let out = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const ref = variableAt(text, i);
     if (ref) {
       out += plainValue(ref, scopedVars);

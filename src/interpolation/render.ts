@@ -55,7 +55,9 @@ export function renderClause(clause: Clause, resolve: (p: Piece) => ResolvedValu
   if (only && clause.value.kind === 'word' && (clause.field || clause.groupField)) {
     const r = resolve(only);
     if (r.kind === 'list') {
-      return fieldPrefix(clause, () => undefined) + 'IN [' + r.values.map((v) => escapeTerm(v, 'bound')).join(' ') + ']';
+      return (
+        fieldPrefix(clause, () => undefined) + 'IN [' + r.values.map((v) => escapeTerm(v, 'bound')).join(' ') + ']'
+      );
     }
   }
   return '(' + alternatives.join(' OR ') + ')';

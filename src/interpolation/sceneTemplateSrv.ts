@@ -5,7 +5,14 @@
  */
 import { ScopedVars, TypedVariableModel } from '@grafana/data';
 import { setTemplateSrv, TemplateSrv } from '@grafana/runtime';
-import { CustomVariable, EmbeddedScene, SceneFlexLayout, sceneGraph, SceneVariableSet, VariableValueSingle } from '@grafana/scenes';
+import {
+  CustomVariable,
+  EmbeddedScene,
+  SceneFlexLayout,
+  sceneGraph,
+  SceneVariableSet,
+  VariableValueSingle,
+} from '@grafana/scenes';
 
 /** One dashboard variable as the golden cases describe it. */
 export interface VariableSpec {

@@ -20,7 +20,15 @@ const VARIABLE_AT = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?
  * Macros the backend expands itself (pkg/query.ExpandMacros): alert rules run
  * without a browser, so the frontend leaves them in the query.
  */
-export const BACKEND_MACROS = new Set(['__interval', '__interval_ms', '__from', '__to', '__range', '__range_s', '__range_ms']);
+export const BACKEND_MACROS = new Set([
+  '__interval',
+  '__interval_ms',
+  '__from',
+  '__to',
+  '__range',
+  '__range_s',
+  '__range_ms',
+]);
 
 /** variableAt returns the variable reference starting at offset i of text, if any. */
 export function variableAt(text: string, i: number): VariableRef | undefined {
