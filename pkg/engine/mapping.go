@@ -107,7 +107,7 @@ func ParseIndexConfig(data []byte) (IndexConfig, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return IndexConfig{}, invalidConfig(fmt.Sprintf("decode JSON: %v", err))
+		return IndexConfig{}, invalidConfig(fmt.Sprintf("decode JSON: %v (check the key's spelling; settings Triage does not support must be removed)", err))
 	}
 	if dec.More() {
 		return IndexConfig{}, invalidConfig("trailing data after the JSON object")

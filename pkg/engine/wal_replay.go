@@ -33,7 +33,7 @@ func replayWAL(dir string, apply func(events []Event)) (segs []walSegment, lastS
 					}
 					break
 				}
-				return nil, 0, fmt.Errorf("%w: segment %s offset %d: %v", ErrCorruptWAL, path, off, ferr)
+				return nil, 0, fmt.Errorf("%w: segment %s offset %d: %v (restore the file from a backup, or move it aside to open the store without its events)", ErrCorruptWAL, path, off, ferr)
 			}
 			events, derr := decodeWALRecord(payload)
 			if derr != nil {
