@@ -169,8 +169,8 @@ func (a *aggRoot) block(bs *blockScan) error {
 		return err
 	}
 	n := sel.count()
-	a.docs += int64(n)
 	if n == 0 || len(a.colls) == 0 {
+		a.docs += int64(n)
 		return nil
 	}
 	var ts []int64
@@ -187,6 +187,8 @@ func (a *aggRoot) block(bs *blockScan) error {
 		}
 		a.cols = append(a.cols, c)
 	}
+	// Counted once every column is read, so a damaged block adds nothing.
+	a.docs += int64(n)
 	a.rowColls = a.rowColls[:0]
 	for _, c := range a.colls {
 		if bc, ok := c.(blockCollector); !ok || !bc.collectBlock(sel, ts, a.cols) {

@@ -116,8 +116,8 @@ func (v *searchVisitor) block(bs *blockScan) error {
 		if err != nil {
 			return err
 		}
-		v.total += int64(n)
 		if n == 0 || !v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq) {
+			v.total += int64(n)
 			return nil
 		}
 	}
@@ -132,6 +132,10 @@ func (v *searchVisitor) block(bs *blockScan) error {
 	seqs, err := bs.br.seqNumbers()
 	if err != nil {
 		return err
+	}
+	if v.count {
+		// Counted once the block has been read whole, so damage adds nothing.
+		v.total += int64(sel.count())
 	}
 	s, b := bs.br.split, bs.br.block
 	if v.top.desc {
