@@ -49,7 +49,7 @@ function setClause(field: string, values: string[]): string {
 }
 
 function wrap(clause: string): string {
-  return clause.includes(' OR ') ? '(' + clause + ')' : clause;
+  return clause.includes(' OR ') && !clause.startsWith('(') ? '(' + clause + ')' : clause;
 }
 
 /**

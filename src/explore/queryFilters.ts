@@ -77,5 +77,29 @@ export function addClause(query: string, clause: string): string {
     return clause;
   }
   const hasOr = scanQuery(q).some((s) => s.kind === 'text' && /(^|[\s)])OR(?=[\s(]|$)/.test(s.text));
-  return (hasOr ? '(' + q + ')' : q) + ' AND ' + clause;
+  return (hasOr && !isWrapped(q) ? '(' + q + ')' : q) + ' AND ' + clause;
+}
+
+// isWrapped says q is one parenthesised group: its first '(' closes at its end.
+function isWrapped(q: string): boolean {
+  if (!q.startsWith('(')) {
+    return false;
+  }
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < q.length; i++) {
+    const c = q[i];
+    if (c === '\\') {
+      i++;
+    } else if (quote !== '') {
+      quote = c === quote ? '' : quote;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '(') {
+      depth++;
+    } else if (c === ')' && --depth === 0) {
+      return i === q.length - 1;
+    }
+  }
+  return false;
 }

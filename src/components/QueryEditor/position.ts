@@ -43,11 +43,12 @@ export function fieldPrefixAt(text: string, caret: number): { start: number; pre
   while (start > 0 && /[\w.@-]/.test(text[start - 1])) {
     start--;
   }
+  const wordStart = start;
   while (start < caret && (text[start] === '-' || text[start] === '+')) {
     start++;
   }
   const prefix = text.slice(start, caret);
-  if (prefix === '' || (start > 0 && !/[\s(]/.test(text[start - 1])) || text[caret] === ':') {
+  if (prefix === '' || (wordStart > 0 && !/[\s(]/.test(text[wordStart - 1])) || text[caret] === ':') {
     return undefined;
   }
   if (/^(AND|OR|NOT)$/.test(prefix)) {
