@@ -111,12 +111,20 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}
 		}
 	}
+	var prev []Field
 	for i := range events {
-		for _, f := range events[i].Fields {
+		fields := events[i].Fields
+		for j, f := range fields {
+			// Events of a batch share their layout and interned names, so
+			// most fields match the previous event's and need no lookup.
+			if j < len(prev) && prev[j].Name == f.Name && prev[j].Value.Kind == f.Value.Kind {
+				continue
+			}
 			if _, ok := schema[f.Name]; !ok && f.Value.Kind == KindString {
 				schema[f.Name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
 			}
 		}
+		prev = fields
 	}
 	return schema
 }
