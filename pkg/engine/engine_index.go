@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -262,10 +263,28 @@ func (ix *indexState) commitAndMaybeFlush(now time.Time) {
 	}
 }
 
+// config returns a deep copy: callers may modify it freely.
 func (ix *indexState) config() IndexConfig {
 	ix.cfgMu.Lock()
 	defer ix.cfgMu.Unlock()
-	return ix.cfg
+	c := ix.cfg
+	c.DocMapping.FieldMappings = slices.Clone(c.DocMapping.FieldMappings)
+	for i := range c.DocMapping.FieldMappings {
+		fm := &c.DocMapping.FieldMappings[i]
+		fm.InputFormats = slices.Clone(fm.InputFormats)
+		if fm.Indexed != nil {
+			fm.Indexed = new(*fm.Indexed)
+		}
+		if fm.Stored != nil {
+			fm.Stored = new(*fm.Stored)
+		}
+	}
+	c.SearchSettings.DefaultSearchFields = slices.Clone(c.SearchSettings.DefaultSearchFields)
+	if c.Retention != nil {
+		r := *c.Retention
+		c.Retention = &r
+	}
+	return c
 }
 
 func (ix *indexState) updateRetention(period string) error {

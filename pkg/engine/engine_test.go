@@ -278,6 +278,11 @@ func TestEngineIndexManagement(t *testing.T) {
 	if err != nil || got.Retention == nil || got.Retention.Period != "30 days" || st.Events != 1 {
 		t.Fatalf("after reopen: %+v %+v %v", got, st, err)
 	}
+	got.Retention.Period = "1 day"
+	got.DocMapping.FieldMappings[0].Name = "changed"
+	if again, _, _ := e.DescribeIndex("app"); again.Retention.Period != "30 days" || again.DocMapping.FieldMappings[0].Name != "ts" {
+		t.Fatalf("modifying a described config changed the index: %+v", again)
+	}
 	if ids := strings.Join(e.ListIndexes(), ","); ids != "app,logs" {
 		t.Fatalf("indexes = %s", ids)
 	}
