@@ -64,8 +64,9 @@ func NodeModules() error {
 	return sh.RunV("npm", "ci", "--no-audit", "--no-fund")
 }
 
-// Test runs every test: typecheck, lint and jest, then the package check and
-// the Go tests (unit and protocol tests against the packaged executable).
+// Test runs every test: typecheck, lint, jest and the browser test, then the
+// package check and the Go tests (unit and protocol tests against the
+// packaged executable).
 // The Go summary is printed last.
 func Test() error {
 	mg.Deps(NodeModules)
@@ -76,6 +77,10 @@ func Test() error {
 	}
 	if err := sh.RunV("npx", "jest", "--ci", "--passWithNoTests", "--maxWorkers", "2"); err != nil {
 		return fmt.Errorf("jest: %w", err)
+	}
+	// The query editor in Debian's Chromium; the screenshot lands in test-results/.
+	if err := sh.RunV("npm", "run", "test:browser"); err != nil {
+		return fmt.Errorf("npm run test:browser (needs /usr/bin/chromium: apt-get install -y chromium): %w", err)
 	}
 	zipPath, err := packagePlugin()
 	if err != nil {
