@@ -68,7 +68,7 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 			}
 			return val.Text() == v.Text
 		}
-		return bruteTokens(tokenize(val.Str), tokenize(v.Text), v.Prefix)
+		return bruteTokens(bruteTokenize(val.Str), tokenize(v.Text), v.Prefix)
 	case query.FilterPrefix:
 		val, ok := bruteValue(ev, v.Field.Name)
 		if !ok {
@@ -83,7 +83,7 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 		}
 		last := v.Prefix[len(v.Prefix)-1]
 		open := last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z' || last >= '0' && last <= '9'
-		return bruteTokens(tokenize(val.Str), q, open)
+		return bruteTokens(bruteTokenize(val.Str), q, open)
 	case query.FilterRange:
 		val, ok := bruteValue(ev, v.Field.Name)
 		if !ok {
@@ -115,7 +115,7 @@ func bruteEqual(field string, val Value, q query.Value) bool {
 			return val.Str == q.Text
 		}
 		qt := tokenize(q.Text)
-		return len(qt) > 0 && bruteTokens(tokenize(val.Str), qt, false)
+		return len(qt) > 0 && bruteTokens(bruteTokenize(val.Str), qt, false)
 	}
 	c, ok := bruteCompare(val, q)
 	return ok && c == 0
@@ -158,6 +158,22 @@ func bruteCompare(val Value, q query.Value) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// bruteTokenCache memoizes the tokens of row values, which repeat a lot;
+// tests using the brute-force evaluator run it from one goroutine.
+var bruteTokenCache = map[string][]string{}
+
+func bruteTokenize(s string) []string {
+	toks, ok := bruteTokenCache[s]
+	if !ok {
+		toks = tokenize(s)
+		if len(bruteTokenCache) > 1<<20 {
+			clear(bruteTokenCache)
+		}
+		bruteTokenCache[s] = toks
+	}
+	return toks
 }
 
 // bruteTokens reports whether q occurs in row as a run (the last token a

@@ -12,7 +12,7 @@ import (
 // between splits and the head and compares hits, order, counts and paging
 // with the brute-force evaluator.
 func TestSearchMatchesBruteForce(t *testing.T) {
-	e, events := loadgenEngine(t, 7, 40_000, 3, 3_000)
+	e, events := loadgenEngine(t, 7, 25_000, 3, 3_000)
 	g := &queryGen{rnd: rand.New(rand.NewPCG(1, 2)), events: events}
 	snap, err := e.Snapshot("logs")
 	if err != nil {
@@ -21,7 +21,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	defer snap.Release()
 	ix, _ := e.lookup("logs")
 	schema := newIndexSchema(ix.mapper.Load(), snap)
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 250; i++ {
 		node := g.node(2)
 		text := query.Print(node)
 		start, end := g.timeRange()
