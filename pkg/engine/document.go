@@ -21,14 +21,25 @@ import (
 // null is the same as an absent field. A dotted key ("a.b") and a nested
 // object ({"a":{"b":…}}) name the same field; giving both is an error.
 func (m *docMapper) parseDocument(raw []byte) (Event, error) {
-	return m.parseDocumentNames(raw, nil)
+	return m.parseDocumentIn(raw, &docBatch{})
 }
 
-// parseDocumentNames is parseDocument sharing field-name strings through
-// names (when not nil) across the documents of one batch, which saves an
-// allocation per field and the memory of repeated names in the head.
-func (m *docMapper) parseDocumentNames(raw []byte, names map[string]string) (Event, error) {
-	p := docParser{m: m, names: names, jsonScanner: jsonScanner{buf: raw}, fields: make([]Field, 0, 16)}
+// docBatch is state shared by the documents of one Ingest call: interned
+// field names (one string per name per batch, not per event) and scratch
+// space, so each event's fields are allocated once at their exact size.
+type docBatch struct {
+	names   map[string]string
+	fields  []Field
+	nameBuf []byte
+	scratch []byte
+}
+
+func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch) (Event, error) {
+	if b.names == nil {
+		b.names = make(map[string]string)
+	}
+	p := docParser{m: m, batch: b, jsonScanner: jsonScanner{buf: raw, scratch: b.scratch}, fields: b.fields[:0]}
+	defer func() { b.fields, b.scratch = p.fields[:0], p.scratch }()
 	p.skipWS()
 	if p.peek() != '{' {
 		return Event{}, errNotObject
@@ -49,33 +60,36 @@ func (m *docMapper) parseDocumentNames(raw []byte, names map[string]string) (Eve
 			return Event{}, fmt.Errorf("field '%s' appears twice (as a repeated key, or as both a dotted key and a nested object)", p.fields[i].Name)
 		}
 	}
-	return Event{Timestamp: p.timestamp, Fields: p.fields}, nil
+	var fields []Field
+	if len(p.fields) > 0 {
+		fields = make([]Field, len(p.fields))
+		copy(fields, p.fields)
+	}
+	return Event{Timestamp: p.timestamp, Fields: fields}, nil
 }
 
 type docParser struct {
 	jsonScanner
 	m            *docMapper
-	names        map[string]string
-	nameBuf      []byte
+	batch        *docBatch
 	fields       []Field
 	timestamp    int64
 	hasTimestamp bool
 }
 
-// fieldName joins prefix and key, reusing an earlier equal string.
+// fieldName joins prefix and key, reusing the batch's equal string.
 func (p *docParser) fieldName(prefix string, key []byte) string {
-	p.nameBuf = p.nameBuf[:0]
+	b := p.batch
+	b.nameBuf = b.nameBuf[:0]
 	if prefix != "" {
-		p.nameBuf = append(append(p.nameBuf, prefix...), '.')
+		b.nameBuf = append(append(b.nameBuf, prefix...), '.')
 	}
-	p.nameBuf = append(p.nameBuf, key...)
-	if n, ok := p.names[string(p.nameBuf)]; ok {
+	b.nameBuf = append(b.nameBuf, key...)
+	if n, ok := b.names[string(b.nameBuf)]; ok {
 		return n
 	}
-	name := string(p.nameBuf)
-	if p.names != nil {
-		p.names[name] = name
-	}
+	name := string(b.nameBuf)
+	b.names[name] = name
 	return name
 }
 

@@ -92,11 +92,11 @@ func BenchmarkParseDocument(b *testing.B) {
 		b.Fatal(err)
 	}
 	doc := benchDocs(1)[0]
-	names := map[string]string{}
+	var batch docBatch
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := m.parseDocumentNames(doc, names); err != nil {
+		if _, err := m.parseDocumentIn(doc, &batch); err != nil {
 			b.Fatal(err)
 		}
 	}

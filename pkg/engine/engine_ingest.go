@@ -21,9 +21,9 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 	m := ix.mapper.Load()
 	var res IngestResult
 	events := make([]Event, 0, len(docs))
-	names := make(map[string]string)
+	var batch docBatch
 	for i, doc := range docs {
-		ev, err := m.parseDocumentNames(doc, names)
+		ev, err := m.parseDocumentIn(doc, &batch)
 		if err != nil {
 			res.Rejected = append(res.Rejected, DocError{Position: i, Reason: err.Error()})
 			continue

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // head is an index's in-memory buffer of durable events not yet in a split.
@@ -116,11 +117,13 @@ func compareEvents(a, b Event) int {
 	return 0
 }
 
-// eventSize estimates the memory an event holds, for MaxBufferBytes.
+// eventSize estimates the memory an event holds, for MaxBufferBytes: the
+// event in the head's slices (twice while a commit merges), its fields and
+// their string values. Field names are shared across a batch and not counted.
 func eventSize(e *Event) int64 {
-	n := int64(64)
+	n := 2*int64(unsafe.Sizeof(Event{})) + int64(len(e.Fields))*int64(unsafe.Sizeof(Field{}))
 	for i := range e.Fields {
-		n += int64(48 + len(e.Fields[i].Name) + len(e.Fields[i].Value.Str))
+		n += int64(len(e.Fields[i].Value.Str))
 	}
 	return n
 }
