@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -25,6 +26,17 @@ type goldenCase map[string]any
 type goldenFile struct {
 	Variables json.RawMessage `json:"variables"`
 	Cases     []goldenCase    `json:"cases"`
+	Escapes   json.RawMessage `json:"escapes"`
+}
+
+// escapeCase is one value as the frontend escapes it in each place a
+// variable can put it.
+type escapeCase struct {
+	Value      string `json:"value"`
+	InField    string `json:"inField"`
+	InFreeText string `json:"inFreeText"`
+	InSet      string `json:"inSet"`
+	InPhrase   string `json:"inPhrase"`
 }
 
 // canonicalOf parses text as the backend does (macros first, then Parse) and
@@ -76,6 +88,51 @@ func TestInterpolationGoldenParsesWithTheBackendParser(t *testing.T) {
 		}
 		if err := os.WriteFile(filepath.FromSlash(interpolationGolden), append(out, '\n'), 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestInterpolationEscapesParseToTheValue checks the frontend's escaping
+// against the parser: every escaped value parses back to exactly the value,
+// in a field, in free text, in a set and in a phrase.
+func TestInterpolationEscapesParseToTheValue(t *testing.T) {
+	raw, err := os.ReadFile(filepath.FromSlash(interpolationGolden))
+	if err != nil {
+		t.Fatalf("read the interpolation golden file: %v", err)
+	}
+	var g goldenFile
+	if err := json.Unmarshal(raw, &g); err != nil {
+		t.Fatalf("decode %s: %v", interpolationGolden, err)
+	}
+	var escapes []escapeCase
+	if err := json.Unmarshal(g.Escapes, &escapes); err != nil || len(escapes) == 0 {
+		t.Fatalf("%s holds no escapes: %v", interpolationGolden, err)
+	}
+	for _, e := range escapes {
+		term := func(field string) query.Node {
+			if e.Value == "" {
+				return query.Phrase{Field: field}
+			}
+			return query.Term{Field: field, Value: e.Value}
+		}
+		for _, c := range []struct {
+			place string
+			text  string
+			want  query.Node
+		}{
+			{"field", e.InField, term("k")},
+			{"free text", e.InFreeText, term("")},
+			{"set", e.InSet, query.Set{Field: "k", Values: []string{e.Value, "x"}}},
+			{"phrase", e.InPhrase, query.Phrase{Field: "k", Text: e.Value}},
+		} {
+			got, err := query.Parse(c.text)
+			if err != nil {
+				t.Errorf("value %q in %s: Parse(%q): %v", e.Value, c.place, c.text, err)
+				continue
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("value %q in %s: Parse(%q) = %#v, want %#v", e.Value, c.place, c.text, got, c.want)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ import { AdHocVariableFilter, ScopedVars } from '@grafana/data';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
+import { escapeTerm, quotePhrase } from './escape';
 import { useSceneVariables, VariableSpec } from './sceneTemplateSrv';
 import { interpolateTarget } from './target';
 
@@ -16,9 +17,19 @@ interface GoldenCase {
   canonical?: string;
 }
 
+/** One value escaped in each place a variable can put it; test/interpolation_test.go parses each back. */
+interface EscapeCase {
+  value: string;
+  inField?: string;
+  inFreeText?: string;
+  inSet?: string;
+  inPhrase?: string;
+}
+
 interface Golden {
   variables: Record<string, VariableSpec>;
   cases: GoldenCase[];
+  escapes: EscapeCase[];
 }
 
 const goldenPath = join(__dirname, 'testdata', 'interpolation.golden.json');
@@ -40,6 +51,29 @@ describe('interpolation golden cases through @grafana/scenes', () => {
     actual[i] = out.query ?? '';
     if (!process.env.UPDATE_GOLDEN) {
       expect(out.query).toBe(c.expected);
+    }
+  });
+});
+
+describe('escaping matches the Go printer', () => {
+  afterAll(() => {
+    if (process.env.UPDATE_GOLDEN) {
+      writeFileSync(goldenPath, JSON.stringify(golden, null, 2) + '\n');
+    }
+  });
+
+  it.each(golden.escapes.map((e) => [JSON.stringify(e.value), e] as const))('%s', (_name, e) => {
+    const got: EscapeCase = {
+      value: e.value,
+      inField: 'k:' + escapeTerm(e.value, 'value'),
+      inFreeText: escapeTerm(e.value, 'default'),
+      inSet: 'k:IN [' + escapeTerm(e.value, 'bound') + ' x]',
+      inPhrase: 'k:' + quotePhrase(e.value),
+    };
+    if (process.env.UPDATE_GOLDEN) {
+      Object.assign(e, got);
+    } else {
+      expect(got).toEqual(e);
     }
   });
 });
