@@ -34,6 +34,7 @@ func (e *Engine) Fields(index string) ([]FieldInfo, error) {
 	defer snap.Release()
 	m := ix.mapper.Load()
 	sc := newIndexSchema(m, snap)
+	sc.heads = headKindsOf(ix)
 	var out []FieldInfo
 	for _, name := range sc.FieldNames() {
 		if r, ok := m.fields[name]; ok {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sort"
+	"sync"
 
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -13,10 +14,10 @@ import (
 // i64, so `status_code:abc` is refused with a message rather than
 // matching nothing.
 type indexSchema struct {
-	m      *docMapper
-	snap   *Snapshot
-	kinds  map[string]uint16 // discovered field → kinds, filled lazily
-	headed bool
+	m     *docMapper
+	snap  *Snapshot
+	heads *headKinds        // nil: scan the head events every time
+	kinds map[string]uint16 // discovered field → kinds, filled lazily
 }
 
 func newIndexSchema(m *docMapper, snap *Snapshot) *indexSchema {
@@ -92,8 +93,9 @@ func (s *indexSchema) tokenizer(field string) string {
 	return TokenizerRaw
 }
 
-// discovered returns the kinds of every field in the snapshot; split
-// metadata is cheap, head events are scanned once per schema.
+// discovered returns the kinds of every field in the snapshot: split
+// metadata is cheap; head events come from the index's headKinds cache, so
+// a query scans only the events ingested since the previous one.
 func (s *indexSchema) discovered() map[string]uint16 {
 	if s.kinds != nil {
 		return s.kinds
@@ -109,13 +111,58 @@ func (s *indexSchema) discovered() map[string]uint16 {
 			}
 		}
 	}
-	events := s.snap.Events()
+	s.heads.merge(s.snap.Events(), s.kinds)
+	return s.kinds
+}
+
+// headKinds caches the field kinds of an index's head events. Head views
+// grow by appending, so the kinds of a prefix stay true and only the new
+// suffix needs a scan; the prefix is recognised by the seqs (unique in an
+// index) of its first and last events, which any insertion or removal
+// before its end would shift. No event is referenced, so a flushed head's
+// memory is not kept alive.
+type headKinds struct {
+	mu                sync.Mutex
+	firstSeq, lastSeq uint64
+	n                 int
+	kinds             map[string]uint16
+}
+
+// headKindCaches holds one headKinds per open index.
+var headKindCaches sync.Map // *indexState → *headKinds
+
+func headKindsOf(ix *indexState) *headKinds {
+	c, _ := headKindCaches.LoadOrStore(ix, &headKinds{})
+	return c.(*headKinds)
+}
+
+// merge adds the kinds of events' fields to dst.
+func (h *headKinds) merge(events []Event, dst map[string]uint16) {
+	if h == nil {
+		addEventKinds(events, dst)
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(events) == 0 {
+		return
+	}
+	if h.n == 0 || h.n > len(events) || events[0].Seq != h.firstSeq || events[h.n-1].Seq != h.lastSeq {
+		h.n, h.kinds = 0, map[string]uint16{}
+	}
+	addEventKinds(events[h.n:], h.kinds)
+	h.n, h.firstSeq, h.lastSeq = len(events), events[0].Seq, events[len(events)-1].Seq
+	for name, k := range h.kinds {
+		dst[name] |= k
+	}
+}
+
+func addEventKinds(events []Event, dst map[string]uint16) {
 	for i := range events {
 		for _, f := range events[i].Fields {
-			s.kinds[f.Name] |= 1 << f.Value.Kind
+			dst[f.Name] |= 1 << f.Value.Kind
 		}
 	}
-	return s.kinds
 }
 
 // ruleInfo maps a field rule to the query's view of its type.

@@ -49,6 +49,7 @@ func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc b
 		return nil, err
 	}
 	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc}
+	p.schema.heads = headKindsOf(ix)
 	if err := p.compile(text, now); err != nil {
 		snap.Release()
 		return nil, err
