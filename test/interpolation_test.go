@@ -1,6 +1,7 @@
 package test
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -82,11 +83,14 @@ func TestInterpolationGoldenParsesWithTheBackendParser(t *testing.T) {
 		})
 	}
 	if *updateInterpolation {
-		out, err := json.MarshalIndent(g, "", "  ")
-		if err != nil {
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(g); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.FromSlash(interpolationGolden), append(out, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.FromSlash(interpolationGolden), out.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

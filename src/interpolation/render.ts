@@ -150,6 +150,14 @@ function renderOne(c: Clause, get: Lookup, resolve: (p: Piece) => ResolvedValue)
           items.push(...(r.kind === 'text' ? [r.text] : r.values.map((s) => escapeTerm(s, 'bound'))));
           continue;
         }
+        if (isQuoted(item)) {
+          const spread = renderQuotedItem(item, resolve);
+          if (spread === undefined) {
+            return exists(c, get);
+          }
+          items.push(...spread);
+          continue;
+        }
         items.push(renderWord(item, 'bound', (p) => assignFirst(resolve(p))));
       }
       if (items.length === 0) {
@@ -158,6 +166,37 @@ function renderOne(c: Clause, get: Lookup, resolve: (p: Piece) => ResolvedValue)
       return prefix + 'IN [' + items.join(' ') + ']';
     }
   }
+}
+
+// isQuoted says a set element was written in quotes (see the scanner's quotedItem).
+function isQuoted(item: Word): boolean {
+  const first = item[0];
+  return first?.kind === 'lit' && (first.text === '"' || first.text === "'") && item.some((p) => p.kind === 'var');
+}
+
+// renderQuotedItem renders a quoted set element holding variables: a lone
+// variable spreads into one quoted element per value; undefined means All.
+function renderQuotedItem(item: Word, resolve: (p: Piece) => ResolvedValue): string[] | undefined {
+  const quote = (item[0] as { text: string }).text;
+  const inner = item.slice(1, item.length - 1);
+  if (inner.length === 1 && inner[0].kind === 'var') {
+    const r = resolve(inner[0]);
+    if (r.kind === 'all') {
+      return undefined;
+    }
+    return r.kind === 'text' ? [quote + r.text + quote] : r.values.map((v) => quote + escapePhraseText(v) + quote);
+  }
+  return [
+    item
+      .map((p) => {
+        if (p.kind === 'lit') {
+          return p.text;
+        }
+        const r = resolve(p);
+        return r.kind === 'text' ? r.text : escapePhraseText(r.values.join(' '));
+      })
+      .join(''),
+  ];
 }
 
 // assignFirst is used for a variable glued to other text inside a set

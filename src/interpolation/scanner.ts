@@ -227,7 +227,7 @@ class Scanner {
         break;
       }
       const start = this.pos;
-      const w = t[this.pos] === '"' || t[this.pos] === "'" ? this.quotedLiteral() : this.word('bound');
+      const w = t[this.pos] === '"' || t[this.pos] === "'" ? this.quotedItem() : this.word('bound');
       if (this.pos === start) {
         this.pos++;
         items.push([{ kind: 'lit', text: t[start] }]);
@@ -238,17 +238,33 @@ class Scanner {
     return { kind: 'set', items };
   }
 
-  // quotedLiteral reads a quoted set element as one literal piece.
-  private quotedLiteral(): Word {
+  // quotedItem reads a quoted set element: its quotes are literal pieces of
+  // their own, so a variable inside can be rendered as phrase text.
+  private quotedItem(): Word {
     const t = this.text;
-    const start = this.pos;
     const quote = t[this.pos];
     this.pos++;
+    const pieces: Piece[] = [{ kind: 'lit', text: quote }];
+    let lit = '';
     while (this.pos < t.length && t[this.pos] !== quote) {
-      this.pos += t[this.pos] === '\\' ? 2 : 1;
+      const ref = variableAt(t, this.pos);
+      if (ref) {
+        pushLit(pieces, lit);
+        lit = '';
+        pieces.push({ kind: 'var', ref });
+        this.pos += ref.match.length;
+        continue;
+      }
+      const step = t[this.pos] === '\\' && this.pos + 1 < t.length ? 2 : 1;
+      lit += t.slice(this.pos, this.pos + step);
+      this.pos += step;
     }
-    this.pos = Math.min(this.pos + 1, t.length);
-    return [{ kind: 'lit', text: t.slice(start, this.pos) }];
+    pushLit(pieces, lit);
+    if (this.pos < t.length) {
+      pieces.push({ kind: 'lit', text: quote });
+      this.pos++;
+    }
+    return pieces;
   }
 
   private skipSpace() {
