@@ -169,21 +169,7 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 	}
 	sel.andPresent(col.Present)
 	if col.encoding == encStrDict && col.Kinds == nil {
-		f.dictHit = reuseSlice(f.dictHit, len(col.Dict))
-		for i, s := range col.Dict {
-			v := Value{Kind: col.Kind, Str: s}
-			f.dictHit[i] = f.m.match(&v)
-		}
-		for i, w := range sel {
-			for w != 0 {
-				b := w & -w
-				r := i<<6 | bitIndex(b)
-				if !f.dictHit[col.IDs[r]] {
-					sel[i] &^= b
-				}
-				w &^= b
-			}
-		}
+		f.applyDict(col, sel)
 		return nil
 	}
 	if fast, ok := f.m.(columnMatcher); ok && fast.applyColumn(col, sel) {
@@ -200,6 +186,40 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		}
 	}
 	return nil
+}
+
+// applyDict evaluates the predicate once per dictionary entry, then keeps
+// the rows whose entry matched, 64 rows per step.
+func (f *leafFilter) applyDict(col *Column, sel rowSet) {
+	f.dictHit = reuseSlice(f.dictHit, len(col.Dict))
+	hits := 0
+	for i, s := range col.Dict {
+		v := Value{Kind: col.Kind, Str: s}
+		f.dictHit[i] = f.m.match(&v)
+		if f.dictHit[i] {
+			hits++
+		}
+	}
+	switch hits {
+	case 0:
+		clear(sel)
+		return
+	case len(col.Dict):
+		return
+	}
+	for i, w := range sel {
+		if w == 0 {
+			continue
+		}
+		base := i << 6
+		var keep uint64
+		for j, id := range col.IDs[base:min(base+64, col.Rows)] {
+			if f.dictHit[id] {
+				keep |= 1 << j
+			}
+		}
+		sel[i] = w & keep
+	}
 }
 
 func (f *leafFilter) matchEvent(ev *Event) bool {
