@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -212,4 +214,36 @@ func TestAggregateGuardrails(t *testing.T) {
 			t.Fatalf("error %v, want context.Canceled", err)
 		}
 	})
+}
+
+// TestCountsSkipColumnData damages every column chunk of a split: counts
+// whose buckets each hold whole blocks must still come from the metadata
+// alone, with nothing skipped, while a query that needs a column reports
+// the damage.
+func TestCountsSkipColumnData(t *testing.T) {
+	e := aggEngine(t)
+	snap, _ := e.Snapshot("flushed")
+	s := snap.Splits()[0]
+	snap.Release()
+	path := filepath.Join(s.Path(), splitDataFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range data {
+		data[i] ^= 0xFF
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Aggregate(context.Background(), AggRequest{Index: "flushed", Start: aggFrom, End: aggFrom.Add(time.Hour),
+		Aggs: []Agg{{Name: "h", DateHistogram: &DateHistogramAgg{Interval: time.Hour}}}})
+	if err != nil || res.DocCount != 5 || res.Aggs[0].Buckets[0].DocCount != 5 || len(res.SkippedSplits) != 0 {
+		t.Fatalf("hourly count: %+v, %v", res, err)
+	}
+	res, err = e.Aggregate(context.Background(), AggRequest{Index: "flushed", Query: "level:error", Start: aggFrom, End: aggFrom.Add(time.Hour),
+		Aggs: []Agg{{Name: "h", DateHistogram: &DateHistogramAgg{Interval: time.Hour}}}})
+	if err != nil || res.DocCount != 0 || len(res.SkippedSplits) != 1 {
+		t.Fatalf("filtered count over a damaged split: %+v, %v", res, err)
+	}
 }

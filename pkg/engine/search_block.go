@@ -92,10 +92,10 @@ func (br *blockReader) events(rows []int, dst []Event) ([]Event, error) {
 		return dst, err
 	}
 	start := len(dst)
-	for _, r := range rows {
-		dst = append(dst, Event{Timestamp: ts[r], Seq: seqs[r]})
-	}
 	cols := br.split.Meta.Blocks[br.block].Columns
+	for _, r := range rows {
+		dst = append(dst, Event{Timestamp: ts[r], Seq: seqs[r], Fields: make([]Field, 0, len(cols))})
+	}
 	for _, name := range br.split.fieldNames {
 		if _, ok := cols[name]; !ok {
 			continue

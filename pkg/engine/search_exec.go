@@ -68,7 +68,7 @@ func (bs *blockScan) matches() (rowSet, error) {
 // between blocks. Damaged splits are skipped and recorded in the plan.
 func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 	if p.desc {
-		if err := p.runHead(v); err != nil {
+		if err := p.runHead(ctx, v); err != nil {
 			return err
 		}
 	}
@@ -85,7 +85,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 		}
 	}
 	if !p.desc {
-		return p.runHead(v)
+		return p.runHead(ctx, v)
 	}
 	return nil
 }
@@ -123,18 +123,22 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 	return nil
 }
 
-func (p *scanPlan) runHead(v scanVisitor) error {
+// headCheckEvery is how many head events are checked between looks at ctx.
+const headCheckEvery = 4096
+
+func (p *scanPlan) runHead(ctx context.Context, v scanVisitor) error {
 	ev := p.headRange()
-	if p.desc {
-		for i := len(ev) - 1; i >= 0; i-- {
-			if p.filter.matchEvent(&ev[i]) && !v.event(&ev[i]) {
-				return nil
+	for i := range ev {
+		if i%headCheckEvery == 0 {
+			if err := checkContext(ctx); err != nil {
+				return err
 			}
 		}
-		return nil
-	}
-	for i := range ev {
-		if p.filter.matchEvent(&ev[i]) && !v.event(&ev[i]) {
+		j := i
+		if p.desc {
+			j = len(ev) - 1 - i
+		}
+		if p.filter.matchEvent(&ev[j]) && !v.event(&ev[j]) {
 			return nil
 		}
 	}
