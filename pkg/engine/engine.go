@@ -144,20 +144,29 @@ func (e *Engine) closeIndexes() error {
 	return errors.Join(errs...)
 }
 
-// runCommitTicker makes buffered events searchable every CommitTimeout and
-// starts flushes of heads that are too big or too old.
+// runCommitTicker makes buffered events searchable every CommitTimeout,
+// starts flushes of heads that are too big or too old, and drops splits
+// past their index's retention period.
 func (e *Engine) runCommitTicker() {
 	defer e.wg.Done()
 	t := time.NewTicker(e.opts.CommitTimeout)
 	defer t.Stop()
+	var lastRetention time.Time
 	for {
 		select {
 		case <-e.stop:
 			return
 		case now := <-t.C:
+			retention := now.Sub(lastRetention) >= retentionInterval
+			if retention {
+				lastRetention = now
+			}
 			e.mu.RLock()
 			for _, ix := range e.indexes {
 				ix.commitAndMaybeFlush(now)
+				if retention {
+					ix.applyRetention(now)
+				}
 			}
 			e.mu.RUnlock()
 		}

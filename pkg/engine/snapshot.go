@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -12,6 +13,9 @@ import (
 type splitRef struct {
 	split *Split
 	refs  atomic.Int32
+	// removeFiles is set when the split was dropped for good (retention):
+	// its directory goes with the last reference.
+	removeFiles atomic.Bool
 }
 
 func newSplitRef(s *Split) *splitRef {
@@ -25,6 +29,11 @@ func (r *splitRef) acquire() { r.refs.Add(1) }
 func (r *splitRef) release() {
 	if r.refs.Add(-1) == 0 {
 		r.split.Close()
+		if r.removeFiles.Load() {
+			// A failure leaves the directory for the next Open, whose
+			// retention pass drops it again.
+			_ = os.RemoveAll(r.split.Path())
+		}
 	}
 }
 
