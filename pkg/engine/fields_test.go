@@ -18,8 +18,8 @@ func TestFields(t *testing.T) {
 		for _, f := range fields {
 			got = append(got, fmt.Sprintf("%s:%s:%v", f.Name, f.Type, f.Aggregatable))
 		}
-		want := "attrs:json:false attrs.http.status:i64:true dyn:json:true endpoint:text:true id:i64:true ip:ip:true " +
-			"level:text:true msg:text:false n:u64:true ok:bool:true ts:datetime:true"
+		want := "attrs:json:false attrs.http.status:i64:true codes:array<i64>:true dyn:json:true endpoint:text:true id:i64:true ip:ip:true " +
+			"level:text:true msg:text:false n:u64:true ok:bool:true tags:array<text>:false ts:datetime:true"
 		if strings.Join(got, " ") != want {
 			t.Fatalf("%s fields:\n%s\nwant\n%s", index, strings.Join(got, " "), want)
 		}

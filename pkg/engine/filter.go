@@ -30,12 +30,17 @@ type rowFilter interface {
 type filterEnv interface {
 	tokenizer(field string) string
 	timestampField() string
+	// arrayElem reports the element kind of a mapped array field.
+	arrayElem(field string) (Kind, bool)
 }
 
 // compileFilter turns a resolved query into a rowFilter.
 func compileFilter(f query.Filter, env filterEnv) (rowFilter, error) {
 	tok := env.tokenizer
 	leaf := func(field string, m leafMatcher) rowFilter {
+		if k, ok := env.arrayElem(field); ok {
+			m = &arrayMatcher{inner: m, elem: k}
+		}
 		return &leafFilter{field: field, m: m, ts: field == env.timestampField()}
 	}
 	switch v := f.(type) {

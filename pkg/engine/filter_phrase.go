@@ -41,7 +41,10 @@ func (m *phraseMatcher) match(v *Value) bool {
 
 func (m *phraseMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
 	return textGranules(s, field, func(tok string) (*roaring.Bitmap, error) {
-		if tok == TokenizerRaw || m.raw {
+		if (tok == TokenizerRaw) != m.raw {
+			return nil, nil // indexed and matched differently: no narrowing
+		}
+		if m.raw {
 			if m.prefix {
 				return s.LookupPrefix(field, m.text)
 			}

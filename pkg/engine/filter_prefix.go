@@ -37,7 +37,10 @@ func (m *prefixMatcher) match(v *Value) bool {
 
 func (m *prefixMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
 	return textGranules(s, field, func(tok string) (*roaring.Bitmap, error) {
-		if tok == TokenizerRaw || m.raw {
+		if (tok == TokenizerRaw) != m.raw {
+			return nil, nil // indexed and matched differently: no narrowing
+		}
+		if m.raw {
 			return s.LookupPrefix(field, m.prefix)
 		}
 		return m.seq.granules(s, field)

@@ -44,6 +44,8 @@ func (m *termMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) 
 		switch {
 		case !m.q.hasText:
 			return roaring.New(), nil
+		case (tok == TokenizerRaw) != m.raw:
+			return nil, nil // indexed and matched differently: no narrowing
 		case tok == TokenizerRaw:
 			return s.LookupTerm(field, m.q.text)
 		case len(m.seq.toks) == 0:

@@ -10,8 +10,8 @@ import (
 // filterDocs cover each kind a filter meets: default and raw text, typed
 // mapped fields, dynamic fields holding several kinds, nested json.
 var filterDocs = []string{
-	`{"ts":"2026-01-15T10:00:00Z","id":1,"msg":"Connection reset by peer","level":"ERROR","ip":"10.0.0.1","ok":false,"n":5,"dyn":"abc","attrs":{"http":{"status":500}}}`,
-	`{"ts":"2026-01-15T10:00:01Z","id":2,"msg":"connection-reset while reading","level":"error","ip":"10.0.0.20","ok":true,"n":50,"dyn":500}`,
+	`{"ts":"2026-01-15T10:00:00Z","id":1,"msg":"Connection reset by peer","level":"ERROR","ip":"10.0.0.1","ok":false,"n":5,"dyn":"abc","attrs":{"http":{"status":500}},"tags":["alpha","beta gamma"],"codes":[1,2]}`,
+	`{"ts":"2026-01-15T10:00:01Z","id":2,"msg":"connection-reset while reading","level":"error","ip":"10.0.0.20","ok":true,"n":50,"dyn":500,"tags":"alpha","codes":[3]}`,
 	`{"ts":"2026-01-15T10:00:02Z","id":3,"msg":"timeout talking to payments","level":"warn","ip":"::1","n":7,"dyn":true,"endpoint":"/api/v1/orders"}`,
 	`{"ts":"2026-01-15T10:00:03Z","id":4,"msg":"reset the timer","level":"info","ok":true,"dyn":2.5,"endpoint":"/api/v2/orders","attrs":{"http":{"status":404}}}`,
 	`{"ts":"2026-01-15T10:00:04Z","id":5,"msg":"PaymentGatewayTimeoutException: upstream","level":"error","ip":"192.168.1.1","n":500,"endpoint":"/api/v1/users/7"}`,
@@ -28,6 +28,8 @@ func filterIndexConfig(id string) IndexConfig {
 			{Name: "ok", Type: TypeBool},
 			{Name: "n", Type: TypeU64},
 			{Name: "attrs", Type: TypeJSON},
+			{Name: "tags", Type: "array<text>"},
+			{Name: "codes", Type: "array<i64>"},
 		}},
 		SearchSettings: SearchSettings{DefaultSearchFields: []string{"msg"}},
 	}
@@ -129,6 +131,15 @@ func TestFilters(t *testing.T) {
 		{"attrs.http.status:404", []int64{4}},
 		{"attrs.http.status:>=400", []int64{1, 4}},
 		{"attrs.http.status:*", []int64{1, 4}},
+		// arrays: any element
+		{"tags:alpha", []int64{1, 2}},
+		{"tags:gamma", []int64{1}},
+		{`tags:"beta gamma"`, []int64{1}},
+		{"codes:2", []int64{1}},
+		{"codes:3", []int64{2}},
+		{"codes:*", []int64{1, 2}},
+		{"codes:[2 TO 3]", []int64{1, 2}},
+		{"codes:>3", []int64{}},
 		// boolean structure
 		{"NOT level:error", []int64{1, 3, 4}},
 		{"-ip:*", []int64{4}},

@@ -191,3 +191,8 @@ func (q *queryScalar) termText(k Kind) (string, bool) {
 	}
 	return "", false
 }
+
+func parseUint(s string) (uint64, bool) {
+	u, err := strconv.ParseUint(s, 10, 64)
+	return u, err == nil
+}

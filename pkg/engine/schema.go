@@ -74,21 +74,19 @@ func (s *indexSchema) FieldNames() []string {
 	return names
 }
 
-// tokenizer says how the exact check tokenizes field's strings, the way the
-// split writer indexes them (ix.splitSchema): mapped text by its
-// tokenizer, arrays and unmapped strings by the default one, other mapped
-// types raw.
+// tokenizer says how the exact check tokenizes field's strings: mapped
+// text by its tokenizer, unmapped strings by the default one (as the split
+// writer indexes them, see ix.splitSchema), and arrays, which are stored
+// as their JSON text, by the default one so that a term finds an element.
+// The split writer indexes arrays of numbers and booleans raw; their term
+// lookups then cannot narrow granules (see the matchers' granules).
 func (s *indexSchema) tokenizer(field string) string {
 	r, ok := s.m.fields[field]
 	switch {
-	case !ok:
+	case !ok, r.array, r.typ == TypeJSON:
 		return TokenizerDefault
-	case r.typ == TypeText && !r.array:
+	case r.typ == TypeText:
 		return r.tokenizer
-	case r.array && (r.typ == TypeText || r.typ == TypeIP || r.typ == TypeDatetime):
-		return TokenizerDefault
-	case r.typ == TypeJSON:
-		return TokenizerDefault
 	}
 	return TokenizerRaw
 }
@@ -168,15 +166,10 @@ func addEventKinds(events []Event, dst map[string]uint16) {
 // ruleInfo maps a field rule to the query's view of its type.
 func ruleInfo(r *fieldRule) query.FieldInfo {
 	fi := query.FieldInfo{Name: r.name}
-	if r.array {
-		// Arrays are stored as JSON text; their elements match as tokens.
-		fi.Type, fi.Tokenizer = query.TypeText, query.TokenizerDefault
-		return fi
-	}
 	switch r.typ {
 	case TypeText:
 		fi.Type = query.TypeText
-		if r.tokenizer == TokenizerRaw {
+		if r.tokenizer == TokenizerRaw && !r.array {
 			fi.Tokenizer = query.TokenizerRaw
 		}
 	case TypeI64:
@@ -223,3 +216,26 @@ func kindsType(kinds uint16) query.FieldType {
 
 // timestampField names the field held in Event.Timestamp.
 func (s *indexSchema) timestampField() string { return s.m.timestamp.name }
+
+// arrayElem reports the element kind of a mapped array<T> field.
+func (s *indexSchema) arrayElem(field string) (Kind, bool) {
+	r, ok := s.m.fields[field]
+	if !ok || !r.array {
+		return KindNull, false
+	}
+	switch r.typ {
+	case TypeI64:
+		return KindInt64, true
+	case TypeU64:
+		return KindUint64, true
+	case TypeF64:
+		return KindFloat64, true
+	case TypeBool:
+		return KindBool, true
+	case TypeIP:
+		return KindIP, true
+	case TypeDatetime:
+		return KindTime, true
+	}
+	return KindString, true
+}
