@@ -45,6 +45,10 @@ type FieldMapping struct {
 	Stored  *bool `json:"stored,omitempty"`
 	// InputFormats lists the accepted datetime formats, tried in order.
 	InputFormats []string `json:"input_formats,omitempty"`
+	// FastPrecision is accepted so Quickwit configs load unchanged
+	// (seconds, milliseconds, microseconds or nanoseconds); Triage's columns
+	// always keep nanoseconds, so it never loses precision.
+	FastPrecision string `json:"fast_precision,omitempty"`
 }
 
 // SearchSettings holds the fields searched by a query term without a field name.
@@ -283,6 +287,13 @@ func compileField(fm FieldMapping) (*fieldRule, error) {
 	}
 	if len(fm.InputFormats) > 0 && r.typ != TypeDatetime {
 		return nil, fmt.Errorf("field %q: input_formats applies only to datetime fields", fm.Name)
+	}
+	switch {
+	case fm.FastPrecision == "":
+	case r.typ != TypeDatetime:
+		return nil, fmt.Errorf("field %q: fast_precision applies only to datetime fields", fm.Name)
+	case fm.FastPrecision != "seconds" && fm.FastPrecision != "milliseconds" && fm.FastPrecision != "microseconds" && fm.FastPrecision != "nanoseconds":
+		return nil, fmt.Errorf("field %q: fast_precision %q: use seconds, milliseconds, microseconds or nanoseconds", fm.Name, fm.FastPrecision)
 	}
 	return r, nil
 }

@@ -14,7 +14,7 @@ func TestParseIndexConfig(t *testing.T) {
 		wantErr string
 	}{
 		{"quickwit style", `{"version":"0.8","index_id":"app-logs","doc_mapping":{"mode":"strict","field_mappings":[
-			{"name":"ts","type":"datetime","fast":true,"input_formats":["rfc3339","unix_timestamp","%Y-%m-%d %H:%M:%S"]},
+			{"name":"ts","type":"datetime","fast":true,"fast_precision":"milliseconds","input_formats":["rfc3339","unix_timestamp","%Y-%m-%d %H:%M:%S"]},
 			{"name":"body","type":"text","tokenizer":"default"},
 			{"name":"level","type":"text","tokenizer":"raw","fast":true},
 			{"name":"latency_ms","type":"f64","fast":true},
@@ -42,6 +42,8 @@ func TestParseIndexConfig(t *testing.T) {
 		{"default field unknown dynamic", `{"index_id":"a","doc_mapping":{"field_mappings":[{"name":"t","type":"datetime"}],"timestamp_field":"t"},"search_settings":{"default_search_fields":["msg"]}}`, ``},
 		{"bad retention", `{"index_id":"a","doc_mapping":{"field_mappings":[{"name":"t","type":"datetime"}],"timestamp_field":"t"},"retention":{"period":"30 fortnights"}}`, `unknown unit`},
 		{"array of json", `{"index_id":"a","doc_mapping":{"field_mappings":[{"name":"t","type":"datetime"},{"name":"x","type":"array<json>"}],"timestamp_field":"t"}}`, `array<json> is not supported`},
+		{"bad fast_precision", `{"index_id":"a","doc_mapping":{"field_mappings":[{"name":"t","type":"datetime","fast_precision":"days"}],"timestamp_field":"t"}}`, `fast_precision "days"`},
+		{"fast_precision on text", `{"index_id":"a","doc_mapping":{"field_mappings":[{"name":"t","type":"datetime"},{"name":"x","type":"text","fast_precision":"seconds"}],"timestamp_field":"t"}}`, `fast_precision applies only to datetime`},
 		{"trailing data", `{"index_id":"a","doc_mapping":{"field_mappings":[{"name":"t","type":"datetime"}],"timestamp_field":"t"}} {}`, `trailing data`},
 	}
 	for _, tc := range tests {
