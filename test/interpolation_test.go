@@ -13,12 +13,12 @@ import (
 	"github.com/triage-logs/triage/pkg/query"
 )
 
-var updateInterpolation = flag.Bool("update-interpolation", false, "rewrite the canonical forms in src/interpolation/testdata/interpolation.golden.json")
+var updateInterpolation = flag.Bool("update-interpolation", false, "rewrite the canonical forms in src/interpolation/testdata/interpolation.golden")
 
 // interpolationGolden is the shared golden file of the frontend's variable
 // interpolation: jest checks `expected` through @grafana/scenes, this test
 // checks that every `expected` parses with pkg/query to `canonical`.
-const interpolationGolden = "../src/interpolation/testdata/interpolation.golden.json"
+const interpolationGolden = "../src/interpolation/testdata/interpolation.golden"
 
 // goldenCase keeps every key of a case so -update-interpolation rewrites
 // only `canonical`.

@@ -32,7 +32,7 @@ interface Golden {
   escapes: EscapeCase[];
 }
 
-const goldenPath = join(__dirname, 'testdata', 'interpolation.golden.json');
+const goldenPath = join(__dirname, 'testdata', 'interpolation.golden');
 const golden: Golden = JSON.parse(readFileSync(goldenPath, 'utf8'));
 
 describe('interpolation golden cases through @grafana/scenes', () => {
