@@ -44,7 +44,8 @@ type SearchRequest struct {
 	Now time.Time
 }
 
-// Hit is one matching event and the index it came from.
+// Hit is one matching event and the index it came from. Event may share
+// memory with the store's head: treat it as read-only.
 type Hit struct {
 	Index string
 	Event Event
