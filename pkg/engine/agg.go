@@ -151,9 +151,12 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 		return AggResult{}, err
 	}
 	defer p.release()
-	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets}
+	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField()}
 	if err := env.check(req.Aggs, 1); err != nil {
 		return AggResult{}, err
+	}
+	if _, ok := env.slots[env.tsField]; ok {
+		env.needTS = true
 	}
 	root := &aggRoot{env: env, colls: env.newCollectors(req.Aggs)}
 	if err := p.run(ctx, root); err != nil {

@@ -36,9 +36,11 @@ type aggRow struct {
 // aggEnv is what a request's collectors share: field slots, the time range
 // and the bucket budget.
 type aggEnv struct {
-	slots      map[string]int
-	fields     []string
-	needTS     bool
+	slots  map[string]int
+	fields []string
+	needTS bool
+	// tsField is the timestamp field, read from the timestamp column.
+	tsField    string
 	start, end int64
 	maxBuckets int
 	buckets    int
@@ -181,6 +183,10 @@ func (a *aggRoot) block(bs *blockScan) error {
 	}
 	a.cols = a.cols[:0]
 	for _, f := range a.env.fields {
+		if f == a.env.tsField {
+			a.cols = append(a.cols, nil) // filled from ts per row
+			continue
+		}
 		c, err := bs.br.column(f)
 		if err != nil {
 			return err
@@ -205,6 +211,10 @@ func (a *aggRoot) block(bs *blockScan) error {
 			a.row.ts = ts[r]
 		}
 		for i, c := range a.cols {
+			if c == nil {
+				a.row.vals[i], a.row.has[i] = TimeNanosValue(ts[r]), true
+				continue
+			}
 			a.row.vals[i], a.row.has[i] = c.Value(r)
 		}
 		for _, c := range a.rowColls {
@@ -235,6 +245,10 @@ func (a *aggRoot) event(ev *Event) bool {
 	a.row.vals = reuseSlice(a.row.vals, len(a.env.fields))
 	a.row.has = reuseSlice(a.row.has, len(a.env.fields))
 	for i, f := range a.env.fields {
+		if f == a.env.tsField {
+			a.row.vals[i], a.row.has[i] = TimeNanosValue(ev.Timestamp), true
+			continue
+		}
 		a.row.vals[i], a.row.has[i] = ev.Get(f)
 	}
 	for _, c := range a.colls {

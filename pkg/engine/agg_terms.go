@@ -81,7 +81,7 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) boo
 	}
 	col := cols[t.slot]
 	switch {
-	case col.Kinds != nil:
+	case col == nil || col.Kinds != nil:
 		return false
 	case col.encoding == encStrDict:
 		t.ids = reuseSlice(t.ids, len(col.Dict))

@@ -119,6 +119,11 @@ func TestAggregations(t *testing.T) {
 				t.Fatalf("percentiles %+v", p)
 			}
 		}},
+		{"max of the timestamp field", "level:error", Agg{Metric: &MetricAgg{Kind: MetricMax, Field: "ts"}}, func(t *testing.T, v AggValue) {
+			if want := float64(aggFrom.Add(20 * time.Second).UnixNano()); v.Metric.Max != want || v.Metric.Count != 2 {
+				t.Fatalf("max ts %v count %d, want %v", v.Metric.Max, v.Metric.Count, want)
+			}
+		}},
 		{"cardinality", "", Agg{Metric: &MetricAgg{Kind: MetricCardinality, Field: "level"}}, func(t *testing.T, v AggValue) {
 			if v.Metric.Cardinality != 3 {
 				t.Fatalf("cardinality %d", v.Metric.Cardinality)
