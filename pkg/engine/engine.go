@@ -25,6 +25,9 @@ type Options struct {
 	// WALSegmentBytes is the size at which a WAL segment is closed and the
 	// next one started (default 64 MiB).
 	WALSegmentBytes int64
+	// OnWALSync, when set, receives the duration of every WAL fsync (one
+	// per commit group), for metrics.
+	OnWALSync func(time.Duration)
 
 	// walOpen replaces the WAL's file creation in fault-injection tests.
 	walOpen walOpenFunc
@@ -58,6 +61,8 @@ func (o Options) withDefaults() Options {
 type Engine struct {
 	dir  string
 	opts Options
+	// lock is the store's flock, held until Close.
+	lock *os.File
 
 	mu       sync.RWMutex
 	indexes  map[string]*indexState
@@ -71,19 +76,22 @@ type Engine struct {
 	wg   sync.WaitGroup
 }
 
-// IndexStats describes an index's current contents.
+// IndexStats describes an index's current contents. The JSON names are
+// what the index API and health checks show.
 type IndexStats struct {
 	// Events counts the events in the head and in splits.
-	Events      int64
-	HeadEvents  int
-	HeadBytes   int64
-	Splits      int
-	SplitBytes  int64
-	MinTime     int64 // Unix ns over splits and head; 0 when empty
-	MaxTime     int64
-	LastSeq     uint64
-	FlushedSeq  uint64
-	WALSegments int
+	Events      int64  `json:"num_events"`
+	HeadEvents  int    `json:"head_events"`
+	HeadBytes   int64  `json:"head_bytes"`
+	Splits      int    `json:"num_splits"`
+	SplitBytes  int64  `json:"split_bytes"`
+	MinTime     int64  `json:"min_time_ns"` // Unix ns over splits and head; 0 when empty
+	MaxTime     int64  `json:"max_time_ns"`
+	LastSeq     uint64 `json:"last_seq"`
+	FlushedSeq  uint64 `json:"flushed_seq"`
+	WALSegments int    `json:"wal_segments"`
+	// CorruptSplits lists splits set aside because they failed their checksums.
+	CorruptSplits []string `json:"corrupt_splits,omitempty"`
 }
 
 // Open opens (creating if needed) a store in dir; the default index `logs`
@@ -93,6 +101,19 @@ func Open(dir string, opts Options) (*Engine, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	lock, err := lockStore(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	e, err := openLocked(dir, opts)
+	if err != nil {
+		return nil, errors.Join(err, unlockStore(lock))
+	}
+	e.lock = lock
+	return e, nil
+}
+
+func openLocked(dir string, opts Options) (*Engine, error) {
 	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, stop: make(chan struct{})}
 	cfgs, err := loadCatalog(dir)
 	if err != nil {
@@ -133,7 +154,7 @@ func (e *Engine) Close() error {
 	e.mu.Unlock()
 	close(e.stop)
 	e.wg.Wait()
-	return e.closeIndexes()
+	return errors.Join(e.closeIndexes(), unlockStore(e.lock))
 }
 
 func (e *Engine) closeIndexes() error {

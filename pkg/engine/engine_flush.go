@@ -24,9 +24,23 @@ func (ix *indexState) runFlusher() {
 	}
 }
 
+// Flush writes everything ingested into the index so far to splits and
+// returns when it is on disk: for benchmarks that measure the store's size,
+// and for operators before a backup.
+func (e *Engine) Flush(index string) error {
+	ix, err := e.lookup(index)
+	if err != nil {
+		return err
+	}
+	return ix.flush()
+}
+
 // flush freezes the current head, then writes every frozen head, oldest
-// first, as a split.
+// first, as a split. flushMu keeps the background flusher and Flush from
+// writing the same frozen head twice.
 func (ix *indexState) flush() error {
+	ix.flushMu.Lock()
+	defer ix.flushMu.Unlock()
 	ix.freezeHead()
 	for {
 		ix.viewMu.Lock()

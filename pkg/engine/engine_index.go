@@ -40,7 +40,9 @@ type indexState struct {
 
 	// viewMu guards view; it is held only to swap or copy pointers.
 	viewMu sync.Mutex
-	view   *indexView
+	// flushMu serialises flushes of this index.
+	flushMu sync.Mutex
+	view    *indexView
 
 	flushedSeq atomic.Uint64
 }
@@ -87,6 +89,9 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	})
 	if err == nil {
 		ix.wal, err = openWAL(walDir, e.opts.walOpen, e.opts.WALSegmentBytes, segs)
+		if err == nil {
+			ix.wal.onSync = e.opts.OnWALSync
+		}
 	}
 	if err != nil {
 		ix.releaseSplits()
@@ -132,6 +137,15 @@ func openIndexSplits(dir string) ([]*splitRef, uint64, error) {
 			continue
 		}
 		s, err := OpenSplit(path)
+		if errors.Is(err, ErrCorruptSplit) {
+			// Keep serving the rest; the damaged split is moved aside for
+			// inspection and reported by the index's stats.
+			if qerr := quarantineSplit(dir, path); qerr != nil {
+				err = errors.Join(err, qerr)
+			} else {
+				continue
+			}
+		}
 		if err != nil {
 			for _, r := range refs {
 				r.release()
@@ -317,7 +331,7 @@ func (ix *indexState) stats() IndexStats {
 	v := ix.view
 	ix.viewMu.Unlock()
 	now := time.Now()
-	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load()}
+	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir)}
 	first := true
 	span := func(lo, hi int64) {
 		if first || lo < st.MinTime {

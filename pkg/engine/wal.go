@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 )
 
 // wal is one index's write-ahead log: a directory of segments written in
 // order. Only the index's committer goroutine calls it, so it has no lock.
 type wal struct {
+	// onSync, when set, receives each fsync's duration.
+	onSync   func(time.Duration)
 	dir      string
 	open     walOpenFunc
 	segBytes int64
@@ -45,7 +48,11 @@ func (w *wal) append(rec []byte, lastSeq uint64) error {
 	path := walSegmentPath(w.dir, w.segs[len(w.segs)-1].num)
 	_, err := w.f.Write(rec)
 	if err == nil {
+		started := time.Now()
 		err = w.f.Sync()
+		if w.onSync != nil {
+			w.onSync(time.Since(started))
+		}
 	}
 	if err != nil {
 		if terr := w.f.Truncate(w.size); terr != nil {
