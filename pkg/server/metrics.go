@@ -82,6 +82,9 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{})
 }
 
+// ObserveWALSync records one WAL fsync; pass it as engine.Options.OnWALSync.
+func (m *Metrics) ObserveWALSync(d time.Duration) { m.WALFsync.Observe(d.Seconds()) }
+
 // ObserveQuery records one query's latency.
 func (m *Metrics) ObserveQuery(kind string, started time.Time) {
 	m.QueryDuration.WithLabelValues(kind).Observe(time.Since(started).Seconds())

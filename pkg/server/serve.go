@@ -65,7 +65,7 @@ func defaultStandaloneDir() string {
 func Serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	metrics := DefaultMetrics()
-	eng, err := engine.Open(cfg.DataDir, engine.Options{})
+	eng, err := engine.Open(cfg.DataDir, engine.Options{OnWALSync: metrics.ObserveWALSync})
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
