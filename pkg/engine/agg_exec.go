@@ -157,6 +157,23 @@ type aggRoot struct {
 	cols  []*Column
 	// rowColls are the collectors that need this block row by row.
 	rowColls []collector
+	hints    []int // per slot, for fieldIndex
+}
+
+// fieldIndex finds name among ev's fields, trying first the position
+// where it was last found (events of one source share a field layout);
+// it returns -1 when ev lacks the field.
+func fieldIndex(ev *Event, name string, hint *int) int {
+	if h := *hint; h < len(ev.Fields) && ev.Fields[h].Name == name {
+		return h
+	}
+	for i := range ev.Fields {
+		if ev.Fields[i].Name == name {
+			*hint = i
+			return i
+		}
+	}
+	return -1
 }
 
 func (a *aggRoot) wantBlock(*BlockMeta) bool { return true }
@@ -244,12 +261,17 @@ func (a *aggRoot) event(ev *Event) bool {
 	a.row.ts = ev.Timestamp
 	a.row.vals = reuseSlice(a.row.vals, len(a.env.fields))
 	a.row.has = reuseSlice(a.row.has, len(a.env.fields))
+	a.hints = reuseSlice(a.hints, len(a.env.fields))
 	for i, f := range a.env.fields {
 		if f == a.env.tsField {
 			a.row.vals[i], a.row.has[i] = TimeNanosValue(ev.Timestamp), true
 			continue
 		}
-		a.row.vals[i], a.row.has[i] = ev.Get(f)
+		if j := fieldIndex(ev, f, &a.hints[i]); j >= 0 {
+			a.row.vals[i], a.row.has[i] = ev.Fields[j].Value, true
+		} else {
+			a.row.vals[i], a.row.has[i] = Value{}, false
+		}
 	}
 	for _, c := range a.colls {
 		c.collect(&a.row)

@@ -128,6 +128,7 @@ type leafFilter struct {
 	// ts marks the timestamp field, read from the timestamp column.
 	ts      bool
 	dictHit []bool
+	hint    int // position of the field in the last head event that had it
 }
 
 func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
@@ -232,12 +233,8 @@ func (f *leafFilter) matchEvent(ev *Event) bool {
 		v := TimeNanosValue(ev.Timestamp)
 		return f.m.match(&v)
 	}
-	for i := range ev.Fields {
-		if ev.Fields[i].Name == f.field {
-			return f.m.match(&ev.Fields[i].Value)
-		}
-	}
-	return false
+	i := fieldIndex(ev, f.field, &f.hint)
+	return i >= 0 && f.m.match(&ev.Fields[i].Value)
 }
 
 // columnMatcher is implemented by matchers with a typed loop over a

@@ -164,3 +164,36 @@ func BenchmarkAggCountByStatus(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHeadErrorsPerMinute runs (c) over events still in the head
+// (200k, about what FlushBytes holds), evaluated event by event.
+func BenchmarkHeadErrorsPerMinute(b *testing.B) {
+	opts := Options{CommitTimeout: time.Hour, FlushAge: time.Hour, FlushBytes: 1 << 40, MaxBufferBytes: 1 << 40}
+	e, err := Open(b.TempDir(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	gen := loadgen.New(loadgen.Config{Seed: 5, Count: 200_000})
+	batch := make([][]byte, 0, 5000)
+	for i := 1; i <= 200_000; i++ {
+		batch = append(batch, gen.AppendNext(nil))
+		if len(batch) == cap(batch) {
+			if _, err := e.Ingest(context.Background(), DefaultIndexID, batch, IngestOptions{Commit: CommitForce}); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	start, end := benchSpan()
+	req := AggRequest{Index: DefaultIndexID, Query: "severity:error", Start: start, End: end,
+		Aggs: []Agg{{Name: "t", DateHistogram: &DateHistogramAgg{Interval: time.Minute}}}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := e.Aggregate(context.Background(), req)
+		if err != nil || res.DocCount == 0 {
+			b.Fatalf("%d docs, %v", res.DocCount, err)
+		}
+	}
+}
