@@ -178,9 +178,6 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		f.applyDict(col, sel)
 		return nil
 	}
-	if fast, ok := f.m.(columnMatcher); ok && fast.applyColumn(col, sel) {
-		return nil
-	}
 	for i, w := range sel {
 		for w != 0 {
 			b := w & -w
@@ -235,10 +232,4 @@ func (f *leafFilter) matchEvent(ev *Event) bool {
 	}
 	i := fieldIndex(ev, f.field, &f.hint)
 	return i >= 0 && f.m.match(&ev.Fields[i].Value)
-}
-
-// columnMatcher is implemented by matchers with a typed loop over a
-// column's values; applyColumn returns false when it cannot handle col.
-type columnMatcher interface {
-	applyColumn(col *Column, sel rowSet) bool
 }
