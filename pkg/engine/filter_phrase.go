@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -182,20 +183,11 @@ func (ts *tokenSeq) granules(s *Split, field string) (*roaring.Bitmap, error) {
 func dedupe(toks []string) []string {
 	out := make([]string, 0, len(toks))
 	for _, t := range toks {
-		if !contains(out, t) {
+		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func isASCII(s string) bool {

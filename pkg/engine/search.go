@@ -91,7 +91,7 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 		last := refs[limit-1]
 		res.Next = &Cursor{Timestamp: last.ts, Seq: last.seq}
 	}
-	res.Hits, err = p.materialize(req.Index, refs)
+	res.Hits, err = p.materialize(refs)
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
 	}
@@ -173,7 +173,7 @@ func (v *searchVisitor) event(ev *Event) bool {
 
 // materialize reads the events of the chosen hits, one ReadEvents per
 // block. A block that fails its checksum now drops its hits and is reported.
-func (p *scanPlan) materialize(index string, refs []hitRef) ([]Hit, error) {
+func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 	hits := make([]Hit, len(refs))
 	type blockKey struct {
 		s *Split
@@ -183,7 +183,7 @@ func (p *scanPlan) materialize(index string, refs []hitRef) ([]Hit, error) {
 	slots := map[blockKey][]int{}
 	var order []blockKey
 	for i, r := range refs {
-		hits[i].Index = index
+		hits[i].Index = p.index
 		if r.ev != nil {
 			hits[i].Event = *r.ev
 			continue

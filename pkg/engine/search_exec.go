@@ -17,12 +17,11 @@ type scanVisitor interface {
 // first request, so a visitor that only counts a block wholly inside the
 // range under a match-all query decodes nothing.
 type blockScan struct {
-	p      *scanPlan
-	br     *blockReader
-	bm     *BlockMeta
-	sel    rowSet
-	done   bool
-	lo, hi int
+	p    *scanPlan
+	br   *blockReader
+	bm   *BlockMeta
+	sel  rowSet
+	done bool
 }
 
 // full reports whether every row of the block matches: the block lies in
@@ -52,7 +51,6 @@ func (bs *blockScan) matches() (rowSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs.lo, bs.hi = lo, hi
 	bs.sel = bs.sel.resize(bs.bm.Rows)
 	bs.sel.setRange(lo, hi)
 	if lo < hi {
