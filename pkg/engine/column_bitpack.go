@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"encoding/binary"
 	"errors"
 	"math/bits"
 )
@@ -45,7 +46,9 @@ func packBits(dst []byte, vals []uint64, w int) []byte {
 func packedLen(n, w int) int { return (n*w + 7) / 8 }
 
 // unpackBits decodes n values of w bits from src into dst[:n] and returns
-// the bytes consumed.
+// the bytes consumed. Values up to 56 bits wide are read with one 8-byte
+// load each while 8 bytes remain; the last few, and wider values, bit by
+// byte.
 func unpackBits(src []byte, n, w int, dst []uint64) (int, error) {
 	if w < 0 || w > 64 {
 		return 0, errors.New("bit width out of range")
@@ -58,27 +61,28 @@ func unpackBits(src []byte, n, w int, dst []uint64) (int, error) {
 		clear(dst[:n])
 		return 0, nil
 	}
-	var acc uint64
-	var have int
-	pos := 0
-	get := func(w int) uint64 {
-		for have < w {
-			acc |= uint64(src[pos]) << have
-			pos++
-			have += 8
+	i := 0
+	if w <= 56 {
+		mask := uint64(1)<<w - 1
+		for ; i < n; i++ {
+			o := i * w
+			b := o >> 3
+			if b+8 > len(src) {
+				break
+			}
+			dst[i] = binary.LittleEndian.Uint64(src[b:]) >> (o & 7) & mask
 		}
-		v := acc & (1<<w - 1)
-		acc >>= w
-		have -= w
-		return v
 	}
-	for i := 0; i < n; i++ {
-		if w > 32 {
-			lo := get(32)
-			dst[i] = lo | get(w-32)<<32
-		} else {
-			dst[i] = get(w)
+	for ; i < n; i++ {
+		o := i * w
+		var v uint64
+		for k := 0; k < w; {
+			bit := (o + k) & 7
+			take := min(8-bit, w-k)
+			v |= uint64(src[(o+k)>>3]>>bit&(1<<take-1)) << k
+			k += take
 		}
+		dst[i] = v
 	}
 	return size, nil
 }
