@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // scanVisitor receives what a scan finds: matching rows of split blocks
 // and matching head events.
@@ -91,7 +94,13 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scanVisitor) error {
 	cand, err := p.filter.blocks(s)
 	if err != nil {
-		return err
+		if !isCorrupt(err) {
+			return err
+		}
+		// The term index only narrows the blocks to read; without it the
+		// exact check on every block still gives the whole answer.
+		cand = nil
+		p.warnings = append(p.warnings, fmt.Sprintf("split %s was searched without its term index: %v", s.Meta.ID, err))
 	}
 	n := len(s.Meta.Blocks)
 	for i := 0; i < n; i++ {

@@ -228,3 +228,43 @@ func TestSearchWhileIngesting(t *testing.T) {
 		t.Fatalf("final total %d, %v", res.Total, err)
 	}
 }
+
+// TestSearchWithoutDamagedTermIndex damages a split's term index: the
+// query scans that split's blocks without it, answers in full and says so.
+func TestSearchWithoutDamagedTermIndex(t *testing.T) {
+	e := openTestEngine(t, t.TempDir(), testOptions())
+	defer e.Close()
+	ix, _ := e.lookup("logs")
+	if _, err := e.Ingest(context.Background(), "logs", testDocs(0, 100), IngestOptions{Commit: CommitForce}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.flush(); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := e.Snapshot("logs")
+	s := snap.Splits()[0]
+	snap.Release()
+	damaged := 0
+	err := filepath.Walk(filepath.Join(s.Path(), splitTermsDir), func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Size() == 0 {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		data[len(data)/2] ^= 0xFF
+		damaged++
+		return os.WriteFile(path, data, 0o644)
+	})
+	if err != nil || damaged == 0 {
+		t.Fatalf("damaging the term index: %d files, %v", damaged, err)
+	}
+	res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: "message:request", Limit: 1000, CountTotal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 100 || len(res.SkippedSplits) != 0 || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "without its term index") {
+		t.Fatalf("total %d, skipped %v, warnings %v", res.Total, res.SkippedSplits, res.Warnings)
+	}
+}
