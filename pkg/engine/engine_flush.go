@@ -65,7 +65,7 @@ func (ix *indexState) freezeHead() {
 	if _, rows, _ := old.stats(time.Now()); rows == 0 {
 		return
 	}
-	old.commit()
+	ix.tails.publish(old.commit())
 	ix.head = newHead()
 	// A failed roll leaves no open segment; the next append retries it.
 	_ = ix.wal.roll()

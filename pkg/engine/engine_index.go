@@ -42,7 +42,9 @@ type indexState struct {
 	viewMu sync.Mutex
 	// flushMu serialises flushes of this index.
 	flushMu sync.Mutex
-	view    *indexView
+	// tails receive events as commits make them searchable.
+	tails tailSet
+	view  *indexView
 
 	flushedSeq atomic.Uint64
 }
@@ -261,7 +263,7 @@ func (ix *indexState) commitNow() {
 	ix.viewMu.Lock()
 	h := ix.view.head
 	ix.viewMu.Unlock()
-	h.commit()
+	ix.tails.publish(h.commit())
 }
 
 // commitAndMaybeFlush runs at each commit tick.
@@ -269,7 +271,7 @@ func (ix *indexState) commitAndMaybeFlush(now time.Time) {
 	ix.viewMu.Lock()
 	h, frozen := ix.view.head, len(ix.view.frozen)
 	ix.viewMu.Unlock()
-	h.commit()
+	ix.tails.publish(h.commit())
 	bytes, rows, age := h.stats(now)
 	pressure := ix.e.buffered.Load() > ix.e.opts.MaxBufferBytes/2
 	if frozen > 0 || bytes >= ix.e.opts.FlushBytes || (rows > 0 && (age >= ix.e.opts.FlushAge || pressure)) {
@@ -383,6 +385,7 @@ func (ix *indexState) close() error {
 	ix.closeMu.Unlock()
 	close(ix.stop)
 	ix.wg.Wait()
+	ix.tails.closeAll()
 	ix.viewMu.Lock()
 	v := ix.view
 	ix.view = &indexView{head: newHead()}

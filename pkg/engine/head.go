@@ -44,17 +44,20 @@ func (h *head) add(events []Event, size int64, now time.Time) <-chan struct{} {
 	return h.committed
 }
 
-// commit makes every added event searchable.
-func (h *head) commit() {
+// commit makes every added event searchable and returns them, in seq
+// order, for live tails; the caller must not modify the slice.
+func (h *head) commit() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.pending) == 0 {
-		return
+		return nil
 	}
+	batch := h.pending
 	h.sorted = mergeSortedEvents(h.sorted, h.pending)
 	h.pending = nil
 	close(h.committed)
 	h.committed = make(chan struct{})
+	return batch
 }
 
 // view returns the committed events in order; the slice is never modified.
