@@ -129,6 +129,9 @@ type leafFilter struct {
 	ts      bool
 	dictHit []bool
 	hint    int // position of the field in the last head event that had it
+	// val holds the value under test: a local would escape through the
+	// matcher interface and cost an allocation per row.
+	val Value
 }
 
 func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
@@ -160,8 +163,8 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		for i, w := range sel {
 			for w != 0 {
 				b := w & -w
-				v := TimeNanosValue(ts[i<<6|bitIndex(b)])
-				if !f.m.match(&v) {
+				f.val = TimeNanosValue(ts[i<<6|bitIndex(b)])
+				if !f.m.match(&f.val) {
 					sel[i] &^= b
 				}
 				w &^= b
@@ -182,7 +185,8 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		for w != 0 {
 			b := w & -w
 			r := i<<6 | bitIndex(b)
-			if v, ok := col.Value(r); !ok || !f.m.match(&v) {
+			var ok bool
+			if f.val, ok = col.Value(r); !ok || !f.m.match(&f.val) {
 				sel[i] &^= b
 			}
 			w &^= b
@@ -197,8 +201,8 @@ func (f *leafFilter) applyDict(col *Column, sel rowSet) {
 	f.dictHit = reuseSlice(f.dictHit, len(col.Dict))
 	hits := 0
 	for i, s := range col.Dict {
-		v := Value{Kind: col.Kind, Str: s}
-		f.dictHit[i] = f.m.match(&v)
+		f.val = Value{Kind: col.Kind, Str: s}
+		f.dictHit[i] = f.m.match(&f.val)
 		if f.dictHit[i] {
 			hits++
 		}
@@ -227,8 +231,8 @@ func (f *leafFilter) applyDict(col *Column, sel rowSet) {
 
 func (f *leafFilter) matchEvent(ev *Event) bool {
 	if f.ts {
-		v := TimeNanosValue(ev.Timestamp)
-		return f.m.match(&v)
+		f.val = TimeNanosValue(ev.Timestamp)
+		return f.m.match(&f.val)
 	}
 	i := fieldIndex(ev, f.field, &f.hint)
 	return i >= 0 && f.m.match(&ev.Fields[i].Value)
