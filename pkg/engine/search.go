@@ -104,6 +104,8 @@ type searchVisitor struct {
 	top   topN
 	count bool
 	total int64
+	// rows and slots are readHits' scratch.
+	rows, slots []int
 }
 
 func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
@@ -152,11 +154,37 @@ func (v *searchVisitor) block(bs *blockScan) error {
 			v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
 			return true
 		})
+	} else {
+		sel.forEach(func(r int) {
+			v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
+		})
+	}
+	return v.readHits(bs.br)
+}
+
+// readHits rebuilds the events of the block's rows now in the heap while
+// the block's filter columns are still decoded, so that a hit's block is
+// not decompressed a second time at the end. Scanning in result order, few
+// of these are displaced later.
+func (v *searchVisitor) readHits(br *blockReader) error {
+	v.rows, v.slots = v.rows[:0], v.slots[:0]
+	for i := range v.top.heap {
+		h := &v.top.heap[i]
+		if h.ev == nil && h.split == br.split && h.block == br.block {
+			v.rows = append(v.rows, h.row)
+			v.slots = append(v.slots, i)
+		}
+	}
+	if len(v.rows) == 0 {
 		return nil
 	}
-	sel.forEach(func(r int) {
-		v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
-	})
+	events, err := br.events(v.rows, make([]Event, 0, len(v.rows)))
+	if err != nil {
+		return err
+	}
+	for j, i := range v.slots {
+		v.top.heap[i].ev = &events[j]
+	}
 	return nil
 }
 
