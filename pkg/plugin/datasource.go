@@ -116,6 +116,10 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 func (d *Datasource) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /ingest/{index}", d.handleIngest)
+	mux.HandleFunc("GET /validate", d.handleValidate)
+	mux.HandleFunc("GET /fields", d.handleFields)
+	mux.HandleFunc("GET /values", d.handleValues)
+	mux.HandleFunc("GET /indexes", d.handleIndexes)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no resource at "+r.URL.Path)
 	})

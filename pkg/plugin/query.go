@@ -2,71 +2,135 @@ package plugin
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
-	"sort"
-	"strings"
+	"sync"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/query"
 )
 
-// queryRunner answers one query of a given queryType.
-type queryRunner func(ctx context.Context, pctx backend.PluginContext, q backend.DataQuery) backend.DataResponse
+// maxConcurrentQueries bounds the queries of one request run at once: a
+// dashboard's panels run in parallel without one request taking every core.
+const maxConcurrentQueries = 4
 
-// queryEnvelope is the part of every query read before dispatch.
-type queryEnvelope struct {
-	QueryType string `json:"queryType"`
+// queryTimeout bounds one query; a dashboard must not hang on one panel.
+const queryTimeout = 60 * time.Second
+
+// queryRequest is one query of a request with everything resolved: the
+// model, the macro-expanded query text, the time range and the interval.
+type queryRequest struct {
+	RefID    string
+	Model    query.Query
+	Text     string
+	From, To time.Time
+	Interval time.Duration
+	// MaxDataPoints is what the panel can show.
+	MaxDataPoints int
 }
 
-// QueryData answers each query on its own: one query's error never fails
-// the others, and every failure carries a status and a readable message.
+// queryRunner answers one query type.
+type queryRunner func(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse
+
+// runners maps each queryType of the model to the code that answers it.
+func (d *Datasource) runners() map[query.QueryType]queryRunner {
+	return map[query.QueryType]queryRunner{
+		query.QueryLogs:        d.queryLogs,
+		query.QueryTimeseries:  d.queryTimeseries,
+		query.QueryTable:       d.queryTable,
+		query.QueryHeatmap:     d.queryHeatmap,
+		query.QueryLogsVolume:  d.queryLogsVolume,
+		query.QueryFieldValues: d.queryFieldValues,
+		query.QueryAnnotations: d.queryAnnotations,
+	}
+}
+
+// QueryData answers each query on its own, at most maxConcurrentQueries at
+// a time: one query's error never fails the others, and every failure
+// carries a status and a readable message.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxConcurrentQueries)
 	for _, q := range req.Queries {
-		resp.Responses[q.RefID] = d.runQuery(ctx, req.PluginContext, q)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			started := time.Now()
+			r := d.runQuery(ctx, q)
+			d.metrics.ObserveQuery("grafana", started)
+			mu.Lock()
+			resp.Responses[q.RefID] = r
+			mu.Unlock()
+		}()
 	}
+	wg.Wait()
 	return resp, nil
 }
 
-func (d *Datasource) runQuery(ctx context.Context, pctx backend.PluginContext, q backend.DataQuery) (res backend.DataResponse) {
+func (d *Datasource) runQuery(ctx context.Context, q backend.DataQuery) (res backend.DataResponse) {
 	defer func() {
 		if p := recover(); p != nil {
 			d.logger.Error("query panicked", "refId", q.RefID, "panic", p, "stack", string(debug.Stack()))
 			res = backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s failed with an internal error: %v", q.RefID, p))
 		}
 	}()
-	if _, err := d.engine(); err != nil {
+	eng, err := d.engine()
+	if err != nil {
 		return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
 	}
-	var env queryEnvelope
-	if err := json.Unmarshal(q.JSON, &env); err != nil {
-		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s is not valid JSON: %v", q.RefID, err))
+	req, err := d.resolveQuery(q)
+	if err != nil {
+		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: %v", q.RefID, err))
 	}
-	queryType := env.QueryType
-	if queryType == "" {
-		queryType = q.QueryType
-	}
-	runner, ok := d.runners()[queryType]
-	if !ok {
-		return backend.ErrDataResponse(backend.StatusBadRequest, unknownQueryTypeMessage(queryType, d.runners()))
-	}
-	return runner(ctx, pctx, q)
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	return d.runners()[req.Model.QueryType](ctx, eng, req)
 }
 
-// runners maps each queryType to the code that answers it.
-func (d *Datasource) runners() map[string]queryRunner {
-	return map[string]queryRunner{}
+// resolveQuery parses the model and resolves what depends on the request:
+// macros (alert rules run without a browser), the interval and the range.
+func (d *Datasource) resolveQuery(q backend.DataQuery) (queryRequest, error) {
+	model, err := query.ParseQueryModel(q.JSON, query.ModelDefaults{DefaultIndex: d.settings.DefaultIndex})
+	if err != nil {
+		return queryRequest{}, err
+	}
+	if model.QueryType == "" && q.QueryType != "" {
+		model.QueryType = query.QueryType(q.QueryType)
+	}
+	if _, ok := d.runners()[model.QueryType]; !ok {
+		return queryRequest{}, fmt.Errorf("unknown queryType %q", model.QueryType)
+	}
+	req := queryRequest{
+		RefID: q.RefID, Model: model, From: q.TimeRange.From, To: q.TimeRange.To,
+		MaxDataPoints: int(q.MaxDataPoints),
+	}
+	req.Interval = query.ResolveInterval(model, req.MaxDataPoints, req.From, req.To, q.Interval)
+	req.Text = query.ExpandMacros(model.Query, query.MacroContext{From: req.From, To: req.To, Interval: req.Interval})
+	return req, nil
 }
 
-func unknownQueryTypeMessage(got string, runners map[string]queryRunner) string {
-	known := make([]string, 0, len(runners))
-	for name := range runners {
-		known = append(known, name)
+// errorResponse turns an engine error into a per-query answer whose status
+// says whose problem it is: the query's (400), a missing index (404), time
+// (504) or the store's (500).
+func errorResponse(refID string, err error) backend.DataResponse {
+	var qerr *engine.QueryError
+	switch {
+	case errors.As(err, &qerr):
+		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: %v", refID, qerr.Err))
+	case errors.Is(err, engine.ErrIndexNotFound):
+		return backend.ErrDataResponse(backend.StatusNotFound, fmt.Sprintf("query %s: %v", refID, err))
+	case errors.Is(err, context.DeadlineExceeded):
+		return backend.ErrDataResponse(backend.StatusTimeout, fmt.Sprintf("query %s took longer than %s; narrow the time range or the query", refID, queryTimeout))
+	case errors.Is(err, context.Canceled):
+		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s was cancelled", refID))
 	}
-	sort.Strings(known)
-	if got == "" {
-		return "the query has no queryType; use one of: " + strings.Join(known, ", ")
-	}
-	return fmt.Sprintf("unknown queryType %q; use one of: %s", got, strings.Join(known, ", "))
+	return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s: %v", refID, err))
 }

@@ -38,15 +38,23 @@ type Settings struct {
 	IngestListen string
 	// IngestToken, from secureJsonData, is the bearer token ingest clients must send.
 	IngestToken string
+	// MessageField and LevelField override the index's log settings.
+	MessageField string
+	LevelField   string
+	// DataLinks link log fields to URLs or trace datasources.
+	DataLinks []DataLinkSetting
 }
 
 // jsonSettings mirrors jsonData; pointers tell "absent" from "empty" where
 // the two mean different things (an empty ingestListen disables ingest).
 type jsonSettings struct {
-	DataDir      string  `json:"dataDir"`
-	DefaultIndex string  `json:"defaultIndex"`
-	Retention    string  `json:"retention"`
-	IngestListen *string `json:"ingestListen"`
+	DataDir      string            `json:"dataDir"`
+	DefaultIndex string            `json:"defaultIndex"`
+	Retention    string            `json:"retention"`
+	IngestListen *string           `json:"ingestListen"`
+	MessageField string            `json:"messageField"`
+	LevelField   string            `json:"levelField"`
+	DataLinks    []DataLinkSetting `json:"dataLinks"`
 }
 
 var indexIDPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9._-]{0,254}$`)
@@ -66,6 +74,9 @@ func ParseSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 		RetentionText: strings.TrimSpace(raw.Retention),
 		IngestListen:  DefaultIngestListen,
 		IngestToken:   s.DecryptedSecureJSONData["ingestToken"],
+		MessageField:  strings.TrimSpace(raw.MessageField),
+		LevelField:    strings.TrimSpace(raw.LevelField),
+		DataLinks:     raw.DataLinks,
 	}
 	if raw.IngestListen != nil {
 		out.IngestListen = strings.TrimSpace(*raw.IngestListen)
@@ -94,6 +105,11 @@ func ParseSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 			problems = append(problems, fmt.Errorf("ingestListen %q must be host:port, e.g. 127.0.0.1:7280 (empty disables ingest over HTTP)", out.IngestListen))
 		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 			problems = append(problems, fmt.Errorf("ingestListen %q has an invalid port", out.IngestListen))
+		}
+	}
+	for i, l := range out.DataLinks {
+		if err := l.validate(i); err != nil {
+			problems = append(problems, err)
 		}
 	}
 	if err := errors.Join(problems...); err != nil {

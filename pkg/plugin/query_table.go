@@ -1,0 +1,54 @@
+package plugin
+
+import (
+	"context"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
+	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/query"
+)
+
+// queryTable answers with one table: a column per groupBy field, then a
+// column per metric, one row per group (the whole range without groups).
+func (d *Datasource) queryTable(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
+	metrics := req.Model.Metrics
+	if len(metrics) == 0 {
+		metrics = []query.Metric{{Type: query.MetricCount}}
+	}
+	res, err := eng.Aggregate(ctx, engine.AggRequest{
+		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
+		Aggs: groupTerms(req.Model.GroupBy, metricAggs(metrics)),
+	})
+	if err != nil {
+		return errorResponse(req.RefID, err)
+	}
+	var rows []groupRow
+	if len(req.Model.GroupBy) == 0 {
+		rows = []groupRow{{bucket: &engine.Bucket{DocCount: res.DocCount, Aggs: res.Aggs}}}
+	} else {
+		rows = flattenGroups(req.Model.GroupBy, res.Aggs)
+	}
+	frame := data.NewFrame(req.RefID)
+	for _, g := range req.Model.GroupBy {
+		col := make([]string, len(rows))
+		for i, r := range rows {
+			col[i] = r.labels[g.Field]
+		}
+		frame.Fields = append(frame.Fields, data.NewField(g.Field, nil, col))
+	}
+	for mi, m := range metrics {
+		col := make([]*float64, len(rows))
+		for i := range rows {
+			col[i] = metricValue(rows[i].bucket, mi, m)
+		}
+		frame.Fields = append(frame.Fields, data.NewField(metricName(m), nil, col))
+	}
+	frame.Meta = &data.FrameMeta{
+		Type:                   data.FrameTypeNumericWide,
+		PreferredVisualization: data.VisTypeTable,
+		Notices:                warningNotices(res.Warnings),
+	}
+	return backend.DataResponse{Frames: data.Frames{frame}}
+}
