@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -108,8 +109,11 @@ func (p *scanPlan) compile(text string, now time.Time) error {
 
 func (p *scanPlan) release() { p.snap.Release() }
 
-// skip records a damaged split; the query goes on with the others.
+// skip records a damaged split, once; the query goes on with the others.
 func (p *scanPlan) skip(s *Split, err error) {
+	if slices.Contains(p.skipped, s.Meta.ID) {
+		return
+	}
 	p.skipped = append(p.skipped, s.Meta.ID)
 	p.warnings = append(p.warnings, fmt.Sprintf("split %s was skipped: %v", s.Meta.ID, err))
 }
