@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/build"
 	"github.com/magefile/mage/mg"
@@ -210,6 +211,71 @@ func fileSHA256(path string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// benchDir receives `mage bench` output; it is git-ignored.
+const benchDir = "bench-results"
+
+// Bench measures performance for BENCHMARKS.md: the package benchmarks
+// (short -benchtime), triage-bench at 1M and 10M events, and the incident
+// dashboard through the plugin protocol over the 10M store. Raw output goes
+// to bench-results/<time>-*.txt, each file headed by the machine's load.
+// It takes ~15 minutes on 2 cores and is not part of Test or CI.
+func Bench() error {
+	mg.Deps(Backend)
+	if err := os.MkdirAll(benchDir, 0o755); err != nil {
+		return err
+	}
+	stamp := time.Now().UTC().Format("20060102-150405")
+	out := func(name string) string { return filepath.Join(benchDir, stamp+"-"+name+".txt") }
+	if err := benchRun(out("packages"), nil, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "300ms", "-timeout", "30m", "./pkg/..."); err != nil {
+		return err
+	}
+	bin := filepath.Join(benchDir, "triage-bench")
+	if err := sh.RunV("go", "build", "-o", bin, "./cmd/triage-bench"); err != nil {
+		return err
+	}
+	if err := benchRun(out("1M"), nil, bin, "-events", "1000000"); err != nil {
+		return err
+	}
+	store, err := filepath.Abs(filepath.Join(benchDir, "store-10M"))
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(store); err != nil {
+		return err
+	}
+	defer os.RemoveAll(store)
+	if err := benchRun(out("10M"), nil, bin, "-events", "10000000", "-dir", store, "-keep"); err != nil {
+		return err
+	}
+	plugin, err := filepath.Abs(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)))
+	if err != nil {
+		return err
+	}
+	env := map[string]string{"TRIAGE_BENCH_STORE": store, "PLUGIN_BINARY": plugin}
+	return benchRun(out("querydata-10M"), env, "go", "test", "./test/", "-run", "^$", "-bench", "BenchmarkQueryDataDashboard", "-benchtime", "30x", "-timeout", "30m")
+}
+
+// benchRun runs one measurement, copying its output to the terminal and to
+// path after a header with the command and the load average before it.
+func benchRun(path string, env map[string]string, cmd string, args ...string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	load, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		load = []byte("unknown")
+	}
+	fmt.Fprintf(f, "# %s %s\n# started %s, load average (1, 5, 15 min, runnable/total, last pid): %s\n",
+		cmd, strings.Join(args, " "), time.Now().UTC().Format(time.RFC3339), strings.TrimSpace(string(load)))
+	w := io.MultiWriter(os.Stdout, f)
+	if _, err := sh.Exec(env, w, w, cmd, args...); err != nil {
+		return fmt.Errorf("%s %s: %w", cmd, strings.Join(args, " "), err)
+	}
+	return nil
 }
 
 // goTest runs go test and prints failures in full, then a summary whose
