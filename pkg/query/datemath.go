@@ -78,6 +78,11 @@ func splitAnchor(s string, now time.Time) (time.Time, string, error) {
 		return now, s[3:], nil
 	}
 	text, ops, hasMath := strings.Cut(s, "||")
+	// Epoch milliseconds, as Elasticsearch's default date format accepts:
+	// Grafana's $__from and $__to expand to them.
+	if ms, err := strconv.ParseInt(text, 10, 64); err == nil && len(text) <= 16 && ms >= 0 {
+		return time.UnixMilli(ms).UTC(), ops, nil
+	}
 	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, text); err == nil {
 			return t, ops, nil
@@ -86,7 +91,7 @@ func splitAnchor(s string, now time.Time) (time.Time, string, error) {
 	if hasMath {
 		return time.Time{}, "", dateMathError(s, "'"+text+"' before '||' is not an RFC 3339 datetime")
 	}
-	return time.Time{}, "", dateMathError(s, "use RFC 3339 (2026-01-15T14:00:00Z) or date math (now-15m, now-1d/d)")
+	return time.Time{}, "", dateMathError(s, "use RFC 3339 (2026-01-15T14:00:00Z), epoch milliseconds or date math (now-15m, now-1d/d)")
 }
 
 func addUnits(t time.Time, n int, unit byte) (time.Time, error) {

@@ -37,6 +37,9 @@ func TestParseDateMath(t *testing.T) {
 		{"now/y", false, now, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{"now-1h-30m", false, now, now.Add(-90 * time.Minute)},
 		{"now/d+8h", false, now, time.Date(2026, 1, 15, 8, 0, 0, 0, time.UTC)},
+		{"1768435200000", false, now, time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)},
+		{"1768435200123||+1h", false, now, time.Date(2026, 1, 15, 1, 0, 0, 123000000, time.UTC)},
+		{"0", false, now, time.Unix(0, 0).UTC()},
 		{"now/d", false, now.In(berlin), time.Date(2026, 1, 15, 0, 0, 0, 0, berlin)},
 		{"2026-01-15T14:00:00Z", false, now, time.Date(2026, 1, 15, 14, 0, 0, 0, time.UTC)},
 		{"2026-01-15T14:00:00.5+02:00", false, now, time.Date(2026, 1, 15, 12, 0, 0, 500000000, time.UTC)},
@@ -61,6 +64,8 @@ func TestParseDateMathErrors(t *testing.T) {
 	now := time.Date(2026, 1, 15, 14, 37, 21, 0, time.UTC)
 	tests := []struct{ in, want string }{
 		{"yesterday", "use RFC 3339"},
+		{"-1768435200000", "use RFC 3339"},
+		{"17684352000000000000", "use RFC 3339"},
 		{"now-1x", "unknown unit 'x'"},
 		{"now-", "'-' needs a number and a unit"},
 		{"now-5", "'-5' needs a unit"},
