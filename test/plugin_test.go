@@ -121,30 +121,44 @@ func TestQueryErrorsArePerQuery(t *testing.T) {
 	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": ""}, nil)
 	res := ds.Query(t,
 		harness.Query{RefID: "unknown", JSON: `{"queryType":"nonsense"}`},
-		harness.Query{RefID: "missing", JSON: `{"query":"severity:error"}`},
 		harness.Query{RefID: "broken", JSON: `{"queryType":`},
+		harness.Query{RefID: "badkey", JSON: `{"queryType":"logs","limt":5}`},
+		harness.Query{RefID: "syntax", JSON: `{"queryType":"logs","query":"service: AND x"}`},
+		harness.Query{RefID: "variable", JSON: `{"queryType":"logs","query":"service:$service"}`},
+		harness.Query{RefID: "index", JSON: `{"queryType":"logs","index":"nosuch"}`},
+		harness.Query{RefID: "heatmap", JSON: `{"queryType":"heatmap","query":"*"}`},
+		harness.Query{RefID: "ok", JSON: `{"query":"*"}`},
 	)
 	tests := []struct {
-		refID string
-		want  []string
+		refID  string
+		status int32
+		want   []string
 	}{
-		{"unknown", []string{`unknown queryType "nonsense"`, "use one of"}},
-		{"missing", []string{"no queryType"}},
-		{"broken", []string{"not valid JSON"}},
+		{"unknown", 400, []string{"queryType must be one of", "got 'nonsense'"}},
+		{"broken", 400, []string{"must be a JSON object"}},
+		{"badkey", 400, []string{"unknown key 'limt'"}},
+		{"syntax", 400, []string{"expected a value after 'service:'", "column"}},
+		{"variable", 400, []string{"unresolved template variable $service"}},
+		{"index", 404, []string{"nosuch"}},
+		{"heatmap", 400, []string{"heatmap query needs heatmap.field"}},
 	}
 	for _, tt := range tests {
 		r, ok := res[tt.refID]
 		if !ok {
 			t.Fatalf("no response for %s", tt.refID)
 		}
-		if r.Status != 400 || len(r.Frames) != 0 {
-			t.Errorf("%s: status %d with %d frames, want 400 and no frames", tt.refID, r.Status, len(r.Frames))
+		if r.Status != tt.status || len(r.Frames) != 0 {
+			t.Errorf("%s: status %d with %d frames (%s), want %d and no frames", tt.refID, r.Status, len(r.Frames), r.Error, tt.status)
 		}
 		for _, w := range tt.want {
 			if !strings.Contains(r.Error, w) {
 				t.Errorf("%s: error %q does not mention %q", tt.refID, r.Error, w)
 			}
 		}
+	}
+	// A query without queryType is a logs query, and one failing query did not fail it.
+	if ok := res["ok"]; ok.Error != "" || len(ok.Frames) != 1 || ok.Frames[0].Meta.Type != "log-lines" {
+		t.Errorf("query without queryType: %q %v, want an empty logs frame", ok.Error, ok.Frames)
 	}
 }
 

@@ -82,7 +82,9 @@ func indexEvents(t *testing.T, addr, index string) int64 {
 	}
 	defer res.Body.Close()
 	var d struct {
-		Stats struct{ Events int64 } `json:"stats"`
+		Stats struct {
+			Events int64 `json:"num_events"`
+		} `json:"stats"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&d); err != nil {
 		t.Fatalf("describe %s: %v", index, err)
