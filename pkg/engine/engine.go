@@ -28,6 +28,12 @@ type Options struct {
 	// OnWALSync, when set, receives the duration of every WAL fsync (one
 	// per commit group), for metrics.
 	OnWALSync func(time.Duration)
+	// MergeFactor is how many small splits of one size class a background
+	// merge combines (default 10); MergeMaxRows caps a merged split's rows,
+	// and so a merge's memory, and marks a split that big as final (default
+	// 500,000). See merge_policy.go.
+	MergeFactor  int
+	MergeMaxRows int
 
 	// walOpen replaces the WAL's file creation in fault-injection tests.
 	walOpen walOpenFunc
@@ -90,6 +96,10 @@ type IndexStats struct {
 	LastSeq     uint64 `json:"last_seq"`
 	FlushedSeq  uint64 `json:"flushed_seq"`
 	WALSegments int    `json:"wal_segments"`
+	// Merges counts the background merges committed since Open, and
+	// MergeFailures those that failed (they are retried at a later tick).
+	Merges        int64 `json:"merges"`
+	MergeFailures int64 `json:"merge_failures"`
 	// CorruptSplits lists splits set aside because they failed their checksums.
 	CorruptSplits []string `json:"corrupt_splits,omitempty"`
 }
@@ -166,8 +176,8 @@ func (e *Engine) closeIndexes() error {
 }
 
 // runCommitTicker makes buffered events searchable every CommitTimeout,
-// starts flushes of heads that are too big or too old, and drops splits
-// past their index's retention period.
+// starts flushes of heads that are too big or too old, drops splits past
+// their index's retention period and wakes the merger of small splits.
 func (e *Engine) runCommitTicker() {
 	defer e.wg.Done()
 	t := time.NewTicker(e.opts.CommitTimeout)
@@ -186,8 +196,9 @@ func (e *Engine) runCommitTicker() {
 			for _, ix := range e.indexes {
 				ix.commitAndMaybeFlush(now)
 				if retention {
-					ix.applyRetention(now)
+					ix.expireSplits(now)
 				}
+				ix.requestMerge()
 			}
 			e.mu.RUnlock()
 		}

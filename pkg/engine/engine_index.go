@@ -47,6 +47,9 @@ type indexState struct {
 	view  *indexView
 
 	flushedSeq atomic.Uint64
+
+	// merge is the background merger of small splits (engine_merge.go).
+	merge mergeState
 }
 
 // commitReq is one Ingest call's batch on its way through the committer.
@@ -66,6 +69,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	ix := &indexState{e: e, id: cfg.IndexID, dir: indexDir(e.dir, cfg.IndexID), cfg: cfg,
 		reqs: make(chan *commitReq, 64), flushReq: make(chan struct{}, 1), stop: make(chan struct{}), head: newHead()}
 	ix.mapper.Store(m)
+	ix.initMerger(e.opts)
 	splits, flushed, err := openIndexSplits(ix.dir)
 	if err != nil {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
@@ -103,9 +107,10 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	}
 	ix.head.commit()
 	ix.nextSeq = max(lastSeq, flushed) + 1
-	ix.wg.Add(2)
+	ix.wg.Add(3)
 	go ix.runCommitter()
 	go ix.runFlusher()
+	go ix.runMerger()
 	return ix, nil
 }
 
@@ -121,6 +126,11 @@ func openIndexSplits(dir string) ([]*splitRef, uint64, error) {
 	splitsDir := filepath.Join(dir, indexSplitsDir)
 	if err := os.MkdirAll(splitsDir, 0o755); err != nil {
 		return nil, 0, fmt.Errorf("create splits directory: %w", err)
+	}
+	// Finish merges a crash interrupted before anything is opened, so no
+	// event is visible both in a merged split and in one of its inputs.
+	if err := dropReplacedSplits(dir, splitsDir); err != nil {
+		return nil, 0, err
 	}
 	entries, err := os.ReadDir(splitsDir)
 	if err != nil {
@@ -333,7 +343,8 @@ func (ix *indexState) stats() IndexStats {
 	v := ix.view
 	ix.viewMu.Unlock()
 	now := time.Now()
-	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir)}
+	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir),
+		Merges: ix.merge.merges.Load(), MergeFailures: ix.merge.failures.Load()}
 	first := true
 	span := func(lo, hi int64) {
 		if first || lo < st.MinTime {

@@ -1,0 +1,251 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// mergeState is an index's background merger: one goroutine, so one merge
+// at a time per index, woken by the commit ticker.
+type mergeState struct {
+	policy mergePolicy
+	req    chan struct{}
+	// commitMu orders a merge's commit (check inputs, publish, swap) with
+	// retention, so a merge never brings back a split retention dropped.
+	commitMu sync.Mutex
+	merges   atomic.Int64
+	failures atomic.Int64
+	// hook, in crash tests, sees each step of a merge (see mergeStep).
+	hook func(mergeStep)
+}
+
+// mergeStep names the points between a merge's durable steps, where crash
+// tests capture the store.
+type mergeStep int
+
+const (
+	mergeStepWritten   mergeStep = iota // merged split written in the staging directory
+	mergeStepMarked                     // its merge marker written and fsynced
+	mergeStepPublished                  // renamed into the splits directory: committed
+	mergeStepSwapped                    // in the index's view; inputs go with their last reader
+)
+
+// mergeStagePrefix starts a staging directory under the splits directory;
+// Open removes `.`-prefixed entries, so an interrupted merge leaves nothing.
+const mergeStagePrefix = ".merge-"
+
+func (ix *indexState) initMerger(o Options) {
+	ix.merge.policy = newMergePolicy(o.MergeFactor, o.MergeMaxRows)
+	ix.merge.req = make(chan struct{}, 1)
+}
+
+// requestMerge wakes the merger; it costs nothing when one is pending.
+func (ix *indexState) requestMerge() {
+	select {
+	case ix.merge.req <- struct{}{}:
+	default:
+	}
+}
+
+// runMerger merges while the policy finds work each time it is woken. A
+// failed merge waits for the next wake-up; Close cancels a running one.
+func (ix *indexState) runMerger() {
+	defer ix.wg.Done()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-ix.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	for {
+		select {
+		case <-ix.stop:
+			return
+		case <-ix.merge.req:
+		}
+		for ctx.Err() == nil {
+			merged, err := ix.mergeOnce(ctx, time.Now())
+			if err != nil && ctx.Err() == nil {
+				ix.merge.failures.Add(1)
+			}
+			if err != nil || !merged {
+				break
+			}
+		}
+	}
+}
+
+// mergeOnce runs the policy on the current splits and merges the splits it
+// picks; merged is false when there was nothing to merge.
+func (ix *indexState) mergeOnce(ctx context.Context, now time.Time) (merged bool, err error) {
+	ix.viewMu.Lock()
+	all := append([]*splitRef(nil), ix.view.splits...)
+	for _, r := range all {
+		r.acquire()
+	}
+	ix.viewMu.Unlock()
+	spans := make([]splitSpan, len(all))
+	for i, r := range all {
+		spans[i] = splitSpan{MinTime: r.split.Meta.MinTime, MaxTime: r.split.Meta.MaxTime, Rows: r.split.Meta.Rows}
+	}
+	picked := ix.merge.policy.pick(spans, now)
+	inputs := make([]*splitRef, 0, len(picked))
+	for _, i := range picked {
+		inputs = append(inputs, all[i])
+		all[i] = nil
+	}
+	for _, r := range all {
+		if r != nil {
+			r.release()
+		}
+	}
+	defer func() {
+		for _, r := range inputs {
+			r.release()
+		}
+	}()
+	if len(inputs) == 0 {
+		return false, nil
+	}
+	if err := ix.mergeSplits(ctx, inputs); err != nil {
+		return false, fmt.Errorf("merge %d splits of index %q: %w", len(inputs), ix.id, err)
+	}
+	return true, nil
+}
+
+// mergeSplits writes the inputs' events as one split and swaps it in for
+// them. The caller holds a reference to each input.
+func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error {
+	splitsDir := filepath.Join(ix.dir, indexSplitsDir)
+	stage, err := os.MkdirTemp(splitsDir, mergeStagePrefix)
+	if err != nil {
+		return fmt.Errorf("create staging directory: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	splits := make([]*Split, len(inputs))
+	for i, r := range inputs {
+		splits[i] = r.split
+	}
+	events, err := mergeSplitEvents(ctx, splits)
+	if err != nil {
+		return err
+	}
+	meta, err := WriteSplit(stage, ix.splitSchema(events), events)
+	events = nil // the largest allocation of the merge; let it go before the commit
+	if err != nil {
+		return err
+	}
+	ix.mergeHook(mergeStepWritten)
+	staged := filepath.Join(stage, meta.ID)
+	ids, err := replacedIDs(splitsDir, splits)
+	if err == nil {
+		err = writeMergeMarker(staged, mergeMarker{Replaces: ids})
+	}
+	if err != nil {
+		return err
+	}
+	ix.mergeHook(mergeStepMarked)
+	if err := mergeCancelled(ctx, ix.stop); err != nil {
+		return fmt.Errorf("merge cancelled before commit: %w", err)
+	}
+	return ix.commitMerge(splitsDir, staged, meta.ID, inputs)
+}
+
+// commitMerge publishes the staged split and swaps it into the view in
+// place of the inputs, unless retention dropped one of them meanwhile.
+func (ix *indexState) commitMerge(splitsDir, staged, id string, inputs []*splitRef) error {
+	ix.merge.commitMu.Lock()
+	defer ix.merge.commitMu.Unlock()
+	ix.viewMu.Lock()
+	present := 0
+	for _, r := range ix.view.splits {
+		for _, in := range inputs {
+			if r == in {
+				present++
+			}
+		}
+	}
+	ix.viewMu.Unlock()
+	if present != len(inputs) {
+		return errors.New("an input split was dropped by retention during the merge; the merge is abandoned")
+	}
+	final := filepath.Join(splitsDir, id)
+	if err := os.Rename(staged, final); err != nil {
+		return fmt.Errorf("publish merged split %s: %w", id, err)
+	}
+	if err := syncSplitParent(splitsDir); err != nil {
+		return fmt.Errorf("publish merged split %s: %w", id, err)
+	}
+	ix.mergeHook(mergeStepPublished)
+	s, err := OpenSplit(final)
+	if err != nil {
+		// Published but unreadable: the inputs keep serving until the next
+		// Open, which drops them and opens (or quarantines) the merged split.
+		return fmt.Errorf("open merged split: %w", err)
+	}
+	merged := newSplitRef(s)
+	ix.viewMu.Lock()
+	v := ix.view
+	splits := make([]*splitRef, 0, len(v.splits)-len(inputs)+1)
+	for _, r := range v.splits {
+		switch {
+		case r == inputs[0]:
+			splits = append(splits, merged)
+		case !isInput(r, inputs):
+			splits = append(splits, r)
+		}
+	}
+	ix.view = &indexView{head: v.head, frozen: v.frozen, splits: splits}
+	ix.viewMu.Unlock()
+	ix.mergeHook(mergeStepSwapped)
+	for _, r := range inputs {
+		r.removeFiles.Store(true)
+		r.release() // the view's reference; snapshots and the caller hold theirs
+	}
+	ix.merge.merges.Add(1)
+	return nil
+}
+
+// mergeCancelled reports a cancelled context or a closing index: the
+// context follows stop asynchronously, stop itself is checked too so a
+// merge that reaches its commit while Close runs never publishes.
+func mergeCancelled(ctx context.Context, stop <-chan struct{}) error {
+	select {
+	case <-stop:
+		return context.Canceled
+	default:
+		return ctx.Err()
+	}
+}
+
+func isInput(r *splitRef, inputs []*splitRef) bool {
+	for _, in := range inputs {
+		if r == in {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *indexState) mergeHook(step mergeStep) {
+	if ix.merge.hook != nil {
+		ix.merge.hook(step)
+	}
+}
+
+// expireSplits is retention as the commit ticker runs it: ordered with
+// merge commits (see mergeState.commitMu).
+func (ix *indexState) expireSplits(now time.Time) int {
+	ix.merge.commitMu.Lock()
+	defer ix.merge.commitMu.Unlock()
+	return ix.applyRetention(now)
+}

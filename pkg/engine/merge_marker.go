@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// A merged split carries a marker file naming the splits it replaces. The
+// marker is written and fsynced inside the split before the rename that
+// publishes it, so the rename is the merge's commit point: before it only
+// the inputs are visible, after it Open deletes any input still present
+// (dropReplacedSplits) before opening splits, so no event is seen twice and
+// none is lost, whichever step a crash interrupts.
+
+// mergeMarkerFile is the marker's name inside a merged split's directory;
+// the split reader ignores files it does not know.
+const mergeMarkerFile = "merged_from.bin"
+
+// mergeMarkerMagic opens the marker: "TRMF", JSON, then the CRC32C of
+// magic+JSON (4 bytes LE), like the split metadata.
+var mergeMarkerMagic = []byte("TRMF")
+
+// mergeMarker lists the split ids a merged split replaces: its inputs and,
+// transitively, the inputs of merged inputs whose directories were not yet
+// deleted, so merging a merged split never forgets an input still on disk.
+type mergeMarker struct {
+	Replaces []string `json:"replaces"`
+}
+
+func encodeMergeMarker(m mergeMarker) ([]byte, error) {
+	js, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encode merge marker: %w", err)
+	}
+	b := append(append(make([]byte, 0, len(js)+8), mergeMarkerMagic...), js...)
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, splitCRCTable)), nil
+}
+
+// decodeMergeMarker checks and parses a marker; damage yields ErrCorruptSplit.
+func decodeMergeMarker(b []byte) (mergeMarker, error) {
+	var m mergeMarker
+	if len(b) < len(mergeMarkerMagic)+4 || !bytes.HasPrefix(b, mergeMarkerMagic) {
+		return m, fmt.Errorf("%w: merge marker header is missing", ErrCorruptSplit)
+	}
+	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	if crc32.Checksum(body, splitCRCTable) != sum {
+		return m, fmt.Errorf("%w: merge marker checksum mismatch", ErrCorruptSplit)
+	}
+	if err := json.Unmarshal(body[len(mergeMarkerMagic):], &m); err != nil {
+		return mergeMarker{}, fmt.Errorf("%w: merge marker: %v", ErrCorruptSplit, err)
+	}
+	for _, id := range m.Replaces {
+		// Ids become paths under the splits directory: refuse anything
+		// that could name another directory.
+		if id == "" || strings.ContainsAny(id, `/\`) || strings.HasPrefix(id, ".") {
+			return mergeMarker{}, fmt.Errorf("%w: merge marker names %q, not a split id", ErrCorruptSplit, id)
+		}
+	}
+	return m, nil
+}
+
+// readMergeMarker returns a split's marker; a split that was never merged
+// has none and replaces nothing.
+func readMergeMarker(splitPath string) (mergeMarker, error) {
+	b, err := os.ReadFile(filepath.Join(splitPath, mergeMarkerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return mergeMarker{}, nil
+	}
+	if err != nil {
+		return mergeMarker{}, fmt.Errorf("read merge marker of %s: %w", splitPath, err)
+	}
+	m, err := decodeMergeMarker(b)
+	if err != nil {
+		return mergeMarker{}, fmt.Errorf("split %s: %w", splitPath, err)
+	}
+	return m, nil
+}
+
+// writeMergeMarker writes and fsyncs the marker into a split directory
+// that is not yet published.
+func writeMergeMarker(splitPath string, m mergeMarker) error {
+	b, err := encodeMergeMarker(m)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(splitPath, mergeMarkerFile)
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write merge marker: %w", err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncSplitParent(splitPath)
+	}
+	if err != nil {
+		return fmt.Errorf("write merge marker %s: %w", path, err)
+	}
+	return nil
+}
+
+// replacedIDs is the marker list of a merge of inputs: their ids and the
+// still-present splits their own markers list.
+func replacedIDs(splitsDir string, inputs []*Split) ([]string, error) {
+	var ids []string
+	for _, s := range inputs {
+		ids = append(ids, s.Meta.ID)
+		m, err := readMergeMarker(s.Path())
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range m.Replaces {
+			if _, err := os.Stat(filepath.Join(splitsDir, id)); err == nil {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// dropReplacedSplits finishes merges a crash interrupted: it deletes every
+// split a published merged split replaces. Open calls it before opening
+// splits, so the same events are never visible twice. A merged split whose
+// marker is damaged is quarantined instead: its inputs, if still present,
+// stay visible, and no event is counted twice.
+func dropReplacedSplits(indexDir, splitsDir string) error {
+	entries, err := os.ReadDir(splitsDir)
+	if err != nil {
+		return fmt.Errorf("list splits: %w", err)
+	}
+	replaced := map[string]bool{}
+	for _, ent := range entries {
+		if !ent.IsDir() || strings.HasPrefix(ent.Name(), ".") {
+			continue
+		}
+		path := filepath.Join(splitsDir, ent.Name())
+		m, err := readMergeMarker(path)
+		if errors.Is(err, ErrCorruptSplit) {
+			if qerr := quarantineSplit(indexDir, path); qerr != nil {
+				return errors.Join(err, qerr)
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, id := range m.Replaces {
+			replaced[id] = true
+		}
+	}
+	removed := false
+	for _, ent := range entries {
+		if replaced[ent.Name()] {
+			if err := os.RemoveAll(filepath.Join(splitsDir, ent.Name())); err != nil {
+				return fmt.Errorf("remove merged split %s: %w", ent.Name(), err)
+			}
+			removed = true
+		}
+	}
+	if removed {
+		if err := syncSplitParent(splitsDir); err != nil {
+			return fmt.Errorf("sync splits directory: %w", err)
+		}
+	}
+	return nil
+}
