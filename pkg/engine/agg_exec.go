@@ -45,6 +45,11 @@ type aggEnv struct {
 	maxBuckets int
 	buckets    int
 	err        error
+	// countOnly marks the terms a counting pass runs without their
+	// sub-aggregations; allowed holds the keys earlier passes kept for
+	// each terms with sub-aggregations (see agg_passes.go).
+	countOnly map[*TermsAgg]bool
+	allowed   map[*TermsAgg]map[Value]bool
 }
 
 // slot returns field's slot, adding it on first use.

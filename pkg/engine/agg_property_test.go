@@ -48,6 +48,9 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			{Name: "codes", Histogram: &HistogramAgg{Field: "status_code", Interval: 100}},
 			{Name: "top_codes", Terms: &TermsAgg{Field: "status_code", Size: 3}},
 			{Name: "top_endpoints", Terms: &TermsAgg{Field: "endpoint", Size: 4}},
+			{Name: "nested", Terms: &TermsAgg{Field: "service", Size: 3}, Subs: []Agg{
+				{Name: "ep", Terms: &TermsAgg{Field: "endpoint", Size: 2}, Subs: []Agg{
+					{Name: "c", Metric: &MetricAgg{Kind: MetricCount}}}}}},
 		}}
 		res, err := e.Aggregate(context.Background(), req)
 		if err != nil {
@@ -77,6 +80,30 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			epTerms[ep.Str]++
 		}
 		checkTerms(t, text, res.Aggs[4], codeTerms, 3, 0)
+		perService := map[string]map[string]int64{}
+		for _, ev := range match {
+			sv, _ := ev.Get("service")
+			ep, _ := ev.Get("endpoint")
+			if perService[sv.Str] == nil {
+				perService[sv.Str] = map[string]int64{}
+			}
+			perService[sv.Str][ep.Str]++
+		}
+		svcCounts := map[string]int64{}
+		for sv, eps := range perService {
+			for _, n := range eps {
+				svcCounts[sv] += n
+			}
+		}
+		checkTerms(t, text, res.Aggs[6], svcCounts, 3, 0)
+		for _, b := range res.Aggs[6].Buckets {
+			checkTerms(t, text, b.Aggs[0], perService[b.Key], 2, 0)
+			for _, e := range b.Aggs[0].Buckets {
+				if e.Aggs[0].Metric.Count != e.DocCount {
+					t.Fatalf("query %q: count metric %d in a bucket of %d", text, e.Aggs[0].Metric.Count, e.DocCount)
+				}
+			}
+		}
 		checkTerms(t, text, res.Aggs[5], epTerms, 4, 0)
 		heat := make([]int64, len(bounds)+1)
 		codes := map[float64]int64{}

@@ -27,6 +27,10 @@ type termsCollector struct {
 	slot    int
 	buckets map[Value]*termBucket
 	missing int64
+	// allowed, when set, are the only keys given buckets; rows with other
+	// keys are counted in rest, which ends up in Other.
+	allowed map[Value]bool
+	rest    int64
 	// ids and few are per-block tallies of the block fast path.
 	ids []int64
 	few []intTally
@@ -49,13 +53,23 @@ type termBucket struct {
 }
 
 func newTermsCollector(env *aggEnv, a *Agg) *termsCollector {
-	return &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[Value]*termBucket{}}
+	t := &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[Value]*termBucket{}}
+	if env.countOnly[a.Terms] {
+		t.specs = nil
+	} else if len(a.Subs) > 0 {
+		t.allowed = env.allowed[a.Terms]
+	}
+	return t
 }
 
 func (t *termsCollector) collect(r *aggRow) {
 	v := &r.vals[t.slot]
 	if !r.has[t.slot] || (v.Kind == KindFloat64 && math.IsNaN(v.Float)) {
 		t.missing++
+		return
+	}
+	if t.allowed != nil && !t.allowed[*v] {
+		t.rest++
 		return
 	}
 	b := t.buckets[*v]
@@ -146,6 +160,10 @@ func (t *termsCollector) tallyInts(sel rowSet, col *Column) bool {
 }
 
 func (t *termsCollector) add(v Value, n int64) {
+	if t.allowed != nil && !t.allowed[v] {
+		t.rest += n
+		return
+	}
 	b := t.buckets[v]
 	if b == nil {
 		b = &termBucket{key: v}
@@ -154,7 +172,9 @@ func (t *termsCollector) add(v Value, n int64) {
 	b.count += n
 }
 
-func (t *termsCollector) result() AggValue {
+// sorted returns the buckets in result order: by count descending then
+// key, or by key.
+func (t *termsCollector) sorted() []*termBucket {
 	all := make([]*termBucket, 0, len(t.buckets))
 	for _, b := range t.buckets {
 		all = append(all, b)
@@ -170,9 +190,13 @@ func (t *termsCollector) result() AggValue {
 			return byKey(a, b)
 		})
 	}
-	out := AggValue{Missing: t.missing}
+	return all
+}
+
+func (t *termsCollector) result() AggValue {
+	out := AggValue{Missing: t.missing, Other: t.rest}
 	size := termsSize(t.spec)
-	for i, b := range all {
+	for i, b := range t.sorted() {
 		if i >= size {
 			out.Other += b.count
 			continue

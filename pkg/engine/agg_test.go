@@ -129,6 +129,16 @@ func TestAggregations(t *testing.T) {
 				t.Fatalf("cardinality %d", v.Metric.Cardinality)
 			}
 		}},
+		{"terms in terms with a metric, top keys only", "", Agg{Terms: &TermsAgg{Field: "level", Size: 1}, Subs: []Agg{
+			{Name: "d", Terms: &TermsAgg{Field: "dyn", Size: 1}, Subs: []Agg{{Name: "s", Metric: &MetricAgg{Kind: MetricSum, Field: "n"}}}}}}, func(t *testing.T, v AggValue) {
+			if len(v.Buckets) != 1 || v.Buckets[0].Key != "error" || v.Buckets[0].DocCount != 2 || v.Other != 3 {
+				t.Fatalf("outer %+v other %d", v.Buckets, v.Other)
+			}
+			in := v.Buckets[0].Aggs[0]
+			if len(in.Buckets) != 1 || in.Buckets[0].Key != "a" || in.Other != 1 || in.Buckets[0].Aggs[0].Metric.Sum != 10 {
+				t.Fatalf("inner %+v other %d", in.Buckets, in.Other)
+			}
+		}},
 		{"terms under a date histogram", "", Agg{DateHistogram: &DateHistogramAgg{Interval: 2 * time.Minute}, Subs: []Agg{
 			{Name: "lv", Terms: &TermsAgg{Field: "level"}}}}, func(t *testing.T, v AggValue) {
 			first, empty := v.Buckets[0].Aggs[0], v.Buckets[2].Aggs[0]
