@@ -197,3 +197,12 @@ func BenchmarkHeadErrorsPerMinute(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAggErrorsPerMinuteByService groups (c) by service, top 5: the
+// terms runs a counting pass, then the per-minute pass for its top keys.
+func BenchmarkAggErrorsPerMinuteByService(b *testing.B) {
+	start, end := benchSpan()
+	runAggBench(b, AggRequest{Index: DefaultIndexID, Query: "severity:error", Start: start, End: end,
+		Aggs: []Agg{{Name: "s", Terms: &TermsAgg{Field: "service", Size: 5}, Subs: []Agg{
+			{Name: "t", DateHistogram: &DateHistogramAgg{Interval: time.Minute}}}}}})
+}
