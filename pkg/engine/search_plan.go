@@ -19,7 +19,10 @@ type QueryError struct {
 	Err   error
 }
 
+// Error names the query and the problem ("… at column 9" for syntax errors).
 func (e *QueryError) Error() string { return fmt.Sprintf("query %q: %v", e.Query, e.Err) }
+
+// Unwrap exposes the cause, so errors.As finds a *query.SyntaxError.
 func (e *QueryError) Unwrap() error { return e.Err }
 
 // scanPlan is one query's work over one snapshot: the compiled filter, the
