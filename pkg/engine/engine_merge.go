@@ -16,6 +16,8 @@ import (
 type mergeState struct {
 	policy mergePolicy
 	req    chan struct{}
+	// runMu makes merges of one index run one at a time, whoever starts them.
+	runMu sync.Mutex
 	// commitMu orders a merge's commit (check inputs, publish, swap) with
 	// retention, so a merge never brings back a split retention dropped.
 	commitMu sync.Mutex
@@ -87,6 +89,8 @@ func (ix *indexState) runMerger() {
 // mergeOnce runs the policy on the current splits and merges the splits it
 // picks; merged is false when there was nothing to merge.
 func (ix *indexState) mergeOnce(ctx context.Context, now time.Time) (merged bool, err error) {
+	ix.merge.runMu.Lock()
+	defer ix.merge.runMu.Unlock()
 	ix.viewMu.Lock()
 	all := append([]*splitRef(nil), ix.view.splits...)
 	for _, r := range all {
