@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -163,4 +165,100 @@ func TestServeRestartMidStreamLosesNothing(t *testing.T) {
 		t.Fatalf("after restart the store holds %d events, want exactly %d", n, total)
 	}
 	s.stop(t)
+}
+
+func TestServeSearchIsQuickwitCompatible(t *testing.T) {
+	s := startServe(t, "-data", t.TempDir(), "-listen", "127.0.0.1:0")
+	base := "http://" + s.addr
+	gen := loadgen.New(loadgen.Config{Seed: 3, Start: demoStart, Span: time.Hour, Count: 5000})
+	var body strings.Builder
+	for i := 0; i < 5000; i++ {
+		body.Write(gen.AppendNext(nil))
+		body.WriteByte('\n')
+	}
+	if code, msg := post(t, base+"/api/v1/logs/ingest?commit=force", "", []byte(body.String())); code != 200 {
+		t.Fatalf("ingest: %d %s", code, msg)
+	}
+	var res struct {
+		NumHits int64            `json:"num_hits"`
+		Hits    []map[string]any `json:"hits"`
+		Aggs    map[string]struct {
+			Buckets []struct {
+				Key      any   `json:"key"`
+				DocCount int64 `json:"doc_count"`
+				P99      struct {
+					Values map[string]float64 `json:"values"`
+				} `json:"p99"`
+			} `json:"buckets"`
+			Value float64 `json:"value"`
+		} `json:"aggregations"`
+	}
+	start, end := demoStart.Unix(), demoStart.Add(time.Hour).Unix()
+	getJSON(t, fmt.Sprintf("%s/api/v1/logs/search?query=%s&start_timestamp=%d&end_timestamp=%d&max_hits=7&sort_by=-timestamp",
+		base, url.QueryEscape("severity:error AND service:payment-service"), start, end), &res)
+	if res.NumHits == 0 || len(res.Hits) != 7 {
+		t.Fatalf("num_hits %d with %d hits, want errors and 7 hits", res.NumHits, len(res.Hits))
+	}
+	for _, h := range res.Hits {
+		if h["severity"] != "error" || h["service"] != "payment-service" || h["timestamp"] == nil {
+			t.Fatalf("hit %v does not match the query or lacks its timestamp", h)
+		}
+	}
+	errorsTotal := res.NumHits
+	aggBody := fmt.Sprintf(`{"query":"service:payment-service","start_timestamp":%d,"end_timestamp":%d,"max_hits":0,
+		"aggs":{"by_severity":{"terms":{"field":"severity","size":10}},
+		        "per_10m":{"date_histogram":{"field":"timestamp","fixed_interval":"10m"},"aggs":{"p99":{"percentiles":{"field":"latency_ms","percents":[99]}}}},
+		        "users":{"cardinality":{"field":"user_id"}}}}`, start, end)
+	code, msg := post(t, base+"/api/v1/logs/search", "", []byte(aggBody))
+	if code != 200 {
+		t.Fatalf("search with aggs: %d %s", code, msg)
+	}
+	if err := json.Unmarshal([]byte(msg), &res); err != nil {
+		t.Fatal(err)
+	}
+	var fromTerms int64
+	for _, b := range res.Aggs["by_severity"].Buckets {
+		if b.Key == "error" {
+			fromTerms = b.DocCount
+		}
+	}
+	if fromTerms != errorsTotal {
+		t.Fatalf("terms count %d errors, the search found %d", fromTerms, errorsTotal)
+	}
+	if n := len(res.Aggs["per_10m"].Buckets); n != 6 {
+		t.Fatalf("%d ten-minute buckets in an hour, want 6", n)
+	}
+	if p := res.Aggs["per_10m"].Buckets[3].P99.Values["99.0"]; p <= 0 {
+		t.Fatalf("p99 of the incident bucket is %v", p)
+	}
+	if res.Aggs["users"].Value <= 0 {
+		t.Fatalf("cardinality of user_id is %v", res.Aggs["users"].Value)
+	}
+	for _, bad := range []string{"?query=service:", "?max_hits=-1", "?start_timestamp=yesterday"} {
+		r, err := http.Get(base + "/api/v1/logs/search" + bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusBadRequest {
+			t.Errorf("search%s: %d, want 400", bad, r.StatusCode)
+		}
+	}
+	s.stop(t)
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	r, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	if r.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", u, r.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("GET %s: %v in %s", u, err, b)
+	}
 }

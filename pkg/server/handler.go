@@ -18,7 +18,7 @@ type Options struct {
 	Metrics      *Metrics
 }
 
-// NewHandler serves the ingest APIs, index management and /metrics over eng. /metrics is left
+// NewHandler serves the ingest, search and index APIs and /metrics over eng. /metrics is left
 // open, as Prometheus scrapers expect; everything else requires the token.
 func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	if opts.Logger == nil {
@@ -27,12 +27,14 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	if opts.Metrics == nil {
 		opts.Metrics = DefaultMetrics()
 	}
-	api := http.NewServeMux()
-	indexAPI{eng: eng}.register(api)
-	api.Handle("/", ingest.NewHandler(opts.Metrics.InstrumentStore(eng), ingest.HandlerOptions{
+	ingestAPI := ingest.NewHandler(opts.Metrics.InstrumentStore(eng), ingest.HandlerOptions{
 		MaxBodyBytes: opts.MaxBodyBytes,
 		Logger:       opts.Logger,
-	}))
+	})
+	api := http.NewServeMux()
+	indexAPI{eng: eng}.register(api)
+	searchAPI{eng: eng, metrics: opts.Metrics, next: ingestAPI}.register(api)
+	api.Handle("/", ingestAPI)
 	var guarded http.Handler = api
 	if opts.Token != "" {
 		guarded = ingest.RequireToken(opts.Token, opts.Logger, api)
