@@ -100,7 +100,7 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 		// The term index only narrows the blocks to read; without it the
 		// exact check on every block still gives the whole answer.
 		cand = nil
-		p.warnings = append(p.warnings, fmt.Sprintf("split %s was searched without its term index: %v", s.Meta.ID, err))
+		p.warn(fmt.Sprintf("split %s was searched without its term index: %v", s.Meta.ID, err))
 	}
 	n := len(s.Meta.Blocks)
 	for i := 0; i < n; i++ {

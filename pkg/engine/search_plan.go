@@ -118,7 +118,14 @@ func (p *scanPlan) skip(s *Split, err error) {
 		return
 	}
 	p.skipped = append(p.skipped, s.Meta.ID)
-	p.warnings = append(p.warnings, fmt.Sprintf("split %s was skipped: %v", s.Meta.ID, err))
+	p.warn(fmt.Sprintf("split %s was skipped: %v", s.Meta.ID, err))
+}
+
+// warn records a warning once, however many passes meet its cause.
+func (p *scanPlan) warn(msg string) {
+	if !slices.Contains(p.warnings, msg) {
+		p.warnings = append(p.warnings, msg)
+	}
 }
 
 // blockRange returns the rows of block b of s inside [start, end), using
