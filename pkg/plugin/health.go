@@ -38,6 +38,8 @@ type indexHealth struct {
 	Events      int64  `json:"events"`
 	Splits      int    `json:"splits"`
 	LastEventAt string `json:"lastEventAt,omitempty"`
+	// CorruptSplits failed their checksums and were set aside.
+	CorruptSplits []string `json:"corruptSplits,omitempty"`
 }
 
 // CheckHealth reports the real state of the instance: settings, the data
@@ -67,7 +69,11 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 		if err != nil {
 			continue // deleted since ListIndexes
 		}
-		ih := indexHealth{ID: id, Events: stats.Events, Splits: stats.Splits}
+		ih := indexHealth{ID: id, Events: stats.Events, Splits: stats.Splits, CorruptSplits: stats.CorruptSplits}
+		if len(stats.CorruptSplits) > 0 {
+			details.Warnings = append(details.Warnings, fmt.Sprintf("index %s: %d damaged splits were set aside and are not searched (%s)",
+				id, len(stats.CorruptSplits), strings.Join(stats.CorruptSplits, ", ")))
+		}
 		if stats.MaxTime != 0 {
 			ih.LastEventAt = time.Unix(0, stats.MaxTime).UTC().Format(time.RFC3339)
 		}
