@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -98,6 +99,39 @@ func Test() error {
 	}
 	env := map[string]string{"TRIAGE_PACKAGE_ZIP": absZip, "PLUGIN_BINARY": absBinary}
 	return goTest(env, append([]string{"-count=1", "-timeout=20m"}, goPackages...)...)
+}
+
+// E2E runs the Playwright tests in tests/e2e (@grafana/plugin-e2e) against
+// a running Grafana at GRAFANA_URL (default http://localhost:3000, the
+// docker compose service) with the Chromium at
+// PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH (default Debian's /usr/bin/chromium).
+// It is not part of Test or CI, which run without Docker.
+func E2E() error {
+	mg.Deps(NodeModules)
+	grafana := strings.TrimRight(os.Getenv("GRAFANA_URL"), "/")
+	if grafana == "" {
+		grafana = "http://localhost:3000"
+	}
+	client := http.Client{Timeout: 5 * time.Second}
+	res, err := client.Get(grafana + "/api/health")
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			err = fmt.Errorf("GET /api/health answered %s", res.Status)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("no Grafana at %s: start it with docker compose up (%v)", grafana, err)
+	}
+	browser := os.Getenv("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH")
+	if browser == "" {
+		browser = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(browser); err != nil {
+		return fmt.Errorf("no Chromium at %s: set PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH or apt-get install -y chromium", browser)
+	}
+	env := map[string]string{"GRAFANA_URL": grafana, "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH": browser}
+	return sh.RunWithV(env, "npx", "playwright", "test", "-c", "tests/e2e/playwright.config.ts")
 }
 
 // Package builds and zips the plugin as grafana-cli installs it:
