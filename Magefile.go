@@ -266,7 +266,7 @@ func Bench() error {
 		return err
 	}
 	bin := filepath.Join(benchDir, "triage-bench")
-	if err := sh.RunV("go", "build", "-o", bin, "./cmd/triage-bench"); err != nil {
+	if err := sh.RunV("go", "build", "-buildvcs=true", "-o", bin, "./cmd/triage-bench"); err != nil {
 		return err
 	}
 	if err := benchRun(out("1M"), nil, bin, "-events", "1000000"); err != nil {

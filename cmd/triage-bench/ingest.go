@@ -38,6 +38,13 @@ func (r ingestResult) print(w io.Writer) {
 	fmt.Fprintf(w, "| Ingest calls answered ErrOverloaded (retried) | %d |\n\n", r.overloadHit)
 }
 
+// storedResult describes a store an earlier run kept: the generator's
+// config gives its span and incident without ingesting again.
+func storedResult(events int) ingestResult {
+	c := loadgen.New(loadgen.Config{Seed: 1, Count: events}).Config()
+	return ingestResult{events: events, span: [2]time.Time{c.Start, c.Start.Add(c.Span)}, incident: c.Incident}
+}
+
 // measureIngest generates cfg.events events and ingests them through the
 // engine API from cfg.writers goroutines, retrying overload as a client
 // would, then flushes everything to splits and measures the directory.

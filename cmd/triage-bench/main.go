@@ -6,11 +6,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 )
 
@@ -24,6 +26,8 @@ type config struct {
 	liveRate   float64
 	liveMin    time.Duration
 	httpEvents int
+	queryOnly  bool
+	cpuProfile string
 	out        io.Writer
 }
 
@@ -38,6 +42,8 @@ func main() {
 	flag.Float64Var(&cfg.liveRate, "live-rate", 100_000, "events/s ingested while measuring queries under ingest (0 skips)")
 	flag.DurationVar(&cfg.liveMin, "live-min", 10*time.Second, "least time the queries are timed under ingest")
 	flag.IntVar(&cfg.httpEvents, "http-events", 1_000_000, "events ingested over HTTP (plain and gzip) and through the engine API for comparison (0 skips)")
+	flag.BoolVar(&cfg.queryOnly, "query-only", false, "skip ingest: time the queries over the store -dir already holds (from -keep with the same -events)")
+	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write CPU profiles of the ingest and query phases to `prefix`-ingest.pprof and prefix-queries.pprof, and heap profiles beside them")
 	flag.Parse()
 	if err := run(context.Background(), cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "triage-bench:", err)
@@ -56,20 +62,33 @@ func run(ctx context.Context, cfg config) error {
 			defer os.RemoveAll(dir)
 		}
 	}
-	fmt.Fprintf(cfg.out, "# triage-bench: %d events, %d writers × %d-event batches, %s, %d CPUs, %s\n\n",
-		cfg.events, cfg.writers, cfg.batch, runtime.Version(), runtime.NumCPU(), time.Now().UTC().Format(time.DateOnly))
-	res, err := measureIngest(ctx, cfg)
+	fmt.Fprintf(cfg.out, "# triage-bench: %d events, %d writers × %d-event batches, %s, %d CPUs, %s, source %s\n\n",
+		cfg.events, cfg.writers, cfg.batch, runtime.Version(), runtime.NumCPU(), time.Now().UTC().Format(time.DateOnly), sourceRevision())
+	var res ingestResult
+	if cfg.queryOnly {
+		res = storedResult(cfg.events)
+	} else {
+		stop, err := startCPUProfile(cfg.cpuProfile, "ingest")
+		if err != nil {
+			return err
+		}
+		res, err = measureIngest(ctx, cfg)
+		if err := errors.Join(err, stop(), writeHeapProfile(cfg.cpuProfile, "ingest")); err != nil {
+			return err
+		}
+		res.print(cfg.out)
+	}
+	stop, err := startCPUProfile(cfg.cpuProfile, "queries")
 	if err != nil {
 		return err
 	}
-	res.print(cfg.out)
 	qr, err := measureQueries(ctx, cfg, res)
-	if err != nil {
+	if err := errors.Join(err, stop()); err != nil {
 		return err
 	}
 	printQueries(cfg.out, qr)
 	var hr *httpResult
-	if cfg.httpEvents > 0 {
+	if cfg.httpEvents > 0 && !cfg.queryOnly {
 		r, err := measureHTTP(ctx, cfg)
 		if err != nil {
 			return err
@@ -79,4 +98,25 @@ func run(ctx context.Context, cfg config) error {
 	}
 	printTargets(cfg.out, res, qr, hr)
 	return nil
+}
+
+// sourceRevision names the commit the binary was built from, and whether
+// the tree had uncommitted changes (recorded by `go build -buildvcs=true`).
+func sourceRevision() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "unknown (build with -buildvcs=true)", ""
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = " with uncommitted changes"
+			}
+		}
+	}
+	return rev + dirty
 }

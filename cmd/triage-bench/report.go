@@ -51,15 +51,21 @@ func verdict(ok bool) string {
 	return "**missed**"
 }
 
+func printIngestTargets(w io.Writer, rate, bpe, rss float64) {
+	fmt.Fprintf(w, "| ingest, engine API | %s events/s | ≥ %s | ≥ %s | %s |\n", thousands(rate), thousands(targetIngestRate), thousands(floorIngestRate), verdict(rate >= targetIngestRate))
+	fmt.Fprintf(w, "| on disk | %.1f B/event | ≤ %d | ≤ %d | %s |\n", bpe, targetBytesPerEv, floorBytesPerEv, verdict(bpe <= targetBytesPerEv))
+	fmt.Fprintf(w, "| peak RSS | %.0f MiB | ≤ %d MiB | — | %s |\n", rss, targetRSSMiB, verdict(rss <= targetRSSMiB))
+}
+
 // printTargets puts every figure next to its target and floor.
 func printTargets(w io.Writer, ir ingestResult, qr queryResult, hr *httpResult) {
 	rate := float64(ir.events) / ir.elapsed.Seconds()
 	bpe := float64(ir.diskBytes) / float64(ir.events)
 	rss := float64(ir.peakRSS) / (1 << 20)
 	fmt.Fprintf(w, "| figure (%d events) | measured | target | floor | verdict |\n|---|---|---|---|---|\n", ir.events)
-	fmt.Fprintf(w, "| ingest, engine API | %s events/s | ≥ %s | ≥ %s | %s |\n", thousands(rate), thousands(targetIngestRate), thousands(floorIngestRate), verdict(rate >= targetIngestRate))
-	fmt.Fprintf(w, "| on disk | %.1f B/event | ≤ %d | ≤ %d | %s |\n", bpe, targetBytesPerEv, floorBytesPerEv, verdict(bpe <= targetBytesPerEv))
-	fmt.Fprintf(w, "| peak RSS | %.0f MiB | ≤ %d MiB | — | %s |\n", rss, targetRSSMiB, verdict(rss <= targetRSSMiB))
+	if ir.elapsed > 0 {
+		printIngestTargets(w, rate, bpe, rss)
+	}
 	for _, t := range qr.timings {
 		m := t.idle.median()
 		fmt.Fprintf(w, "| (%s) median, %s | %s | ≤ %s | ≤ %s | %s |\n", t.q.id, t.w.name, ms(m), ms(t.q.target), ms(floorQueryLatency), verdict(m <= t.q.target))
