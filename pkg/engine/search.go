@@ -141,6 +141,7 @@ func (v *searchVisitor) block(bs *blockScan) error {
 		v.total += int64(sel.count())
 	}
 	s, b := bs.br.split, bs.br.block
+	kept := 0
 	if v.top.desc {
 		// Rows are in (Timestamp, Seq) order: from the newest, stop at the
 		// first that cannot enter.
@@ -151,13 +152,20 @@ func (v *searchVisitor) block(bs *blockScan) error {
 			if !v.top.canImprove(ts[r], seqs[r]) {
 				return false
 			}
-			v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
+			if v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r}) {
+				kept++
+			}
 			return true
 		})
 	} else {
 		sel.forEach(func(r int) {
-			v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r})
+			if v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r}) {
+				kept++
+			}
 		})
+	}
+	if kept == 0 {
+		return nil
 	}
 	return v.readHits(bs.br)
 }

@@ -98,18 +98,19 @@ func (t *topN) wantRange(minT int64, minS uint64, maxT int64, maxS uint64) bool 
 	return !t.full() || t.better(&first, &t.heap[0])
 }
 
-// offer considers one hit.
-func (t *topN) offer(h hitRef) {
+// offer considers one hit and reports whether it was kept.
+func (t *topN) offer(h hitRef) bool {
 	if !t.canImprove(h.ts, h.seq) {
-		return
+		return false
 	}
 	if !t.full() {
 		t.heap = append(t.heap, h)
 		t.up(len(t.heap) - 1)
-		return
+		return true
 	}
 	t.heap[0] = h
 	t.down(0)
+	return true
 }
 
 // worse reports whether heap entry i should sit above j (the root is worst).
