@@ -27,6 +27,7 @@ type config struct {
 	liveMin    time.Duration
 	httpEvents int
 	queryOnly  bool
+	settleMax  time.Duration
 	cpuProfile string
 	out        io.Writer
 }
@@ -42,6 +43,7 @@ func main() {
 	flag.Float64Var(&cfg.liveRate, "live-rate", 100_000, "events/s ingested while measuring queries under ingest (0 skips)")
 	flag.DurationVar(&cfg.liveMin, "live-min", 10*time.Second, "least time the queries are timed under ingest")
 	flag.IntVar(&cfg.httpEvents, "http-events", 1_000_000, "events ingested over HTTP (plain and gzip) and through the engine API for comparison (0 skips)")
+	flag.DurationVar(&cfg.settleMax, "settle-max", 5*time.Minute, "longest wait, after reopening the store, for background work (WAL replay, merges) to finish before timing queries")
 	flag.BoolVar(&cfg.queryOnly, "query-only", false, "skip ingest: time the queries over the store -dir already holds (from -keep with the same -events)")
 	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write CPU profiles of the ingest and query phases to `prefix`-ingest.pprof and prefix-queries.pprof, and heap profiles beside them")
 	flag.Parse()

@@ -14,7 +14,7 @@ import (
 func TestRunSmallStore(t *testing.T) {
 	var out bytes.Buffer
 	cfg := config{events: 100_000, dir: t.TempDir(), writers: 2, batch: 1000, queryRuns: 2,
-		liveRate: 20_000, liveMin: 200 * time.Millisecond, httpEvents: 4_000, out: &out}
+		liveRate: 20_000, liveMin: 200 * time.Millisecond, settleMax: 5 * time.Second, httpEvents: 4_000, out: &out}
 	if err := run(context.Background(), cfg); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}

@@ -89,6 +89,8 @@ type queryTiming struct {
 type queryResult struct {
 	timings []*queryTiming
 	live    liveStats
+	// settled is how long the reopened store took to go quiet.
+	settled time.Duration
 }
 
 // windows are the 24 h span and the hour around the incident (where the
@@ -112,6 +114,7 @@ func measureQueries(ctx context.Context, cfg config, res ingestResult) (queryRes
 		return out, fmt.Errorf("reopen store: %w", err)
 	}
 	defer eng.Close()
+	out.settled = settle(ctx, 2*time.Second, cfg.settleMax)
 	for _, w := range windows(res) {
 		for _, q := range benchQueries() {
 			t := &queryTiming{q: q, w: w}

@@ -20,6 +20,7 @@ const (
 )
 
 func printQueries(w io.Writer, qr queryResult) {
+	fmt.Fprintf(w, "The reopened store went quiet (background merges done) after %.1f s; queries were timed from then on.\n\n", qr.settled.Seconds())
 	fmt.Fprintf(w, "| query | range | answer | median | p99 idle | p99 under ingest | target (median, 10M) |\n|---|---|---|---|---|---|---|\n")
 	for _, t := range qr.timings {
 		live := "—"
