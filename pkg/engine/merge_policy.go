@@ -16,10 +16,11 @@ const (
 	defaultMergeFactor = 10
 	// defaultMergeMaxRows caps a merge's output; a split this big is mature
 	// and never merged again. WriteSplit takes all of a split's events in
-	// memory (~0.5–1 KiB each for the incident data), so this cap is what
-	// bounds a merge's memory: 500k rows is at most a few hundred MiB, about
-	// the ingest buffer's budget, and ~30 MiB on disk at ~60 B/event.
-	defaultMergeMaxRows = 500_000
+	// memory, so this cap is what bounds a merge's memory: BenchmarkMerge
+	// measures ~790 B of heap per merged event of the incident data (ten
+	// fields), so 250k rows hold ~200 MiB, about the ingest buffer's
+	// budget, and make a split of ~15 MiB on disk at ~60 B/event.
+	defaultMergeMaxRows = 250_000
 	// mergeWindow partitions time: a merge never combines splits whose
 	// first events fall in different UTC days, so a merged split's range
 	// stays within a day and time pruning keeps working (VictoriaLogs keeps
