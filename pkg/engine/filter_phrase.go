@@ -102,15 +102,18 @@ func textGranules(s *Split, field string, str func(tok string) (*roaring.Bitmap,
 type tokenSeq struct {
 	toks   []string
 	prefix bool
-	// ascii marks tokens that can be pre-checked as ASCII substrings.
-	ascii []bool
-	buf   []string
+	// needles pre-check ASCII tokens as substrings; nil for other tokens.
+	needles []*foldNeedle
+	buf     []string
 }
 
 func newTokenSeq(toks []string, prefix bool) tokenSeq {
-	ts := tokenSeq{toks: toks, prefix: prefix && len(toks) > 0, ascii: make([]bool, len(toks))}
+	ts := tokenSeq{toks: toks, prefix: prefix && len(toks) > 0, needles: make([]*foldNeedle, len(toks))}
 	for i, t := range toks {
-		ts.ascii[i] = isASCII(t)
+		if isASCII(t) {
+			nd := newFoldNeedle(t)
+			ts.needles[i] = &nd
+		}
 	}
 	return ts
 }
@@ -118,8 +121,8 @@ func newTokenSeq(toks []string, prefix bool) tokenSeq {
 // match tokenizes s (after a cheap substring pre-check) and looks for the run.
 func (ts *tokenSeq) match(s string) bool {
 	if len(ts.toks) > 0 && isASCII(s) {
-		for i, t := range ts.toks {
-			if ts.ascii[i] && !containsFoldASCII(s, t) {
+		for _, nd := range ts.needles {
+			if nd != nil && !containsFoldASCII(s, nd) {
 				return false
 			}
 		}
@@ -199,27 +202,93 @@ func isASCII(s string) bool {
 	return true
 }
 
-// containsFoldASCII reports whether s contains the lower-case ASCII word
-// sub, ignoring ASCII case in s.
-func containsFoldASCII(s, sub string) bool {
-	n := len(sub)
+// foldNeedle is a lower-case ASCII word prepared for containsFoldASCII:
+// its rarest byte, in both cases, is the anchor searched for.
+type foldNeedle struct {
+	sub    string
+	k      int
+	lo, up byte
+}
+
+func newFoldNeedle(sub string) foldNeedle {
+	n := foldNeedle{sub: sub}
+	if sub == "" {
+		return n
+	}
+	n.k = rarestByte(sub)
+	n.lo, n.up = sub[n.k], sub[n.k]
+	if 'a' <= n.lo && n.lo <= 'z' {
+		n.up = n.lo - 'a' + 'A'
+	}
+	return n
+}
+
+// containsFoldASCII reports whether s contains the needle's word, ignoring
+// ASCII case in s. It looks for the needle's anchor with the vectorised
+// strings.IndexByte and compares around each hit, so most of a long log
+// line is skipped rather than compared byte by byte.
+func containsFoldASCII(s string, nd *foldNeedle) bool {
+	n, k := len(nd.sub), nd.k
 	if n == 0 {
 		return true
 	}
-	first := sub[0]
-	for i := 0; i+n <= len(s); i++ {
-		if lowerASCII(s[i]) != first {
-			continue
+	// Anchor positions run from k to len(s)-n+k.
+	for i := k; i <= len(s)-n+k; {
+		j := indexEither(s[i:len(s)-n+k+1], nd.lo, nd.up)
+		if j < 0 {
+			return false
 		}
-		j := 1
-		for j < n && lowerASCII(s[i+j]) == sub[j] {
-			j++
-		}
-		if j == n {
+		i += j
+		if equalFoldASCII(s[i-k:i-k+n], nd.sub) {
 			return true
 		}
+		i++
 	}
 	return false
+}
+
+// indexEither is the first index in s of a or b, or -1.
+func indexEither(s string, a, b byte) int {
+	i := strings.IndexByte(s, a)
+	if a == b {
+		return i
+	}
+	if i >= 0 {
+		s = s[:i]
+	}
+	if j := strings.IndexByte(s, b); j >= 0 {
+		return j
+	}
+	return i
+}
+
+// equalFoldASCII compares s with the lower-case sub, ignoring ASCII case in s.
+func equalFoldASCII(s, sub string) bool {
+	for i := 0; i < len(sub); i++ {
+		if lowerASCII(s[i]) != sub[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// letterRarity ranks lower-case letters and digits from rare to common in
+// English and log text; other bytes count as rare.
+const letterRarity = "qjzxkvbwyfgpmuhcdlsnroiate0123456789"
+
+// rarestByte returns the index of sub's rarest byte, the best anchor.
+func rarestByte(sub string) int {
+	best, bestRank := 0, len(letterRarity)+1
+	for i := 0; i < len(sub); i++ {
+		r := strings.IndexByte(letterRarity, sub[i])
+		if r < 0 {
+			r = -1 // punctuation and the like: rarer still
+		}
+		if r < bestRank {
+			best, bestRank = i, r
+		}
+	}
+	return best
 }
 
 func lowerASCII(c byte) byte {
