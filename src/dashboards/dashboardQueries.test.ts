@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 
-import { useSceneVariables, VariableSpec } from '../interpolation/sceneTemplateSrv';
+// Not a React hook despite its name: it installs a template service over a scene.
+import { useSceneVariables as installSceneVariables, VariableSpec } from '../interpolation/sceneTemplateSrv';
 import { interpolateTarget } from '../interpolation/target';
 import { TriageQuery } from '../types';
 import { loadDashboard, repoRoot } from './incidentDashboard';
@@ -61,7 +62,7 @@ function interpolatedQueries(): GoldenQuery[] {
   const dashboard = loadDashboard();
   const out: GoldenQuery[] = [];
   for (const s of scenarios) {
-    useSceneVariables({
+    installSceneVariables({
       service: { value: s.service, options: services, multi: true, includeAll: true },
       severity: { value: s.severity, options: severities, multi: true, includeAll: true },
     });
