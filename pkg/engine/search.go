@@ -58,8 +58,8 @@ type SearchResult struct {
 	Total int64
 	// Next is the cursor for the following page; nil on the last page.
 	Next *Cursor
-	// SkippedSplits lists damaged splits left out of the answer, and
-	// Warnings says why, so a partial answer is never silent.
+	// SkippedSplits lists damaged splits whose rows were left out from the
+	// damage on, and Warnings says why, so a partial answer is never silent.
 	SkippedSplits []string
 	Warnings      []string
 }
@@ -207,8 +207,9 @@ func (v *searchVisitor) event(ev *Event) bool {
 	return true
 }
 
-// materialize reads the events of the chosen hits, one ReadEvents per
-// block. A block that fails its checksum now drops its hits and is reported.
+// materialize returns the chosen hits' events, reading those the scan did
+// not (one decode per block). A block that fails its checksum now drops its
+// hits and is reported.
 func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 	hits := make([]Hit, len(refs))
 	type blockKey struct {

@@ -36,7 +36,8 @@ type scanPlan struct {
 	start, end int64
 	desc       bool
 	splits     []*Split
-	// skipped names the splits left out because they are damaged, with why.
+	// skipped names the damaged splits whose rows were left out from the
+	// damage on; warnings say why.
 	skipped  []string
 	warnings []string
 }
@@ -118,7 +119,7 @@ func (p *scanPlan) skip(s *Split, err error) {
 		return
 	}
 	p.skipped = append(p.skipped, s.Meta.ID)
-	p.warn(fmt.Sprintf("split %s was skipped: %v", s.Meta.ID, err))
+	p.warn(fmt.Sprintf("split %s is damaged and was read only up to the damage: %v", s.Meta.ID, err))
 }
 
 // warn records a warning once, however many passes meet its cause.

@@ -156,7 +156,7 @@ func TestSearchSkipsCorruptSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.SkippedSplits) != 1 || res.SkippedSplits[0] != victim.Meta.ID || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "corrupt") {
+	if len(res.SkippedSplits) != 1 || res.SkippedSplits[0] != victim.Meta.ID || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "corrupt") || !strings.Contains(res.Warnings[0], victim.Meta.ID) {
 		t.Fatalf("skipped %v, warnings %v", res.SkippedSplits, res.Warnings)
 	}
 	if len(res.Hits) != 200 {
