@@ -34,8 +34,18 @@ interface GoldenQuery {
 const services = ['payment-service', 'checkout-service', 'auth-service', 'cart-service'];
 const severities = ['error', 'warn', 'info', 'debug'];
 
-const scenarios: Array<{ name: string; service: VariableSpec['value']; severity: VariableSpec['value']; filters: AdHocVariableFilter[] }> = [
-  { name: 'the incident service, errors and warnings', service: 'payment-service', severity: ['error', 'warn'], filters: [] },
+const scenarios: Array<{
+  name: string;
+  service: VariableSpec['value'];
+  severity: VariableSpec['value'];
+  filters: AdHocVariableFilter[];
+}> = [
+  {
+    name: 'the incident service, errors and warnings',
+    service: 'payment-service',
+    severity: ['error', 'warn'],
+    filters: [],
+  },
   { name: 'everything (All, All)', service: '$__all', severity: '$__all', filters: [] },
   {
     name: 'two services, all severities, one ad hoc filter',
