@@ -97,9 +97,11 @@ type IndexStats struct {
 	FlushedSeq  uint64 `json:"flushed_seq"`
 	WALSegments int    `json:"wal_segments"`
 	// Merges counts the background merges committed since Open, and
-	// MergeFailures those that failed (they are retried at a later tick).
-	Merges        int64 `json:"merges"`
-	MergeFailures int64 `json:"merge_failures"`
+	// MergeFailures those that failed (they are retried at a later tick),
+	// LastMergeError why the latest one failed.
+	Merges         int64  `json:"merges"`
+	MergeFailures  int64  `json:"merge_failures"`
+	LastMergeError string `json:"last_merge_error,omitempty"`
 	// CorruptSplits lists splits set aside because they failed their checksums.
 	CorruptSplits []string `json:"corrupt_splits,omitempty"`
 }

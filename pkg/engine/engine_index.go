@@ -344,7 +344,7 @@ func (ix *indexState) stats() IndexStats {
 	ix.viewMu.Unlock()
 	now := time.Now()
 	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir),
-		Merges: ix.merge.merges.Load(), MergeFailures: ix.merge.failures.Load()}
+		Merges: ix.merge.merges.Load(), MergeFailures: ix.merge.failures.Load(), LastMergeError: ix.lastMergeError()}
 	first := true
 	span := func(lo, hi int64) {
 		if first || lo < st.MinTime {

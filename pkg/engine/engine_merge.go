@@ -23,6 +23,7 @@ type mergeState struct {
 	commitMu sync.Mutex
 	merges   atomic.Int64
 	failures atomic.Int64
+	lastErr  atomic.Pointer[string] // the latest failure, for IndexStats
 	// hook, in crash tests, sees each step of a merge (see mergeStep).
 	hook func(mergeStep)
 }
@@ -55,8 +56,12 @@ func (ix *indexState) requestMerge() {
 	}
 }
 
+// mergeRetryAfter is how long the merger rests after a failure (a damaged
+// input fails every attempt), instead of retrying at every commit tick.
+const mergeRetryAfter = time.Minute
+
 // runMerger merges while the policy finds work each time it is woken. A
-// failed merge waits for the next wake-up; Close cancels a running one.
+// failed merge waits mergeRetryAfter; Close cancels a running one.
 func (ix *indexState) runMerger() {
 	defer ix.wg.Done()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -68,16 +73,23 @@ func (ix *indexState) runMerger() {
 		case <-ctx.Done():
 		}
 	}()
+	var failedAt time.Time
 	for {
 		select {
 		case <-ix.stop:
 			return
 		case <-ix.merge.req:
 		}
+		if time.Since(failedAt) < mergeRetryAfter {
+			continue
+		}
 		for ctx.Err() == nil {
 			merged, err := ix.mergeOnce(ctx, time.Now())
 			if err != nil && ctx.Err() == nil {
+				failedAt = time.Now()
 				ix.merge.failures.Add(1)
+				msg := err.Error()
+				ix.merge.lastErr.Store(&msg)
 			}
 			if err != nil || !merged {
 				break
@@ -238,6 +250,14 @@ func isInput(r *splitRef, inputs []*splitRef) bool {
 		}
 	}
 	return false
+}
+
+// lastMergeError is the latest failed merge's error, "" when none failed.
+func (ix *indexState) lastMergeError() string {
+	if p := ix.merge.lastErr.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 func (ix *indexState) mergeHook(step mergeStep) {

@@ -316,3 +316,30 @@ func TestMergeBackground(t *testing.T) {
 	}
 	checkOnce(t, "after background merges", allEvents(t, e, DefaultIndexID), 240)
 }
+
+// TestMergeFailureIsReported: a merge that cannot read an input leaves the
+// inputs in place and says why in IndexStats.
+func TestMergeFailureIsReported(t *testing.T) {
+	opts := testOptions()
+	opts.MergeFactor = 2
+	e := openTestEngine(t, t.TempDir(), opts)
+	defer e.Close()
+	ix, _ := e.lookup(DefaultIndexID)
+	flushDocs(t, e, ix, 0, 60)
+	flushDocs(t, e, ix, 60, 60)
+	damaged := ix.view.splits[0].split
+	flipByte(t, filepath.Join(damaged.Path(), splitDataFile), 3)
+	ix.requestMerge()
+	var st IndexStats
+	for st.MergeFailures == 0 {
+		time.Sleep(time.Millisecond)
+		_, st, _ = e.DescribeIndex(DefaultIndexID)
+	}
+	if st.Merges != 0 || st.Splits != 2 || !strings.Contains(st.LastMergeError, damaged.Meta.ID) || !strings.Contains(st.LastMergeError, "corrupt") {
+		t.Fatalf("stats %+v; want the failure naming split %s", st, damaged.Meta.ID)
+	}
+	entries, _ := os.ReadDir(filepath.Join(ix.dir, indexSplitsDir))
+	if len(entries) != 2 {
+		t.Fatalf("splits directory holds %d entries after a failed merge, want 2", len(entries))
+	}
+}
