@@ -97,7 +97,7 @@ type IndexStats struct {
 	FlushedSeq  uint64 `json:"flushed_seq"`
 	WALSegments int    `json:"wal_segments"`
 	// Merges counts the background merges committed since Open, and
-	// MergeFailures those that failed (they are retried at a later tick),
+	// MergeFailures those that failed (retried a minute later),
 	// LastMergeError why the latest one failed.
 	Merges         int64  `json:"merges"`
 	MergeFailures  int64  `json:"merge_failures"`
