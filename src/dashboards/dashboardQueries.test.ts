@@ -8,7 +8,7 @@ import { join } from 'path';
 import { parse } from 'yaml';
 
 // Not a React hook despite its name: it installs a template service over a scene.
-import { useSceneVariables as installSceneVariables, VariableSpec } from '../interpolation/sceneTemplateSrv';
+import { installSceneVariables, VariableSpec } from '../interpolation/sceneTemplateSrv';
 import { interpolateTarget } from '../interpolation/target';
 import { TriageQuery } from '../types';
 import { loadDashboard, repoRoot } from './incidentDashboard';

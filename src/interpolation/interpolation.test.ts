@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 import { escapeTerm, quotePhrase } from './escape';
-import { useSceneVariables, VariableSpec } from './sceneTemplateSrv';
+import { installSceneVariables, VariableSpec } from './sceneTemplateSrv';
 import { interpolateTarget } from './target';
 
 interface GoldenCase {
@@ -46,7 +46,7 @@ describe('interpolation golden cases through @grafana/scenes', () => {
   });
 
   it.each(golden.cases.map((c, i) => [c.name, c, i] as const))('%s', (_name, c, i) => {
-    useSceneVariables({ ...golden.variables, ...c.variables });
+    installSceneVariables({ ...golden.variables, ...c.variables });
     const out = interpolateTarget({ refId: 'A', query: c.query }, c.scopedVars, c.filters);
     actual[i] = out.query ?? '';
     if (!process.env.UPDATE_GOLDEN) {
@@ -80,7 +80,7 @@ describe('escaping matches the Go printer', () => {
 
 describe('non-query fields', () => {
   it('get plain formatting and keep backend macros', () => {
-    useSceneVariables(golden.variables);
+    installSceneVariables(golden.variables);
     const out = interpolateTarget(
       {
         refId: 'A',

@@ -1,6 +1,6 @@
 import { interpolateQuery } from './interpolate';
 import { scanQuery } from './scanner';
-import { useSceneVariables } from './sceneTemplateSrv';
+import { installSceneVariables } from './sceneTemplateSrv';
 
 // A small deterministic generator (mulberry32), so a failure names a seed that reproduces it.
 function rng(seed: number) {
@@ -60,7 +60,7 @@ function randomQuery(next: () => number): string {
 
 describe('scanner on arbitrary text', () => {
   beforeAll(() => {
-    useSceneVariables({
+    installSceneVariables({
       one: { value: 'a b', options: ['a b'] },
       many: { value: ['x', 'y:z'], options: ['x', 'y:z'], multi: true },
       all: { value: '$__all', options: ['p', 'q'], multi: true, includeAll: true },

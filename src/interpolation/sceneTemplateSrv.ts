@@ -24,8 +24,8 @@ export interface VariableSpec {
   allValue?: string;
 }
 
-/** useSceneVariables installs a template service over a scene holding variables. */
-export function useSceneVariables(variables: Record<string, VariableSpec>): EmbeddedScene {
+/** installSceneVariables installs a template service over a scene holding variables. */
+export function installSceneVariables(variables: Record<string, VariableSpec>): EmbeddedScene {
   const scene = new EmbeddedScene({
     $variables: new SceneVariableSet({
       variables: Object.entries(variables).map(
