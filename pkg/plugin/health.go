@@ -38,6 +38,8 @@ type indexHealth struct {
 	Events      int64  `json:"events"`
 	Splits      int    `json:"splits"`
 	LastEventAt string `json:"lastEventAt,omitempty"`
+	// Merges counts merges of small splits since the store opened.
+	Merges int64 `json:"merges"`
 	// CorruptSplits failed their checksums and were set aside.
 	CorruptSplits []string `json:"corruptSplits,omitempty"`
 }
@@ -70,6 +72,11 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 			continue // deleted since ListIndexes
 		}
 		ih := indexHealth{ID: id, Events: stats.Events, Splits: stats.Splits, CorruptSplits: stats.CorruptSplits}
+		ih.Merges = stats.Merges
+		if stats.LastMergeError != "" {
+			details.Warnings = append(details.Warnings, fmt.Sprintf("index %s: merging small splits failed (%d times, retried every minute): %s",
+				id, stats.MergeFailures, stats.LastMergeError))
+		}
 		if len(stats.CorruptSplits) > 0 {
 			details.Warnings = append(details.Warnings, fmt.Sprintf("index %s: %d damaged splits were set aside and are not searched (%s)",
 				id, len(stats.CorruptSplits), strings.Join(stats.CorruptSplits, ", ")))
