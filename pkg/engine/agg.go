@@ -158,24 +158,8 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	if _, ok := env.slots[env.tsField]; ok {
 		env.needTS = true
 	}
-	env.allowed = map[*TermsAgg]map[Value]bool{}
-	for _, level := range termsLevels(req.Aggs) {
-		env.countOnly = map[*TermsAgg]bool{}
-		for _, t := range level {
-			env.countOnly[t] = true
-		}
-		root := &aggRoot{env: env, colls: env.newCollectors(req.Aggs)}
-		if err := p.run(ctx, root); err != nil {
-			return AggResult{}, fmt.Errorf("aggregate index %q: %w", req.Index, err)
-		}
-		if env.err != nil {
-			return AggResult{}, env.err
-		}
-		env.keepTopKeys(root.colls)
-	}
-	env.countOnly = nil
-	root := &aggRoot{env: env, colls: env.newCollectors(req.Aggs)}
-	if err := p.run(ctx, root); err != nil {
+	root, err := env.runPasses(ctx, p, req.Aggs)
+	if err != nil {
 		return AggResult{}, fmt.Errorf("aggregate index %q: %w", req.Index, err)
 	}
 	if env.err != nil {

@@ -50,6 +50,9 @@ type aggEnv struct {
 	// each terms with sub-aggregations (see agg_passes.go).
 	countOnly map[*TermsAgg]bool
 	allowed   map[*TermsAgg]map[Value]bool
+	// expansions, when positive, is how many more terms buckets the
+	// optimistic pass may give sub-collectors; negative means no limit.
+	expansions int
 }
 
 // slot returns field's slot, adding it on first use.
@@ -281,7 +284,7 @@ func (a *aggRoot) event(ev *Event) bool {
 	for _, c := range a.colls {
 		c.collect(&a.row)
 	}
-	return true
+	return a.env.err == nil
 }
 
 // subResults returns the results of a bucket's sub-collectors, building

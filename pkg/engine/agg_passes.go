@@ -1,13 +1,59 @@
 package engine
 
-// A terms aggregation with sub-aggregations would need sub-collectors for
-// every distinct key it meets (a date histogram per user id, for "top 10
-// users over time"), though only its Size top keys are returned. So such
-// terms run in passes: a first pass counts their keys without the
-// sub-aggregations, the top keys are kept, and the next pass builds
-// sub-collectors for those keys only, counting the rest into Other. Terms
-// nested under such terms are settled one level per pass. The answer is
-// exact: a terms' top keys depend only on counts.
+// A terms aggregation with sub-aggregations needs sub-collectors for every
+// distinct key it meets (a date histogram per user id, for "top 10 users
+// over time"), though only its Size top keys are returned. A request is
+// first run in one pass, optimistically, while few such keys turn up (the
+// usual group by service or level). Past maxExpansions keys the pass is
+// abandoned and such terms run in passes instead: a pass counts their keys
+// without the sub-aggregations, the top keys are kept, and the next pass
+// builds sub-collectors for those keys only, counting the rest into Other.
+// Terms nested under such terms are settled one level per pass. Either
+// way the answer is exact: a terms' top keys depend only on counts.
+
+import (
+	"context"
+	"errors"
+)
+
+// maxExpansions bounds the terms buckets given sub-collectors in the
+// optimistic single pass (about 12 MB of per-minute day histograms).
+const maxExpansions = 1024
+
+// errTooManyExpansions abandons the optimistic pass.
+var errTooManyExpansions = errors.New("too many terms keys with sub-aggregations for one pass")
+
+// runPasses computes specs over the plan and returns the final pass's root.
+func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*aggRoot, error) {
+	levels := termsLevels(specs)
+	if len(levels) > 0 {
+		env.expansions = maxExpansions
+		root := &aggRoot{env: env, colls: env.newCollectors(specs)}
+		err := p.run(ctx, root)
+		if !errors.Is(err, errTooManyExpansions) && !errors.Is(env.err, errTooManyExpansions) {
+			return root, err
+		}
+		env.err, env.expansions = nil, -1
+	}
+	env.allowed = map[*TermsAgg]map[Value]bool{}
+	for _, level := range levels {
+		env.countOnly = map[*TermsAgg]bool{}
+		for _, t := range level {
+			env.countOnly[t] = true
+		}
+		root := &aggRoot{env: env, colls: env.newCollectors(specs)}
+		if err := p.run(ctx, root); err != nil {
+			return nil, err
+		}
+		if env.err != nil {
+			return nil, env.err
+		}
+		env.keepTopKeys(root.colls)
+	}
+	env.countOnly = nil
+	root := &aggRoot{env: env, colls: env.newCollectors(specs)}
+	return root, p.run(ctx, root)
+}
 
 // termsLevels lists, per nesting level, the terms aggregations that have
 // sub-aggregations; level n is enclosed by n such terms.

@@ -51,6 +51,10 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			{Name: "nested", Terms: &TermsAgg{Field: "service", Size: 3}, Subs: []Agg{
 				{Name: "ep", Terms: &TermsAgg{Field: "endpoint", Size: 2}, Subs: []Agg{
 					{Name: "c", Metric: &MetricAgg{Kind: MetricCount}}}}}},
+			// Thousands of user ids: more keys than one pass may expand, so
+			// this terms runs as a counting pass and then a top-keys pass.
+			{Name: "users", Terms: &TermsAgg{Field: "user_id", Size: 3}, Subs: []Agg{
+				{Name: "s", Metric: &MetricAgg{Kind: MetricSum, Field: "status_code"}}}},
 		}}
 		res, err := e.Aggregate(context.Background(), req)
 		if err != nil {
@@ -88,6 +92,19 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 				perService[sv.Str] = map[string]int64{}
 			}
 			perService[sv.Str][ep.Str]++
+		}
+		users, userSums := map[string]int64{}, map[string]float64{}
+		for _, ev := range match {
+			u, _ := ev.Get("user_id")
+			c, _ := ev.Get("status_code")
+			users[u.Str]++
+			userSums[u.Str] += float64(c.Int)
+		}
+		checkTerms(t, text, res.Aggs[7], users, 3, 0)
+		for _, b := range res.Aggs[7].Buckets {
+			if got := b.Aggs[0].Metric.Sum; got != userSums[b.Key] {
+				t.Fatalf("query %q: user %s status sum %v, want %v", text, b.Key, got, userSums[b.Key])
+			}
 		}
 		svcCounts := map[string]int64{}
 		for sv, eps := range perService {

@@ -76,6 +76,12 @@ func (t *termsCollector) collect(r *aggRow) {
 	if b == nil {
 		b = &termBucket{key: *v}
 		if len(t.specs) > 0 {
+			if t.env.expansions > 0 {
+				t.env.expansions--
+				if t.env.expansions == 0 {
+					t.env.err = errTooManyExpansions
+				}
+			}
 			b.subs = t.env.newCollectors(t.specs)
 		}
 		t.buckets[*v] = b
