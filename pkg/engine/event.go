@@ -89,6 +89,27 @@ func (v Value) Text() string {
 	return ""
 }
 
+// JSON returns the value as encoding/json renders it in documents and
+// labels: numbers and booleans as themselves, times and IPs as text.
+func (v Value) JSON() any {
+	switch v.Kind {
+	case KindInt64:
+		return v.Int
+	case KindUint64:
+		return v.Uint
+	case KindFloat64:
+		if f, ok := v.AsFloat(); ok {
+			return f
+		}
+		return nil
+	case KindBool:
+		return v.Bool
+	case KindNull:
+		return nil
+	}
+	return v.Text()
+}
+
 // Field is one named value of an event. Nested JSON objects are flattened
 // to dotted names (`k8s.pod.name`) so every field is a column.
 type Field struct {

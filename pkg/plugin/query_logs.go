@@ -166,32 +166,13 @@ func labelsJSON(ev *engine.Event, messageField string) json.RawMessage {
 		if f.Name == messageField {
 			continue
 		}
-		m[f.Name] = jsonValue(f.Value)
+		m[f.Name] = f.Value.JSON()
 	}
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return json.RawMessage("{}")
 	}
 	return raw
-}
-
-func jsonValue(v engine.Value) any {
-	switch v.Kind {
-	case engine.KindInt64:
-		return v.Int
-	case engine.KindUint64:
-		return v.Uint
-	case engine.KindFloat64:
-		if f, ok := v.AsFloat(); ok {
-			return f
-		}
-		return nil
-	case engine.KindBool:
-		return v.Bool
-	case engine.KindNull:
-		return nil
-	}
-	return v.Text()
 }
 
 // searchWords lists the words of a query Grafana highlights in log lines.

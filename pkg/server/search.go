@@ -166,28 +166,9 @@ func document(ev *engine.Event, timestampField string) map[string]any {
 			}
 			m = child
 		}
-		m[parts[len(parts)-1]] = documentValue(f.Value)
+		m[parts[len(parts)-1]] = f.Value.JSON()
 	}
 	return doc
-}
-
-func documentValue(v engine.Value) any {
-	switch v.Kind {
-	case engine.KindInt64:
-		return v.Int
-	case engine.KindUint64:
-		return v.Uint
-	case engine.KindFloat64:
-		if f, ok := v.AsFloat(); ok {
-			return f
-		}
-		return nil
-	case engine.KindBool:
-		return v.Bool
-	case engine.KindNull:
-		return nil
-	}
-	return v.Text()
 }
 
 func writeSearchError(w http.ResponseWriter, err error) {
