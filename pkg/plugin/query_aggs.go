@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -8,6 +9,19 @@ import (
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
+
+// aggregate runs aggs over the request's index, query and time range.
+func (req queryRequest) aggregate(ctx context.Context, eng *engine.Engine, aggs []engine.Agg) (engine.AggResult, error) {
+	return eng.Aggregate(ctx, engine.AggRequest{Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To, Aggs: aggs})
+}
+
+// metrics are the query's metrics, or a count when it names none.
+func (req queryRequest) metrics() []query.Metric {
+	if len(req.Model.Metrics) == 0 {
+		return []query.Metric{{Type: query.MetricCount}}
+	}
+	return req.Model.Metrics
+}
 
 // metricAgg translates one metric of the model into an engine aggregation.
 // Count needs none: every bucket carries its document count.

@@ -32,11 +32,8 @@ func (d *Datasource) queryHeatmap(ctx context.Context, eng *engine.Engine, req q
 			return errorResponse(req.RefID, err)
 		}
 	}
-	res, err := eng.Aggregate(ctx, engine.AggRequest{
-		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
-		Aggs: []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
-			Subs: []engine.Agg{{Name: "h", Histogram: &engine.HistogramAgg{Field: hm.Field, Bounds: bounds}}}}},
-	})
+	res, err := req.aggregate(ctx, eng, []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
+		Subs: []engine.Agg{{Name: "h", Histogram: &engine.HistogramAgg{Field: hm.Field, Bounds: bounds}}}}})
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
@@ -94,10 +91,7 @@ func boundIndex(bounds []float64, key float64) int {
 // computedBounds spreads hm.Count buckets between the field's observed min
 // and max, on a log scale by default (latencies span orders of magnitude).
 func (d *Datasource) computedBounds(ctx context.Context, eng *engine.Engine, req queryRequest, hm *query.Heatmap) ([]float64, error) {
-	res, err := eng.Aggregate(ctx, engine.AggRequest{
-		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
-		Aggs: []engine.Agg{{Name: "s", Metric: &engine.MetricAgg{Kind: engine.MetricStats, Field: hm.Field}}},
-	})
+	res, err := req.aggregate(ctx, eng, []engine.Agg{{Name: "s", Metric: &engine.MetricAgg{Kind: engine.MetricStats, Field: hm.Field}}})
 	if err != nil {
 		return nil, err
 	}

@@ -25,11 +25,8 @@ func (d *Datasource) queryLogsVolume(ctx context.Context, eng *engine.Engine, re
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
-	res, err := eng.Aggregate(ctx, engine.AggRequest{
-		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
-		Aggs: []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
-			Subs: []engine.Agg{{Name: "l", Terms: &engine.TermsAgg{Field: names.Level, Size: maxVolumeLevels}}}}},
-	})
+	res, err := req.aggregate(ctx, eng, []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
+		Subs: []engine.Agg{{Name: "l", Terms: &engine.TermsAgg{Field: names.Level, Size: maxVolumeLevels}}}}})
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}

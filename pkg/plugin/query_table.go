@@ -7,20 +7,13 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/triage-logs/triage/pkg/engine"
-	"github.com/triage-logs/triage/pkg/query"
 )
 
 // queryTable answers with one table: a column per groupBy field, then a
 // column per metric, one row per group (the whole range without groups).
 func (d *Datasource) queryTable(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
-	metrics := req.Model.Metrics
-	if len(metrics) == 0 {
-		metrics = []query.Metric{{Type: query.MetricCount}}
-	}
-	res, err := eng.Aggregate(ctx, engine.AggRequest{
-		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
-		Aggs: groupTerms(req.Model.GroupBy, metricAggs(metrics)),
-	})
+	metrics := req.metrics()
+	res, err := req.aggregate(ctx, eng, groupTerms(req.Model.GroupBy, metricAggs(metrics)))
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}

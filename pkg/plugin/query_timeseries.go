@@ -16,15 +16,9 @@ import (
 // values. Count buckets without events are 0, other metrics null. Alert
 // rules reduce these frames directly.
 func (d *Datasource) queryTimeseries(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
-	metrics := req.Model.Metrics
-	if len(metrics) == 0 {
-		metrics = []query.Metric{{Type: query.MetricCount}}
-	}
+	metrics := req.metrics()
 	histogram := engine.Agg{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval}, Subs: metricAggs(metrics)}
-	res, err := eng.Aggregate(ctx, engine.AggRequest{
-		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
-		Aggs: groupTerms(req.Model.GroupBy, []engine.Agg{histogram}),
-	})
+	res, err := req.aggregate(ctx, eng, groupTerms(req.Model.GroupBy, []engine.Agg{histogram}))
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
