@@ -78,10 +78,11 @@ func (h *dateHistogram) result() AggValue {
 	return out
 }
 
-// collectBlock counts a block's rows straight from its timestamps.
-func (h *dateHistogram) collectBlock(sel rowSet, ts []int64, _ []*Column) bool {
+// collectBlock counts a block's rows straight from its timestamps, and
+// takes heatmaps in one loop (agg_heatmap.go).
+func (h *dateHistogram) collectBlock(sel rowSet, ts []int64, cols []*Column) bool {
 	if h.subs != nil {
-		return false
+		return h.collectHeatmapBlock(sel, ts, cols)
 	}
 	sel.forEach(func(r int) { h.counts[h.bucket(ts[r])]++ })
 	return true

@@ -206,3 +206,12 @@ func BenchmarkAggErrorsPerMinuteByService(b *testing.B) {
 		Aggs: []Agg{{Name: "s", Terms: &TermsAgg{Field: "service", Size: 5}, Subs: []Agg{
 			{Name: "t", DateHistogram: &DateHistogramAgg{Interval: time.Minute}}}}}})
 }
+
+// BenchmarkAggHeatmap is the incident dashboard's heatmap: latency buckets
+// per minute over the day.
+func BenchmarkAggHeatmap(b *testing.B) {
+	start, end := benchSpan()
+	runAggBench(b, AggRequest{Index: DefaultIndexID, Query: "*", Start: start, End: end,
+		Aggs: []Agg{{Name: "t", DateHistogram: &DateHistogramAgg{Interval: time.Minute}, Subs: []Agg{
+			{Name: "h", Histogram: &HistogramAgg{Field: "latency_ms", Bounds: []float64{10, 50, 100, 250, 500, 1000, 2500}}}}}}})
+}
