@@ -62,14 +62,14 @@ func (d *Datasource) contextLink(index string) data.DataLink {
 			"limit":      1000,
 			"sort":       "desc",
 		}},
-		"range": map[string]string{"from": "FROM_PLACEHOLDER", "to": "TO_PLACEHOLDER"},
+		"range": map[string]string{"from": "FROM_MS_TEMPLATE", "to": "TO_MS_TEMPLATE"},
 	}
 	raw, err := json.Marshal(map[string]any{"ctx": pane})
 	if err != nil {
 		return data.DataLink{}
 	}
 	panes := url.QueryEscape(string(raw))
-	panes = strings.Replace(panes, "FROM_PLACEHOLDER", "${__data.fields.context_from_ms}", 1)
-	panes = strings.Replace(panes, "TO_PLACEHOLDER", "${__data.fields.context_to_ms}", 1)
+	panes = strings.Replace(panes, "FROM_MS_TEMPLATE", "${__data.fields.context_from_ms}", 1)
+	panes = strings.Replace(panes, "TO_MS_TEMPLATE", "${__data.fields.context_to_ms}", 1)
 	return data.DataLink{Title: "Logs around this line", URL: "/explore?schemaVersion=1&panes=" + panes}
 }
