@@ -199,7 +199,7 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 		}
 	}
 	if cfg.Retention != nil {
-		p, err := parseRetentionPeriod(cfg.Retention.Period)
+		p, err := ParseRetentionPeriod(cfg.Retention.Period)
 		if err != nil {
 			return nil, invalidConfig(fmt.Sprintf("retention.period: %v", err))
 		}

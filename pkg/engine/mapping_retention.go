@@ -20,9 +20,9 @@ var retentionUnits = map[string]time.Duration{
 	"y": 365 * 24 * time.Hour, "year": 365 * 24 * time.Hour, "years": 365 * 24 * time.Hour,
 }
 
-// parseRetentionPeriod reads Quickwit-style periods: "30 days", "12 hours",
+// ParseRetentionPeriod reads Quickwit-style periods: "30 days", "12 hours",
 // "1 week", "90min", "7d". A month is 30 days and a year 365 days.
-func parseRetentionPeriod(s string) (time.Duration, error) {
+func ParseRetentionPeriod(s string) (time.Duration, error) {
 	t := strings.TrimSpace(s)
 	i := 0
 	for i < len(t) && t[i] >= '0' && t[i] <= '9' {

@@ -95,9 +95,9 @@ func TestParseRetentionPeriod(t *testing.T) {
 		{"99999999999999 years", 0, false},
 	}
 	for _, tc := range tests {
-		got, err := parseRetentionPeriod(tc.in)
+		got, err := ParseRetentionPeriod(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("parseRetentionPeriod(%q) = %v, %v; want %v, ok=%v", tc.in, got, err, tc.want, tc.ok)
+			t.Errorf("ParseRetentionPeriod(%q) = %v, %v; want %v, ok=%v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
 }

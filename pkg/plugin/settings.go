@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/triage-logs/triage/pkg/engine"
 )
 
 // ID is the plugin id; it must equal src/plugin.json's id.
@@ -135,28 +137,16 @@ func defaultDataDir(uid string) string {
 	return filepath.Join(base, "triage", uid)
 }
 
-var retentionPattern = regexp.MustCompile(`^(\d+)\s*([a-zA-Z]+)$`)
-
-var retentionUnits = map[string]time.Duration{
-	"h": time.Hour, "hour": time.Hour, "hours": time.Hour,
-	"d": 24 * time.Hour, "day": 24 * time.Hour, "days": 24 * time.Hour,
-	"w": 7 * 24 * time.Hour, "week": 7 * 24 * time.Hour, "weeks": 7 * 24 * time.Hour,
-}
-
-// ParseRetention accepts the short form (`30d`, `12h`, `2w`) and Quickwit's
-// long form (`30 days`).
+// ParseRetention reads a retention period as index configs do (`30d`,
+// `12h`, `2w`, Quickwit's `30 days`) and keeps it between an hour and a
+// century: a shorter one would delete data as it arrives.
 func ParseRetention(text string) (time.Duration, error) {
-	m := retentionPattern.FindStringSubmatch(strings.TrimSpace(text))
-	if m == nil {
-		return 0, fmt.Errorf("%q is not a period; write a number and a unit, e.g. 30d, 12h, 2w or \"30 days\"", text)
+	d, err := engine.ParseRetentionPeriod(text)
+	if err != nil {
+		return 0, err
 	}
-	unit, ok := retentionUnits[strings.ToLower(m[2])]
-	if !ok {
-		return 0, fmt.Errorf("%q has unknown unit %q; use h, d or w", text, m[2])
-	}
-	n, err := strconv.Atoi(m[1])
-	if err != nil || n <= 0 || n > 100*365 {
+	if d < time.Hour || d > 100*365*24*time.Hour {
 		return 0, fmt.Errorf("%q must be between 1 hour and 100 years", text)
 	}
-	return time.Duration(n) * unit, nil
+	return d, nil
 }
