@@ -170,6 +170,20 @@ class Scanner {
     const quote = t[this.pos];
     this.pos++;
     const pieces: Piece[] = [];
+    this.quotedBody(quote, pieces);
+    this.pos = Math.min(this.pos + 1, t.length);
+    let suffix = '';
+    if (t[this.pos] === '*') {
+      suffix = '*';
+      this.pos++;
+    }
+    return { kind: 'phrase', quote, pieces, suffix };
+  }
+
+  // quotedBody reads up to (not past) the closing quote, splitting the text
+  // into literal pieces and the variables inside it.
+  private quotedBody(quote: string, pieces: Piece[]): void {
+    const t = this.text;
     let lit = '';
     while (this.pos < t.length && t[this.pos] !== quote) {
       const ref = variableAt(t, this.pos);
@@ -185,13 +199,6 @@ class Scanner {
       this.pos += step;
     }
     pushLit(pieces, lit);
-    this.pos = Math.min(this.pos + 1, t.length);
-    let suffix = '';
-    if (t[this.pos] === '*') {
-      suffix = '*';
-      this.pos++;
-    }
-    return { kind: 'phrase', quote, pieces, suffix };
   }
 
   private range(): ClauseValue {
@@ -245,21 +252,7 @@ class Scanner {
     const quote = t[this.pos];
     this.pos++;
     const pieces: Piece[] = [{ kind: 'lit', text: quote }];
-    let lit = '';
-    while (this.pos < t.length && t[this.pos] !== quote) {
-      const ref = variableAt(t, this.pos);
-      if (ref) {
-        pushLit(pieces, lit);
-        lit = '';
-        pieces.push({ kind: 'var', ref });
-        this.pos += ref.match.length;
-        continue;
-      }
-      const step = t[this.pos] === '\\' && this.pos + 1 < t.length ? 2 : 1;
-      lit += t.slice(this.pos, this.pos + step);
-      this.pos += step;
-    }
-    pushLit(pieces, lit);
+    this.quotedBody(quote, pieces);
     if (this.pos < t.length) {
       pieces.push({ kind: 'lit', text: quote });
       this.pos++;
