@@ -19,7 +19,35 @@ const (
 // IngestOptions tunes one Ingest call.
 type IngestOptions struct {
 	Commit CommitMode
+	// IDs, when set, holds one client-chosen document id per document ("" for
+	// none), as Elasticsearch's bulk `_id`. An id makes retries idempotent:
+	// a document whose id the index already holds is never stored twice.
+	IDs []string
+	// IDMode says what a document whose id is already stored gets.
+	IDMode IDMode
 }
+
+// IDMode is what Ingest does with a document whose id the index already holds.
+type IDMode uint8
+
+const (
+	// IDIndex acknowledges it without storing it again (Elasticsearch's
+	// `index` action; the first stored version is kept).
+	IDIndex IDMode = iota
+	// IDCreate rejects it with a DocError of kind DocConflict
+	// (Elasticsearch's `create` action, answered 409).
+	IDCreate
+)
+
+// DocErrorKind classifies a rejected document.
+type DocErrorKind uint8
+
+const (
+	// DocInvalid: the document cannot be stored as it is (HTTP 400).
+	DocInvalid DocErrorKind = iota
+	// DocConflict: IDCreate and the id is already stored (HTTP 409).
+	DocConflict
+)
 
 // DocError reports why one document of a batch was rejected; the rest of
 // the batch is unaffected.
@@ -27,12 +55,17 @@ type DocError struct {
 	// Position is the 0-based index of the document in the Ingest call.
 	Position int
 	Reason   string
+	Kind     DocErrorKind
 }
 
 // IngestResult counts what one Ingest call accepted and rejected.
 type IngestResult struct {
+	// Accepted counts documents stored by this call.
 	Accepted int
 	Rejected []DocError
+	// Existing lists the positions of documents not stored again because
+	// their id was already stored (IDIndex); they count as successes.
+	Existing []int
 }
 
 var (
