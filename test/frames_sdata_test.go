@@ -50,13 +50,8 @@ func readAsAlerting(frames data.Frames) (alertingRead, error) {
 		if err != nil {
 			return out, err
 		}
-		if c.Warning != nil {
-			return out, fmt.Errorf("version warning: %v", c.Warning)
-		}
-		out.noData = c.NoData()
-		for _, ref := range c.Refs {
-			out.refs = append(out.refs, ref.GetMetricName()+ref.GetLabels().String())
-		}
+		out.noData, out.refs = c.NoData(), refNames(c.Refs)
+		return out, versionError(c.Warning)
 	case data.KindNumeric:
 		r, err := numeric.CollectionReaderFromFrames(frames)
 		if err != nil {
@@ -66,17 +61,30 @@ func readAsAlerting(frames data.Frames) (alertingRead, error) {
 		if err != nil {
 			return out, err
 		}
-		if c.Warning != nil {
-			return out, fmt.Errorf("version warning: %v", c.Warning)
-		}
-		out.noData = c.NoData()
-		for _, ref := range c.Refs {
-			out.refs = append(out.refs, ref.GetMetricName()+ref.GetLabels().String())
-		}
-	default:
-		return out, fmt.Errorf("kind %s is not one server-side expressions read", dt.Kind())
+		out.noData, out.refs = c.NoData(), refNames(c.Refs)
+		return out, versionError(c.Warning)
 	}
-	return out, nil
+	return out, fmt.Errorf("kind %s is not one server-side expressions read", dt.Kind())
+}
+
+// refNames names each series or number as "name{labels}".
+func refNames[R interface {
+	GetMetricName() string
+	GetLabels() data.Labels
+}](refs []R) []string {
+	var out []string
+	for _, r := range refs {
+		out = append(out, r.GetMetricName()+r.GetLabels().String())
+	}
+	return out
+}
+
+// versionError fails on a type version the readers do not know.
+func versionError(w error) error {
+	if w != nil {
+		return fmt.Errorf("version warning: %w", w)
+	}
+	return nil
 }
 
 // Every numeric frame the plugin returns reads through Grafana's data plane

@@ -57,6 +57,22 @@ func tailEvent(at time.Time, severity, msg string) string {
 		at.Format(time.RFC3339Nano), severity, strings.ReplaceAll(msg, " ", "-"), msg)
 }
 
+// subscribeAndRun subscribes to a stream path and starts its stream, as
+// Grafana does for a channel's first subscriber; the stream ends with the test.
+func subscribeAndRun(t *testing.T, ds *harness.Datasource, path string) (context.Context, *harness.Stream) {
+	t.Helper()
+	if s := ds.Subscribe(t, path, nil); s.Status != pluginv2.SubscribeStreamResponse_OK {
+		t.Fatalf("subscribe %s: %v", path, s.Status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	stream, err := ds.RunStream(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, stream
+}
+
 // nextPacket waits for the stream's next frame.
 func nextPacket(t *testing.T, ctx context.Context, s *harness.Stream) *data.Frame {
 	t.Helper()
@@ -156,15 +172,7 @@ func TestLiveTailPacketsAsGrafanaStreamsThem(t *testing.T) {
 	// Between the answer and the subscription: these must still come, once.
 	ingest(tailEvent(at(500), "error", "gap error 1"), tailEvent(at(500), "info", "gap info"), tailEvent(at(600), "error", "gap error 2"))
 
-	if s := ds.Subscribe(t, path, nil); s.Status != pluginv2.SubscribeStreamResponse_OK {
-		t.Fatalf("subscribe %s: %v", path, s.Status)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	stream, err := ds.RunStream(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, stream := subscribeAndRun(t, ds, path)
 	packets := []*data.Frame{nextPacket(t, ctx, stream)}
 	ingest(tailEvent(at(700), "error", "live error 1"), tailEvent(at(700), "info", "live info"), tailEvent(at(800), "error", "live error 2"))
 	packets = append(packets, nextPacket(t, ctx, stream))
@@ -286,12 +294,7 @@ func TestLiveTailSurvivesPluginRestart(t *testing.T) {
 	ingestLines(t, ds1, tailEvent(liveStart, "error", "before"))
 	_, path := liveQuery(t, ds1, harness.Query{RefID: "B", JSON: `{"queryType":"logs","query":"severity:error","limit":10,"live":true}`,
 		From: liveStart.Add(-time.Hour), To: liveStart.Add(time.Second)})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s1, err := ds1.RunStream(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, s1 := subscribeAndRun(t, ds1, path)
 	time.Sleep(200 * time.Millisecond) // let RunStream subscribe
 	ingestLines(t, ds1, tailEvent(liveStart.Add(time.Second), "error", "streamed before the restart"))
 	if got := fieldByName(t, nextPacket(t, ctx, s1), "body").At(0); got != "streamed before the restart" {
@@ -303,14 +306,8 @@ func TestLiveTailSurvivesPluginRestart(t *testing.T) {
 	ds2 := p2.Datasource(t, settings, nil)
 	ds2.Settings.Uid = ds1.Settings.Uid
 	ingestLines(t, ds2, tailEvent(liveStart.Add(2*time.Second), "error", "while nobody streamed"))
-	if s := ds2.Subscribe(t, path, nil); s.Status != pluginv2.SubscribeStreamResponse_OK {
-		t.Fatalf("resubscribe after restart: %v", s.Status)
-	}
-	s2, err := ds2.RunStream(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkt := nextPacket(t, ctx, s2)
+	ctx2, s2 := subscribeAndRun(t, ds2, path)
+	pkt := nextPacket(t, ctx2, s2)
 	if pkt.RefID != "B" {
 		t.Errorf("packet after restart has refId %q, want B", pkt.RefID)
 	}
@@ -322,7 +319,7 @@ func TestLiveTailSurvivesPluginRestart(t *testing.T) {
 		t.Fatalf("after the restart the stream sent %v, want only what arrived since its last packet", got)
 	}
 	ingestLines(t, ds2, tailEvent(liveStart.Add(3*time.Second), "error", "after the restart"))
-	if got := fieldByName(t, nextPacket(t, ctx, s2), "body").At(0); got != "after the restart" {
+	if got := fieldByName(t, nextPacket(t, ctx2, s2), "body").At(0); got != "after the restart" {
 		t.Fatalf("live packet after restart %v", got)
 	}
 }

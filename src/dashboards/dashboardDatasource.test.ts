@@ -19,7 +19,8 @@ const PLUGIN_ID = 'triage-logs-datasource';
 function installDatasources(list: Array<{ uid: string; name: string; type: string; isDefault?: boolean }>) {
   const settings = list.map((d) => ({ ...d, meta: { id: d.type } }) as unknown as DataSourceInstanceSettings);
   setDataSourceSrv({
-    getList: (filters?: { pluginId?: string }) => settings.filter((s) => !filters?.pluginId || s.type === filters.pluginId),
+    getList: (filters?: { pluginId?: string }) =>
+      settings.filter((s) => !filters?.pluginId || s.type === filters.pluginId),
     getInstanceSettings: (ref?: string | { uid?: string }) =>
       settings.find((s) => s.uid === (typeof ref === 'string' ? ref : ref?.uid)),
     get: () => Promise.reject(new Error('not used')),
@@ -100,7 +101,9 @@ describe('the bundled dashboard, whatever the datasource uid', () => {
       ?.map((m) => JSON.parse(m.slice('"datasource":'.length)).uid) ?? [];
 
   it('declares the datasource input Grafana’s import asks for, and names it only through $ds', () => {
-    expect(dashboard.__inputs).toEqual([expect.objectContaining({ name: 'DS_TRIAGE', type: 'datasource', pluginId: PLUGIN_ID })]);
+    expect(dashboard.__inputs).toEqual([
+      expect.objectContaining({ name: 'DS_TRIAGE', type: 'datasource', pluginId: PLUGIN_ID }),
+    ]);
     const refs = everyDatasourceRef(dashboard);
     expect(refs.length).toBeGreaterThan(5);
     expect(new Set(refs)).toEqual(new Set(['${ds}']));
@@ -120,7 +123,9 @@ describe('the bundled dashboard, whatever the datasource uid', () => {
       { uid: 'triage-eu', name: 'Triage EU', type: PLUGIN_ID },
       { uid: 'triage-us', name: 'Triage US', type: PLUGIN_ID },
     ]);
-    const imported = dashTemplateEvaluate(dashboard, [{ name: '*', type: 'datasource', pluginId: PLUGIN_ID, value: 'triage-us' }]);
+    const imported = dashTemplateEvaluate(dashboard, [
+      { name: '*', type: 'datasource', pluginId: PLUGIN_ID, value: 'triage-us' },
+    ]);
     expect(JSON.stringify(imported)).not.toContain('DS_TRIAGE');
     expect('__inputs' in imported).toBe(false);
     const scene = await loadDatasourceVariable(imported);

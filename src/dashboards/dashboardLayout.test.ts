@@ -115,7 +115,10 @@ describe('incident dashboard layout', () => {
     }
     expect(byTitle('Live logs').targets?.[0]).toMatchObject({ live: true, sort: 'desc' });
     // The bucket fields' le labels give Grafana the upper-bound layout; no override is needed.
-    const heatmapOptions = byTitle('Latency heatmap').options as { calculate: boolean; rowsFrame?: { layout?: string } };
+    const heatmapOptions = byTitle('Latency heatmap').options as {
+      calculate: boolean;
+      rowsFrame?: { layout?: string };
+    };
     expect(heatmapOptions.calculate).toBe(false);
     expect(heatmapOptions.rowsFrame?.layout).toBeUndefined();
   });

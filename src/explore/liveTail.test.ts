@@ -50,7 +50,11 @@ const recording: Recording = JSON.parse(recordingText);
 const freshRecording = (): Recording => JSON.parse(recordingText);
 
 /** CentrifugeService's defaultStreamingFrameOptions (public/app/features/live/centrifuge/service.ts). */
-const LIVE_DEFAULT_BUFFER: StreamingFrameOptions = { maxLength: 100, maxDelta: Infinity, action: StreamingFrameAction.Append };
+const LIVE_DEFAULT_BUFFER: StreamingFrameOptions = {
+  maxLength: 100,
+  maxDelta: Infinity,
+  action: StreamingFrameAction.Append,
+};
 
 /** What Grafana Live does with one data stream, step by step. */
 interface Replay {
@@ -65,7 +69,11 @@ interface Replay {
 
 function replayLive(replay: Replay, packets: DataFrameJSON[]): GrafanaLiveSrv {
   return {
-    getDataStream: (options: { addr: LiveChannelAddress; buffer?: Partial<StreamingFrameOptions>; frame?: DataFrameJSON }) => {
+    getDataStream: (options: {
+      addr: LiveChannelAddress;
+      buffer?: Partial<StreamingFrameOptions>;
+      frame?: DataFrameJSON;
+    }) => {
       replay.addr = options.addr;
       replay.buffer = options.buffer;
       return new Observable<DataQueryResponse>((subscriber) => {
@@ -167,7 +175,10 @@ describe('live tail through Grafana Live and StreamingDataFrame', () => {
     expect((sent[0] as { queries: TriageQuery[] }).queries[0]).toMatchObject({ refId: 'A', live: true });
     expect(replay.addr).toMatchObject({ scope: 'ds', path: expect.stringMatching(/^tail\/[0-9a-f]{16}$/) });
     // DataSourceWithBackend's standardStreamOptionsProvider: the panel's points, and the range's width when it ends now.
-    expect(replay.buffer).toMatchObject({ maxLength: recording.request.maxDataPoints, action: StreamingFrameAction.Append });
+    expect(replay.buffer).toMatchObject({
+      maxLength: recording.request.maxDataPoints,
+      action: StreamingFrameAction.Append,
+    });
     expect(replay.buffer?.maxDelta).toBe(recording.request.toMs - recording.request.fromMs);
   });
 
@@ -188,11 +199,15 @@ describe('live tail through Grafana Live and StreamingDataFrame', () => {
     const { replay } = await runLiveTail();
     const maxLength = recording.request.maxDataPoints;
     const all = [recording.firstFrame, ...recording.packets];
-    const ids = all.flatMap((f) => (f.data?.values[f.schema!.fields.findIndex((x) => x.name === 'id')] ?? []) as string[]);
+    const ids = all.flatMap(
+      (f) => (f.data?.values[f.schema!.fields.findIndex((x) => x.name === 'id')] ?? []) as string[]
+    );
     expect(new Set(ids).size).toBe(ids.length);
     // Every matching row came, in the first frame or a packet, once; only the
     // oldest error before the query is left out, by the query's limit of 4.
-    const bodies = all.flatMap((f) => (f.data?.values[f.schema!.fields.findIndex((x) => x.name === 'body')] ?? []) as string[]);
+    const bodies = all.flatMap(
+      (f) => (f.data?.values[f.schema!.fields.findIndex((x) => x.name === 'body')] ?? []) as string[]
+    );
     const errors = recording.ingested.filter((m) => !/info|viewed/.test(m) && m !== 'card declined 1');
     expect(recording.request.model.limit).toBe(4);
     expect([...bodies].sort()).toEqual([...errors].sort());
