@@ -33,9 +33,26 @@ type indexDescription struct {
 	Stats  engine.IndexStats  `json:"stats"`
 }
 
-func (a indexAPI) list(w http.ResponseWriter, _ *http.Request) {
+// list serves GET /api/v1/indexes, filtered by index_id_patterns (a
+// comma-separated list of ids and '*' patterns) as Quickwit does.
+func (a indexAPI) list(w http.ResponseWriter, r *http.Request) {
+	ids := a.eng.ListIndexes()
+	for name := range r.URL.Query() {
+		if name != "index_id_patterns" {
+			writeJSON(w, http.StatusBadRequest, errorBody{Message: fmt.Sprintf("unknown parameter %q; the index list takes index_id_patterns", name)})
+			return
+		}
+	}
+	if patterns := r.URL.Query().Get("index_id_patterns"); patterns != "" {
+		matched, _, err := matchIndexPatterns(ids, patterns)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, errorBody{Message: err.Error()})
+			return
+		}
+		ids = matched
+	}
 	out := []indexDescription{}
-	for _, id := range a.eng.ListIndexes() {
+	for _, id := range ids {
 		cfg, stats, err := a.eng.DescribeIndex(id)
 		if err != nil {
 			continue // deleted since ListIndexes
