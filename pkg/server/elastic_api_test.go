@@ -108,6 +108,13 @@ func TestElasticAPIGolden(t *testing.T) {
 
 func readHTTPFile(t *testing.T, file string) (string, string, []byte) {
 	t.Helper()
+	return readHTTPFileF(t, file)
+}
+
+// readHTTPFileF reads a request file: comment lines (#), "METHOD PATH",
+// then the body.
+func readHTTPFileF(t testing.TB, file string) (string, string, []byte) {
+	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
