@@ -118,8 +118,10 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 		switch {
 		case r.typ == TypeText && !r.array:
 			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
-		case r.array && (r.typ == TypeText || r.typ == TypeIP || r.typ == TypeDatetime):
-			// Arrays are kept as JSON text; tokens find their elements.
+		case r.array && r.typ == TypeText:
+			// Arrays are kept as JSON text; each element is tokenized.
+			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed, Elements: true}
+		case r.array && (r.typ == TypeIP || r.typ == TypeDatetime):
 			schema[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: r.indexed}
 		case r.typ != TypeJSON:
 			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}

@@ -36,7 +36,8 @@ type FieldMapping struct {
 	// Type is text, u64, i64, f64, bool, datetime, ip, json or array<scalar type>.
 	Type        string `json:"type"`
 	Description string `json:"description,omitempty"`
-	// Tokenizer is default (lower-cased words) or raw (whole value), text only.
+	// Tokenizer is default, raw, lowercase or whitespace (Quickwit's rules,
+	// see tokenize.go), text only.
 	Tokenizer string `json:"tokenizer,omitempty"`
 	// Fast asks for a column usable for sorting and aggregations.
 	Fast bool `json:"fast,omitempty"`
@@ -86,12 +87,6 @@ const (
 	TypeDatetime = "datetime"
 	TypeIP       = "ip"
 	TypeJSON     = "json"
-)
-
-// Tokenizers of text fields.
-const (
-	TokenizerDefault = "default"
-	TokenizerRaw     = "raw"
 )
 
 var indexIDPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9._-]{0,254}$`)
@@ -259,12 +254,12 @@ func compileField(fm FieldMapping) (*fieldRule, error) {
 	switch r.typ {
 	case TypeText:
 		switch fm.Tokenizer {
-		case "", TokenizerDefault:
+		case "":
 			r.tokenizer = TokenizerDefault
-		case TokenizerRaw:
-			r.tokenizer = TokenizerRaw
+		case TokenizerDefault, TokenizerRaw, TokenizerLowercase, TokenizerWhitespace:
+			r.tokenizer = fm.Tokenizer
 		default:
-			return nil, fmt.Errorf("field %q: tokenizer %q is not supported, use default or raw", fm.Name, fm.Tokenizer)
+			return nil, fmt.Errorf("field %q: tokenizer %q is not supported, use default, raw, lowercase or whitespace", fm.Name, fm.Tokenizer)
 		}
 	case TypeU64, TypeI64, TypeF64, TypeBool, TypeIP, TypeJSON:
 	case TypeDatetime:

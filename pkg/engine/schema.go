@@ -75,18 +75,19 @@ func (s *indexSchema) FieldNames() []string {
 }
 
 // tokenizer says how the exact check tokenizes field's strings: mapped
-// text by its tokenizer, unmapped strings by the default one (as the split
-// writer indexes them, see ix.splitSchema), and arrays, which are stored
-// as their JSON text, by the default one so that a term finds an element.
-// The split writer indexes arrays of numbers and booleans raw; their term
-// lookups then cannot narrow granules (see the matchers' granules).
+// text (and each element of a text array) by its tokenizer, unmapped
+// strings by the default one (as the split writer indexes them, see
+// ix.splitSchema), and other arrays, which are stored as their JSON text,
+// by the default one so that a term finds an element. Where the split
+// writer indexed a field with another tokenizer, lookups cannot narrow
+// granules and rows are checked (see textGranules).
 func (s *indexSchema) tokenizer(field string) string {
 	r, ok := s.m.fields[field]
 	switch {
+	case ok && r.typ == TypeText:
+		return r.tokenizer
 	case !ok, r.array, r.typ == TypeJSON:
 		return TokenizerDefault
-	case r.typ == TypeText:
-		return r.tokenizer
 	}
 	return TokenizerRaw
 }

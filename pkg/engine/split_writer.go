@@ -119,7 +119,7 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	}
 	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
-	meta := SplitMeta{Version: splitMetaVersion, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
+	meta := SplitMeta{Version: splitMetaVersion, TermsVersion: termsVersionQuickwit, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
 		MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
 		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Fields: map[string]FieldMeta{}}
 	unbounded := map[string]uint16{}
