@@ -21,7 +21,7 @@ import (
 // null is the same as an absent field. A dotted key ("a.b") and a nested
 // object ({"a":{"b":…}}) name the same field; giving both is an error.
 func (m *docMapper) parseDocument(raw []byte) (Event, error) {
-	return m.parseDocumentIn(raw, &docBatch{})
+	return m.parseDocumentIn(raw, &docBatch{}, "")
 }
 
 // docBatch is state shared by the documents of one Ingest call: interned
@@ -34,7 +34,12 @@ type docBatch struct {
 	scratch []byte
 }
 
-func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch) (Event, error) {
+// parseDocumentIn is parseDocument within a batch; a non-empty id is kept
+// in the event's IDField, which documents themselves may not hold.
+func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (Event, error) {
+	if len(id) > maxIDBytes {
+		return Event{}, fmt.Errorf("document id %q is %d bytes; ids are limited to %d bytes", truncateForError(id), len(id), maxIDBytes)
+	}
 	if b.names == nil {
 		b.names = make(map[string]string)
 	}
@@ -53,6 +58,9 @@ func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch) (Event, error) {
 	}
 	if !p.hasTimestamp {
 		return Event{}, fmt.Errorf("missing timestamp field '%s'", m.timestamp.name)
+	}
+	if id != "" {
+		p.fields = append(p.fields, Field{Name: IDField, Value: StringValue(id)})
 	}
 	slices.SortFunc(p.fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(p.fields); i++ {
@@ -145,6 +153,9 @@ func (p *docParser) object(prefix string, dynamicOnly bool) error {
 
 func (p *docParser) value(name string) error {
 	if rule, ok := p.m.fields[name]; ok {
+		if name == IDField {
+			return errIDInDocument
+		}
 		return p.mapped(rule)
 	}
 	switch p.peek() {
@@ -389,3 +400,8 @@ func valueToJSON(v Value) any {
 	}
 	return v.Text()
 }
+
+// errIDInDocument refuses a document holding the id field itself, as
+// Elasticsearch does: the id comes with the request (the bulk action's
+// _id), where retries can be recognised.
+var errIDInDocument = fmt.Errorf("field '%s' is reserved for the document id: send the id in the bulk action's _id, not inside the document", IDField)

@@ -94,10 +94,17 @@ func (ix *indexState) writeFrozen(h *head) error {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
 	ix.flushedSeq.Store(meta.MaxSeq)
+	// The head's ids leave pending as its split becomes visible, atomically
+	// for ingest calls checking ids (see idIndex).
+	ix.ids.swap.Lock()
 	ix.viewMu.Lock()
 	v := ix.view
 	ix.view = &indexView{head: v.head, frozen: v.frozen[1:], splits: append(slices.Clip(v.splits), newSplitRef(s))}
 	ix.viewMu.Unlock()
+	if meta.IDs > 0 {
+		ix.ids.removeEvents(events)
+	}
+	ix.ids.swap.Unlock()
 	bytes, _, _ := h.stats(time.Now())
 	ix.e.unreserve(bytes)
 	ix.walMu.Lock()

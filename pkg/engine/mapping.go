@@ -157,6 +157,9 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 		return nil, invalidConfig(fmt.Sprintf("doc_mapping.mode %q: use strict, lenient or dynamic", m.mode))
 	}
 	for i, fm := range cfg.DocMapping.FieldMappings {
+		if fm.Name == IDField {
+			return nil, invalidConfig(fmt.Sprintf("doc_mapping.field_mappings[%d]: field name %q is reserved for document ids", i, IDField))
+		}
 		rule, err := compileField(fm)
 		if err != nil {
 			return nil, invalidConfig(fmt.Sprintf("doc_mapping.field_mappings[%d]: %v", i, err))
@@ -174,6 +177,7 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 			m.prefixes[p] = true
 		}
 	}
+	m.fields[IDField] = &fieldRule{name: IDField, typ: TypeText, tokenizer: TokenizerRaw, indexed: true}
 	if err := m.compileTimestamp(); err != nil {
 		return nil, err
 	}

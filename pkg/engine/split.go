@@ -56,6 +56,10 @@ type Split struct {
 	termsOnce sync.Once
 	terms     *termIndex
 	termsErr  error
+	// ids is the document id filter, loaded on first use (ids_filter.go).
+	idsOnce sync.Once
+	ids     idFilter
+	idsErr  error
 }
 
 // OpenSplit reads and checks the metadata and opens the data file; column

@@ -166,6 +166,9 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	if err := os.WriteFile(filepath.Join(path, splitBloomFile), terms.blooms, 0o644); err != nil {
 		return SplitMeta{}, err
 	}
+	if err := writeIDFilter(path, &meta, events); err != nil {
+		return SplitMeta{}, err
+	}
 	if w.err == nil {
 		w.err = w.out.Flush()
 	}
