@@ -151,7 +151,8 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 		return AggResult{}, err
 	}
 	defer p.release()
-	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField()}
+	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField(),
+		canonical: p.schema.m.canonicalField}
 	if err := env.check(req.Aggs, 1); err != nil {
 		return AggResult{}, err
 	}

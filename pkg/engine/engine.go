@@ -132,8 +132,9 @@ func openLocked(dir string, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	hasDefault := false
-	for _, cfg := range cfgs {
+	for i, cfg := range cfgs {
 		hasDefault = hasDefault || cfg.IndexID == DefaultIndexID
+		cfgs[i] = upgradeStoredConfig(cfg)
 	}
 	if !hasDefault {
 		if err := createIndexDir(dir, DefaultIndexConfig()); err != nil {

@@ -323,6 +323,7 @@ func (ix *indexState) config() IndexConfig {
 		}
 	}
 	c.SearchSettings.DefaultSearchFields = slices.Clone(c.SearchSettings.DefaultSearchFields)
+	c.DocMapping.TimestampAliases = slices.Clone(c.DocMapping.TimestampAliases)
 	if c.Retention != nil {
 		r := *c.Retention
 		c.Retention = &r

@@ -78,7 +78,7 @@ func TestEngineDefaultIndexAndIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRejected := []DocError{
-		{Position: 3, Reason: "missing timestamp field 'timestamp'"},
+		{Position: 3, Reason: "missing timestamp field 'timestamp' (or '@timestamp')"},
 		{Position: 4, Reason: "not a JSON object"},
 		{Position: 5, Reason: "field 'severity': expected a string, got number 3"},
 	}

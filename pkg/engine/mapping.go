@@ -28,6 +28,13 @@ type DocMapping struct {
 	Mode           string         `json:"mode,omitempty"`
 	FieldMappings  []FieldMapping `json:"field_mappings"`
 	TimestampField string         `json:"timestamp_field"`
+	// TimestampAliases is a Triage extension: other top-level keys that
+	// hold an event's time when the timestamp field is absent, tried in
+	// order (the default index takes Elasticsearch shippers' @timestamp).
+	// The time is stored in the timestamp field, and a query or aggregation
+	// naming an alias means the timestamp field. When the timestamp field
+	// is present, an alias key is an ordinary field.
+	TimestampAliases []string `json:"timestamp_aliases,omitempty"`
 }
 
 // FieldMapping declares one field's type and how it is indexed.
@@ -141,6 +148,8 @@ type docMapper struct {
 	fields    map[string]*fieldRule
 	prefixes  map[string]bool // proper dotted prefixes of mapped names
 	timestamp *fieldRule
+	// aliases maps each timestamp alias to its rank in TimestampAliases.
+	aliases   map[string]int
 	retention retentionPeriod
 }
 
@@ -179,6 +188,9 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 	}
 	m.fields[IDField] = &fieldRule{name: IDField, typ: TypeText, tokenizer: TokenizerRaw, indexed: true}
 	if err := m.compileTimestamp(); err != nil {
+		return nil, err
+	}
+	if err := m.compileAliases(); err != nil {
 		return nil, err
 	}
 	for _, name := range cfg.SearchSettings.DefaultSearchFields {
@@ -221,6 +233,34 @@ func (m *docMapper) compileTimestamp() error {
 	}
 	m.timestamp = r
 	return nil
+}
+
+func (m *docMapper) compileAliases() error {
+	for i, a := range m.cfg.DocMapping.TimestampAliases {
+		switch err := checkFieldName(a); {
+		case err != nil:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %v", i, err))
+		case a == m.timestamp.name || a == IDField:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q cannot be an alias of the timestamp", i, a))
+		case m.fields[a] != nil || m.prefixes[a]:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q is a mapped field; remove it from field_mappings or from the aliases", i, a))
+		case m.aliases[a] != 0:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q is listed twice", i, a))
+		}
+		if m.aliases == nil {
+			m.aliases = map[string]int{}
+		}
+		m.aliases[a] = i + 1
+	}
+	return nil
+}
+
+// canonicalField maps a timestamp alias to the timestamp field.
+func (m *docMapper) canonicalField(name string) string {
+	if m.aliases[name] != 0 {
+		return m.timestamp.name
+	}
+	return name
 }
 
 func (m *docMapper) checkSearchable(name string) error {

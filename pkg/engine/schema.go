@@ -27,7 +27,7 @@ func newIndexSchema(m *docMapper, snap *Snapshot) *indexSchema {
 // Field types a mapped field from its rule and an unmapped one from the
 // kinds it holds; an unmapped field nobody has written is unknown.
 func (s *indexSchema) Field(name string) (query.FieldInfo, bool) {
-	if r, ok := s.m.fields[name]; ok {
+	if r, ok := s.m.fields[s.m.canonicalField(name)]; ok {
 		return ruleInfo(r), true
 	}
 	kinds := s.discovered()[name]
