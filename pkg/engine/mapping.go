@@ -53,6 +53,11 @@ type FieldMapping struct {
 	Stored  *bool `json:"stored,omitempty"`
 	// InputFormats lists the accepted datetime formats, tried in order.
 	InputFormats []string `json:"input_formats,omitempty"`
+	// OutputFormat is how search answers render the field's values:
+	// datetimes as rfc3339 (default), iso8601, rfc2822, unix_timestamp_secs
+	// (millis, micros, nanos) or a strptime pattern; numbers as number
+	// (default) or string. See OutputFormats.
+	OutputFormat string `json:"output_format,omitempty"`
 	// FastPrecision is accepted so Quickwit configs load unchanged
 	// (seconds, milliseconds, microseconds or nanoseconds); Triage's columns
 	// always keep nanoseconds, so it never loses precision.
@@ -150,6 +155,7 @@ type docMapper struct {
 	timestamp *fieldRule
 	// aliases maps each timestamp alias to its rank in TimestampAliases.
 	aliases   map[string]int
+	outputs   OutputFormats
 	retention retentionPeriod
 }
 
@@ -193,6 +199,11 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 	if err := m.compileAliases(); err != nil {
 		return nil, err
 	}
+	outputs, err := outputFormatsOf(cfg.DocMapping.FieldMappings, m.timestamp.name)
+	if err != nil {
+		return nil, invalidConfig(err.Error())
+	}
+	m.outputs = outputs
 	for _, name := range cfg.SearchSettings.DefaultSearchFields {
 		if err := m.checkSearchable(name); err != nil {
 			return nil, invalidConfig(fmt.Sprintf("search_settings.default_search_fields: %v", err))
