@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 
@@ -18,6 +19,8 @@ type indexSchema struct {
 	snap  *Snapshot
 	heads *headKinds        // nil: scan the head events every time
 	kinds map[string]uint16 // discovered field → kinds, filled lazily
+	// searchFields overrides the mapping's default search fields.
+	searchFields []string
 }
 
 func newIndexSchema(m *docMapper, snap *Snapshot) *indexSchema {
@@ -54,8 +57,29 @@ func (s *indexSchema) underJSON(name string) bool {
 // lenient modes an unmapped field can hold nothing.
 func (s *indexSchema) Strict() bool { return s.m.mode != ModeDynamic }
 
-// DefaultFields are the mapping's default search fields.
-func (s *indexSchema) DefaultFields() []string { return s.m.cfg.SearchSettings.DefaultSearchFields }
+// DefaultFields are the fields searched by terms without a field: the
+// mapping's default search fields, unless the request named others.
+func (s *indexSchema) DefaultFields() []string {
+	if s.searchFields != nil {
+		return s.searchFields
+	}
+	return s.m.cfg.SearchSettings.DefaultSearchFields
+}
+
+// searchIn replaces the default search fields for one query, checking them
+// as the mapping checks its own.
+func (s *indexSchema) searchIn(fields []string) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	for _, name := range fields {
+		if err := s.m.checkSearchable(s.m.canonicalField(name)); err != nil {
+			return fmt.Errorf("search field: %v", err)
+		}
+	}
+	s.searchFields = fields
+	return nil
+}
 
 // FieldNames lists mapped and discovered fields, for suggestions.
 func (s *indexSchema) FieldNames() []string {

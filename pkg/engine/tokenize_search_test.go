@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,6 +146,46 @@ func TestArrayElementsAreTokenizedOneByOne(t *testing.T) {
 			if res.Total != tc.want {
 				t.Errorf("%s: %s: %d hits, want %d", stage, tc.q, res.Total, tc.want)
 			}
+		}
+	}
+}
+
+// TestDefaultSearchFields: a bare term is searched in the index's
+// default_search_fields, or in the fields a request names instead
+// (Quickwit's search_field, query_string's default_field).
+func TestDefaultSearchFields(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "testdata/store-v1", dir)
+	e := openTestEngine(t, dir, testOptions())
+	defer e.Close()
+	cases := []struct {
+		query  string
+		fields []string
+		want   int64
+		err    string
+	}{
+		{"timeout", nil, 3, ""},           // message only
+		{"io", nil, 0, ""},                // "io.net" is a logger, not a message
+		{"io", []string{"logger"}, 1, ""}, // the logger field instead
+		{"timeout", []string{"logger", "message"}, 3, ""},
+		{"handler", []string{"logger", "message"}, 1, ""},
+		{"ERROR", []string{"severity"}, 2, ""}, // raw: exact
+		{"x", []string{"timestamp"}, 0, "search field: field \"timestamp\" is datetime"},
+	}
+	for _, tc := range cases {
+		res, err := e.Search(context.Background(), SearchRequest{Index: DefaultIndexID, Query: tc.query, SearchFields: tc.fields, CountTotal: true})
+		if tc.err != "" {
+			var qe *QueryError
+			if !errors.As(err, &qe) || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s in %v: error %v, want a query error %q", tc.query, tc.fields, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s in %v: %v", tc.query, tc.fields, err)
+		}
+		if res.Total != tc.want {
+			t.Errorf("%s in %v: %d hits, want %d", tc.query, tc.fields, res.Total, tc.want)
 		}
 	}
 }
