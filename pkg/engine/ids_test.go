@@ -351,6 +351,10 @@ func TestIDSearchable(t *testing.T) {
 		if v, _ := res.Hits[0].Event.Get(IDField); v.Str != "Key-With.Dots" {
 			t.Fatalf("%s: hit carries %s %q", stage, IDField, v.Str)
 		}
+		fields, err := e.Fields("logs")
+		if err != nil || !slices.ContainsFunc(fields, func(f FieldInfo) bool { return f.Name == IDField && f.Type == TypeText }) {
+			t.Fatalf("%s: fields %+v do not list %s, %v", stage, fields, IDField, err)
+		}
 	}
 }
 

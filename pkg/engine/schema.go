@@ -81,18 +81,21 @@ func (s *indexSchema) searchIn(fields []string) error {
 	return nil
 }
 
-// FieldNames lists mapped and discovered fields, for suggestions.
+// FieldNames lists mapped and discovered fields, for suggestions; the
+// document id field only once some event holds one.
 func (s *indexSchema) FieldNames() []string {
 	seen := map[string]bool{}
 	for name := range s.m.fields {
-		seen[name] = true
+		seen[name] = name != IDField
 	}
 	for name := range s.discovered() {
 		seen[name] = true
 	}
 	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
+	for n, ok := range seen {
+		if ok {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
