@@ -16,9 +16,12 @@ import (
 // The catalog is the directory of indexes under the data dir:
 //
 //	<dir>/indexes/<id>/index.json       the IndexConfig
+//	<dir>/indexes/<id>/index.json.bak   its backup copy, written first
 //	<dir>/indexes/<id>/checkpoint.json  the highest seq already in splits
 //	<dir>/indexes/<id>/wal/             write-ahead log segments
+//	<dir>/indexes/<id>/wal_head.json    the newest WAL segment ever created
 //	<dir>/indexes/<id>/splits/          immutable splits
+//	<dir>/indexes/<id>/quarantine/      damaged data set aside, with reports
 //
 // Creating and deleting an index renames a whole directory, so a crash
 // never leaves half an index behind.

@@ -70,6 +70,11 @@ func faultScenarios() []faultScenario {
 				t.Fatal(err)
 			}
 		}, visible: faultTotal - 200, lost: 200, kinds: []DamageKind{DamageWALGap}},
+		{name: "newest WAL segment deleted", damage: func(t *testing.T, root string) {
+			if err := os.Remove(walSegmentsWithRecords(t, logsWAL(root))[newest]); err != nil {
+				t.Fatal(err)
+			}
+		}, visible: faultTotal - 200, uncounted: 1, kinds: []DamageKind{DamageWALGap}},
 		{name: "bytes appended to the newest WAL segment", damage: func(t *testing.T, root string) {
 			appendToFile(t, walSegmentsWithRecords(t, logsWAL(root))[newest], []byte("appended by hand\n"))
 		}, visible: faultTotal, kinds: []DamageKind{DamageWALRecord}},

@@ -83,6 +83,9 @@ func replayWAL(dir string, env walReplayEnv, apply func([]Event)) (walReplay, er
 	if err := r.endOfLog(); err != nil {
 		return walReplay{}, err
 	}
+	if err := r.missingNewest(nums); err != nil {
+		return walReplay{}, err
+	}
 	// Segments are repaired last, once every damaged byte is kept and
 	// reported: a crash before this point finds the same damage again.
 	for _, rp := range r.repairs {
@@ -224,6 +227,28 @@ func (r *walReplayer) endOfLog() error {
 		r.out.lastSeq = max(r.out.lastSeq, p.LastSeq)
 	}
 	return r.flushPending()
+}
+
+// missingNewest reports newest segments deleted whole: the head record
+// names a segment newer than any on disk. What they held cannot be known.
+func (r *walReplayer) missingNewest(nums []int) error {
+	head, err := readWALHead(r.dir)
+	if err != nil {
+		r.env.q.log.logger.Warn("the WAL's newest-segment record is unreadable: a deleted newest segment cannot be noticed at this Open (Open writes the record again)",
+			"index", r.env.q.log.index, "error", err)
+		return nil
+	}
+	top := 0
+	if len(nums) > 0 {
+		top = nums[len(nums)-1]
+	}
+	if head <= top {
+		return nil
+	}
+	return r.env.q.report(fmt.Sprintf("wal-missing-%08d-%08d", top+1, head), Damage{Kind: DamageWALGap,
+		Path: r.env.q.rel(walSegmentPath(r.dir, top+1)), EventsLost: -1,
+		Reason: fmt.Sprintf("WAL segments %08d to %08d were created but are gone (the newest segments were deleted): the events they held after seq %d are lost, how many cannot be known (none if they were empty)",
+			top+1, head, r.covered)})
 }
 
 func (r *walReplayer) flushPending() error {

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,6 +38,44 @@ const walSegmentSuffix = ".wal"
 
 func walSegmentPath(dir string, num int) string {
 	return filepath.Join(dir, fmt.Sprintf("%08d%s", num, walSegmentSuffix))
+}
+
+// walHeadFile, beside the WAL directory, records the newest segment ever
+// created. Replay compares it with the segments on disk: newest segments
+// deleted whole leave no later record to show the gap, so without it
+// their loss would be silent. It is written once per segment (at Open, at
+// each flush and every WALSegmentBytes), not per record.
+const walHeadFile = "wal_head.json"
+
+type walHead struct {
+	Segment int `json:"segment"`
+}
+
+func walHeadPath(walDir string) string { return filepath.Join(filepath.Dir(walDir), walHeadFile) }
+
+// readWALHead returns the newest segment number ever created, 0 when the
+// store predates the record.
+func readWALHead(walDir string) (int, error) {
+	data, err := os.ReadFile(walHeadPath(walDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	var h walHead
+	if err == nil {
+		err = json.Unmarshal(data, &h)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", walHeadPath(walDir), err)
+	}
+	return h.Segment, nil
+}
+
+func writeWALHead(walDir string, num int) error {
+	data, err := json.Marshal(walHead{Segment: num})
+	if err == nil {
+		err = writeFileAtomic(walHeadPath(walDir), data)
+	}
+	return err
 }
 
 // walRewriteSuffix names a segment being rewritten without its damaged
