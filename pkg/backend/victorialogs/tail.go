@@ -31,51 +31,61 @@ func (b *Backend) Tail(ctx context.Context, req backend.TailRequest) (backend.Ta
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	args := url.Values{"query": {filter}, "offset": {duration(TailDelay)}}
-	res, err := b.c.Stream(ctx, transport.Request{
-		Method: http.MethodPost, Path: "/select/logsql/tail", Body: []byte(args.Encode()),
-		ContentType: "application/x-www-form-urlencoded", Header: b.header,
-	})
-	if err != nil {
-		cancel()
-		return nil, err
-	}
 	f := backend.NewFeed(req.Buffer, cancel)
+	args := url.Values{"query": {filter}, "offset": {duration(TailDelay)}}
+	// VictoriaLogs sends the answer's headers with the first rows, so the
+	// connection is made in the background; its failure ends the tail.
+	go func() {
+		res, err := b.c.Stream(ctx, transport.Request{
+			Method: http.MethodPost, Path: "/select/logsql/tail", Body: []byte(args.Encode()),
+			ContentType: "application/x-www-form-urlencoded", Header: b.header,
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				err = nil
+			}
+			f.Finish(err)
+			return
+		}
+		defer res.Body.Close()
+		b.deliver(ctx, f, res.Body)
+	}()
+	return f, nil
+}
+
+// deliver reads rows and hands them over in batches of what has arrived.
+func (b *Backend) deliver(ctx context.Context, f *backend.Feed, body io.Reader) {
 	events := make(chan engine.Event, tailBatch)
 	readErr := make(chan error, 1)
 	go func() {
-		defer res.Body.Close()
-		readErr <- b.readTail(ctx, res.Body, events)
+		readErr <- b.readTail(ctx, body, events)
 		close(events)
 	}()
-	go func() {
-		for {
-			ev, ok := <-events
-			if !ok {
-				err := <-readErr
-				if ctx.Err() != nil {
-					err = nil // stopped on request
-				}
-				f.Finish(err)
-				return
+	for {
+		ev, ok := <-events
+		if !ok {
+			err := <-readErr
+			if ctx.Err() != nil {
+				err = nil // stopped on request
 			}
-			batch := []engine.Event{ev}
-		drain:
-			for len(batch) < tailBatch {
-				select {
-				case ev, ok := <-events:
-					if !ok {
-						break drain
-					}
-					batch = append(batch, ev)
-				default:
+			f.Finish(err)
+			return
+		}
+		batch := []engine.Event{ev}
+	drain:
+		for len(batch) < tailBatch {
+			select {
+			case ev, ok := <-events:
+				if !ok {
 					break drain
 				}
+				batch = append(batch, ev)
+			default:
+				break drain
 			}
-			f.Send(batch)
 		}
-	}()
-	return f, nil
+		f.Send(batch)
+	}
 }
 
 // readTail parses streamed rows until the stream ends.
