@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine"
 )
 
 // RemoteError is an answer of a remote store that is not a success: it
@@ -71,4 +73,27 @@ func RefusePartial(warnings []string) error {
 		return nil
 	}
 	return &PartialError{Warnings: warnings}
+}
+
+// PageLimit checks a page size as the engine's Search does (0 is the
+// default page), so remote backends refuse with its message.
+func PageLimit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return engine.DefaultSearchLimit, nil
+	case limit < 0 || limit > engine.MaxSearchLimit:
+		return 0, fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, engine.MaxSearchLimit)
+	}
+	return limit, nil
+}
+
+// ValuesLimit checks a field values limit as the engine's FieldValues does.
+func ValuesLimit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return engine.DefaultSearchLimit, nil
+	case limit < 0 || limit > engine.MaxSearchLimit:
+		return 0, fmt.Errorf("field values limit %d: use 1 to %d", limit, engine.MaxSearchLimit)
+	}
+	return limit, nil
 }

@@ -7,7 +7,6 @@ package aggresult
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -41,98 +40,7 @@ func Percents(m *engine.MetricAgg) []float64 {
 
 // Check validates a request as the engine does, with its messages,
 // including the bucket limit, before anything is sent.
-func Check(req engine.AggRequest) error {
-	maxBuckets := req.MaxBuckets
-	if maxBuckets <= 0 {
-		maxBuckets = engine.DefaultMaxBuckets
-	}
-	total := 0
-	return check(req, req.Aggs, 1, &total, maxBuckets)
-}
-
-func check(req engine.AggRequest, specs []engine.Agg, mult int, total *int, maxBuckets int) error {
-	for _, a := range specs {
-		kinds, per := 0, 0
-		if d := a.DateHistogram; d != nil {
-			kinds++
-			if d.Interval <= 0 {
-				return fmt.Errorf("aggregation %q: date_histogram needs a positive interval", a.Name)
-			}
-			if req.Start.IsZero() || req.End.IsZero() {
-				return fmt.Errorf("aggregation %q: date_histogram needs a time range with both a start and an end", a.Name)
-			}
-			_, per = DateBuckets(req.Start, req.End, d.Interval)
-		}
-		if t := a.Terms; t != nil {
-			kinds++
-			if t.Field == "" || t.Size < 0 {
-				return fmt.Errorf("aggregation %q: terms needs a field and a size of 0 (default 10) or more", a.Name)
-			}
-			per = TermsSize(t) + 1
-		}
-		if h := a.Histogram; h != nil {
-			kinds++
-			if h.Field == "" || (h.Interval <= 0) == (len(h.Bounds) == 0) || math.IsNaN(h.Interval) || math.IsInf(h.Interval, 0) {
-				return fmt.Errorf("aggregation %q: histogram needs a field and either a positive interval or bounds", a.Name)
-			}
-			for i := 1; i < len(h.Bounds); i++ {
-				if !(h.Bounds[i] > h.Bounds[i-1]) {
-					return fmt.Errorf("aggregation %q: histogram bounds must be strictly increasing (%v then %v)", a.Name, h.Bounds[i-1], h.Bounds[i])
-				}
-			}
-			per = len(h.Bounds) + 1
-		}
-		if m := a.Metric; m != nil {
-			kinds++
-			if err := checkMetric(a.Name, m); err != nil {
-				return err
-			}
-			if len(a.Subs) > 0 {
-				return fmt.Errorf("aggregation %q: a metric cannot have sub-aggregations", a.Name)
-			}
-		}
-		if kinds != 1 {
-			return fmt.Errorf("aggregation %q: set exactly one of date_histogram, terms, histogram or a metric", a.Name)
-		}
-		if per > 0 {
-			if mult > maxBuckets/per {
-				return TooManyBuckets(mult*per, maxBuckets)
-			}
-			*total += mult * per
-			if *total > maxBuckets {
-				return TooManyBuckets(*total, maxBuckets)
-			}
-			if err := check(req, a.Subs, mult*per, total, maxBuckets); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func checkMetric(name string, m *engine.MetricAgg) error {
-	switch m.Kind {
-	case engine.MetricCount:
-		return nil
-	case engine.MetricAvg, engine.MetricSum, engine.MetricMin, engine.MetricMax, engine.MetricStats, engine.MetricPercentiles, engine.MetricCardinality:
-	default:
-		return fmt.Errorf("aggregation %q: unknown metric %q; use count, avg, sum, min, max, stats, percentiles or cardinality", name, m.Kind)
-	}
-	if m.Field == "" {
-		return fmt.Errorf("aggregation %q: metric %s needs a field", name, m.Kind)
-	}
-	for _, p := range m.Percents {
-		if !(p >= 0 && p <= 100) {
-			return fmt.Errorf("aggregation %q: percentile %v is outside 0–100", name, p)
-		}
-	}
-	return nil
-}
-
-// TooManyBuckets is the engine's bucket-limit error.
-func TooManyBuckets(n, limit int) error {
-	return fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit)
-}
+func Check(req engine.AggRequest) error { return engine.CheckAggs(req) }
 
 // DateBuckets returns the first epoch-aligned bucket start (Unix ns) and the
 // number of buckets covering [start, end), as the engine's date histogram.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/backend/aggresult"
 	"github.com/triage-logs/triage/pkg/backend/transport"
 	"github.com/triage-logs/triage/pkg/engine"
@@ -62,12 +63,9 @@ func (b *Backend) Fields(ctx context.Context, index string) ([]engine.FieldInfo,
 
 // FieldValues ranks a field's values with a terms aggregation.
 func (b *Backend) FieldValues(ctx context.Context, req engine.FieldValuesRequest) ([]engine.FieldValue, error) {
-	limit := req.Limit
-	switch {
-	case limit == 0:
-		limit = engine.DefaultSearchLimit
-	case limit < 0 || limit > engine.MaxSearchLimit:
-		return nil, fmt.Errorf("field values limit %d: use 1 to %d", limit, engine.MaxSearchLimit)
+	limit, err := backend.ValuesLimit(req.Limit)
+	if err != nil {
+		return nil, err
 	}
 	if req.Field == "" {
 		return nil, fmt.Errorf("field values: name the field whose values to list")

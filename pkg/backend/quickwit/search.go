@@ -22,12 +22,9 @@ import (
 // timestamp (Quickwit keeps timestamps at second precision by default, so
 // many do).
 func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backend.SearchResult, error) {
-	limit := req.Limit
-	switch {
-	case limit == 0:
-		limit = engine.DefaultSearchLimit
-	case limit < 0 || limit > engine.MaxSearchLimit:
-		return backend.SearchResult{}, fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, engine.MaxSearchLimit)
+	limit, err := backend.PageLimit(req.Limit)
+	if err != nil {
+		return backend.SearchResult{}, err
 	}
 	m, err := b.mapping(ctx, req.Index)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/backend/aggresult"
 	"github.com/triage-logs/triage/pkg/engine"
 )
@@ -64,12 +65,9 @@ func parseValues(body []byte) ([]valueHits, error) {
 
 // FieldValues returns a field's values by descending count, then value.
 func (b *Backend) FieldValues(ctx context.Context, req engine.FieldValuesRequest) ([]engine.FieldValue, error) {
-	limit := req.Limit
-	switch {
-	case limit == 0:
-		limit = engine.DefaultSearchLimit
-	case limit < 0 || limit > engine.MaxSearchLimit:
-		return nil, fmt.Errorf("field values limit %d: use 1 to %d", limit, engine.MaxSearchLimit)
+	limit, err := backend.ValuesLimit(req.Limit)
+	if err != nil {
+		return nil, err
 	}
 	switch req.Field {
 	case "":

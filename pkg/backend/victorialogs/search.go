@@ -23,12 +23,9 @@ const maxTies = 100_000
 // same order and skips what was returned, so paging neither skips nor
 // repeats rows.
 func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backend.SearchResult, error) {
-	limit := req.Limit
-	switch {
-	case limit == 0:
-		limit = engine.DefaultSearchLimit
-	case limit < 0 || limit > engine.MaxSearchLimit:
-		return backend.SearchResult{}, fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, engine.MaxSearchLimit)
+	limit, err := backend.PageLimit(req.Limit)
+	if err != nil {
+		return backend.SearchResult{}, err
 	}
 	desc := req.Order == engine.Desc
 	start, end := req.Start, req.End
