@@ -34,9 +34,12 @@ var fallbackVersion = qwquery.Version{Major: 0, Minor: 8}
 type Backend struct {
 	c *transport.Client
 
-	mu       sync.Mutex
-	version  *qwquery.Version
-	mappings map[string]*indexMapping
+	mu      sync.Mutex
+	version *qwquery.Version
+	// versionText is what the cluster said; versionAt when it was asked.
+	versionText string
+	versionAt   time.Time
+	mappings    map[string]*indexMapping
 }
 
 var _ backend.Backend = (*Backend)(nil)
@@ -62,34 +65,32 @@ type versionInfo struct {
 	} `json:"build"`
 }
 
-// Version asks the cluster once for its version; a cluster that does not
-// say (or answers something else) is treated as 0.8.
+// Version asks the cluster for its version, once per mappingTTL; a cluster
+// that does not say (or answers something else) is treated as 0.8.
 func (b *Backend) Version(ctx context.Context) (qwquery.Version, string, error) {
 	b.mu.Lock()
-	if b.version != nil {
-		v := *b.version
+	if b.version != nil && time.Since(b.versionAt) < mappingTTL {
+		v, text := *b.version, b.versionText
 		b.mu.Unlock()
-		return v, v.String(), nil
+		return v, text, nil
 	}
 	b.mu.Unlock()
+	v, text := fallbackVersion, ""
 	res, err := b.c.Do(ctx, transport.Request{Path: "/api/v1/version"})
-	if err != nil {
-		return fallbackVersion, "", err
-	}
-	var info versionInfo
-	_ = json.Unmarshal(res.Body, &info)
-	text := info.Build.CargoPkgVersion
-	if text == "" {
-		text = info.Build.Version
-	}
-	v, ok := parseVersion(text)
-	if !ok {
-		return fallbackVersion, text, nil
+	if err == nil {
+		var info versionInfo
+		_ = json.Unmarshal(res.Body, &info)
+		if text = info.Build.CargoPkgVersion; text == "" {
+			text = info.Build.Version
+		}
+		if parsed, ok := parseVersion(text); ok {
+			v = parsed
+		}
 	}
 	b.mu.Lock()
-	b.version = &v
+	b.version, b.versionText, b.versionAt = &v, text, time.Now()
 	b.mu.Unlock()
-	return v, text, nil
+	return v, text, err
 }
 
 // parseVersion reads "0.8.2", "v0.9.1" or "0.9.0-nightly".

@@ -16,6 +16,9 @@ import (
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
+// maxHits is the most hits Quickwit returns for one search.
+const maxHits = 10_000
+
 // Search returns one page sorted on (timestamp, _shard_doc): the sort
 // values of the page's last hit are the cursor, passed back as
 // search_after, so paging neither skips nor repeats hits that share a
@@ -30,6 +33,9 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 	if err != nil {
 		return backend.SearchResult{}, err
 	}
+	if m.info.TimestampField == "" {
+		return backend.SearchResult{}, fmt.Errorf("quickwit: index %q has no timestamp field; logs are listed by time, so set doc_mapping.timestamp_field", req.Index)
+	}
 	q, err := b.esQuery(ctx, m, req.Query, req.Start, req.End, req.Now)
 	if err != nil {
 		return backend.SearchResult{}, err
@@ -39,7 +45,8 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 		order = "asc"
 	}
 	body := map[string]any{
-		"size":  limit + 1,
+		// One hit more tells whether a next page exists, within max_hits.
+		"size":  min(limit+1, maxHits),
 		"query": q,
 		"sort": []any{
 			map[string]any{m.info.TimestampField: map[string]any{"order": order, "format": "epoch_nanos_int"}},
@@ -60,7 +67,7 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 	}
 	out := backend.SearchResult{SearchResult: engine.SearchResult{Total: res.Hits.Total.Value, Warnings: res.warnings()}}
 	hits := res.Hits.Hits
-	if len(hits) > limit {
+	if len(hits) > limit || (len(hits) == limit && limit == maxHits) {
 		hits = hits[:limit]
 		if out.Cursor, err = cursorOf(hits[limit-1].Sort); err != nil {
 			return backend.SearchResult{}, err

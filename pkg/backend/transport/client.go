@@ -93,8 +93,7 @@ type Response struct {
 	Body   []byte
 }
 
-// Do sends req, retrying 429 and 503 answers (and refused connections)
-// with exponential backoff, honouring Retry-After, as long as the next
+// Do sends req, retrying 429 and 503 answers with exponential backoff, honouring Retry-After, as long as the next
 // attempt can start before the deadline: the earlier of ctx's and the
 // client's timeout. A non-2xx answer is a *backend.RemoteError.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
@@ -125,9 +124,10 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 }
 
 // retryable reports answers that a later attempt can turn into a success:
-// overload (429), unavailability (503) and refused connections.
+// overload (429) and unavailability (503). A store that does not answer
+// at all is reported at once rather than waited for.
 func retryable(e *backend.RemoteError) bool {
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusServiceUnavailable || (e.Status == 0 && e.Message == msgRefused)
+	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusServiceUnavailable
 }
 
 const msgRefused = "connection refused"

@@ -43,7 +43,7 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 			out = ties[cur.skip:min(len(ties), cur.skip+limit)]
 		}
 		if len(out) == limit {
-			return b.page(out, cursor{ts: cur.ts, skip: cur.skip + limit}.String()), nil
+			return b.page(req.Index, out, cursor{ts: cur.ts, skip: cur.skip + limit}.String()), nil
 		}
 		// Continue strictly beyond the cursor's timestamp.
 		if desc {
@@ -52,7 +52,7 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 			start = time.Unix(0, cur.ts+1)
 		}
 		if !start.IsZero() && !end.IsZero() && !start.Before(end) {
-			return b.page(out, ""), nil
+			return b.page(req.Index, out, ""), nil
 		}
 	}
 	need := limit - len(out)
@@ -70,7 +70,7 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 	}
 	sortRows(rows, desc)
 	if len(rows) <= need {
-		return b.page(append(out, rows...), ""), nil
+		return b.page(req.Index, append(out, rows...), ""), nil
 	}
 	// More rows exist. Those strictly before the need-th row's timestamp
 	// are all here; at that timestamp, take the first ones in content order.
@@ -89,7 +89,7 @@ func (b *Backend) Search(ctx context.Context, req backend.SearchRequest) (backen
 	}
 	take := min(need-len(kept), len(ties))
 	out = append(append(out, kept...), ties[:take]...)
-	return b.page(out, cursor{ts: boundary, skip: take}.String()), nil
+	return b.page(req.Index, out, cursor{ts: boundary, skip: take}.String()), nil
 }
 
 // rowsAt returns every matching row at exactly ts, in content order.
@@ -123,10 +123,10 @@ func (b *Backend) query(ctx context.Context, q string, maxRows int) ([]row, erro
 	return rows, nil
 }
 
-func (b *Backend) page(rows []row, next string) backend.SearchResult {
+func (b *Backend) page(index string, rows []row, next string) backend.SearchResult {
 	hits := make([]engine.Hit, len(rows))
 	for i, r := range rows {
-		hits[i] = engine.Hit{Event: b.event(r)}
+		hits[i] = engine.Hit{Index: index, Event: b.event(r)}
 	}
 	return backend.SearchResult{SearchResult: engine.SearchResult{Hits: hits}, Cursor: next}
 }
