@@ -122,17 +122,8 @@ func (x *idIndex) release(ids []string) {
 // idsInSplits reports which of ids ("" for none) some split of the index
 // already holds. The caller holds ix.ids.swap for reading.
 func (ix *indexState) idsInSplits(ids []string) ([]bool, error) {
-	ix.viewMu.Lock()
-	refs := append([]*splitRef(nil), ix.view.splits...)
-	for _, r := range refs {
-		r.acquire()
-	}
-	ix.viewMu.Unlock()
-	defer func() {
-		for _, r := range refs {
-			r.release()
-		}
-	}()
+	refs := ix.acquireSplits()
+	defer releaseSplitRefs(refs)
 	found := make([]bool, len(ids))
 	var hashes []uint64
 	var cands []int
@@ -198,4 +189,22 @@ func (s *Split) markHeldIDs(ids []string, cands []int, found []bool) error {
 		}
 	}
 	return nil
+}
+
+// acquireSplits returns the index's current splits, each acquired for the
+// caller, who releases them with releaseSplitRefs.
+func (ix *indexState) acquireSplits() []*splitRef {
+	ix.viewMu.Lock()
+	defer ix.viewMu.Unlock()
+	refs := append([]*splitRef(nil), ix.view.splits...)
+	for _, r := range refs {
+		r.acquire()
+	}
+	return refs
+}
+
+func releaseSplitRefs(refs []*splitRef) {
+	for _, r := range refs {
+		r.release()
+	}
 }

@@ -184,17 +184,8 @@ func TestIDsSurviveFlushMergeAndRestart(t *testing.T) {
 
 // mergeSplits2 merges every split of the index into one, whatever the policy.
 func (ix *indexState) mergeSplits2() (bool, error) {
-	ix.viewMu.Lock()
-	inputs := append([]*splitRef(nil), ix.view.splits...)
-	for _, r := range inputs {
-		r.acquire()
-	}
-	ix.viewMu.Unlock()
-	defer func() {
-		for _, r := range inputs {
-			r.release()
-		}
-	}()
+	inputs := ix.acquireSplits()
+	defer releaseSplitRefs(inputs)
 	if len(inputs) < 2 {
 		return false, nil
 	}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -137,30 +136,28 @@ func TestTokenizersMatchQuickwit(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.tok+"/"+truncateForError(tc.in), func(t *testing.T) {
-			var got []string
-			for _, tk := range engineTokens(tc.tok, tc.in) {
-				if tk.dropped {
-					got = append(got, "-")
-				} else {
-					got = append(got, tk.text)
-				}
-			}
-			if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tc.want) {
+			if got := tokenStrings(engineTokens(tc.tok, tc.in)); !slices.Equal(got, tc.want) {
 				t.Fatalf("tokens = %q, want %q", got, tc.want)
 			}
-			var oracle []string
-			for _, tk := range quickwitTokens(tc.tok, tc.in) {
-				if tk.dropped {
-					oracle = append(oracle, "-")
-				} else {
-					oracle = append(oracle, tk.text)
-				}
-			}
-			if fmt.Sprintf("%q", oracle) != fmt.Sprintf("%q", tc.want) {
+			oracle := tokenStrings(quickwitTokens(tc.tok, tc.in))
+			if !slices.Equal(oracle, tc.want) {
 				t.Fatalf("oracle = %q, want %q: the oracle is wrong", oracle, tc.want)
 			}
 		})
 	}
+}
+
+// tokenStrings renders tokens for the table: "-" for a dropped one.
+func tokenStrings(toks []qwToken) []string {
+	var out []string
+	for _, tk := range toks {
+		if tk.dropped {
+			out = append(out, "-")
+		} else {
+			out = append(out, tk.text)
+		}
+	}
+	return out
 }
 
 // tokenText builds strings full of what tokenizers disagree on:
