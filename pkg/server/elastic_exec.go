@@ -17,10 +17,11 @@ import (
 // esIndex is one index a request resolved to, with what translating the
 // request needs to know of it.
 type esIndex struct {
-	id     string
-	cfg    engine.IndexConfig
-	stats  engine.IndexStats
-	schema *esSchema
+	id      string
+	cfg     engine.IndexConfig
+	stats   engine.IndexStats
+	schema  *esSchema
+	outputs engine.OutputFormats
 }
 
 // indexNotFoundError is Elasticsearch's index_not_found_exception (404).
@@ -59,7 +60,11 @@ func resolveIndexes(eng *engine.Engine, expr string, ignoreUnavailable bool) ([]
 			sc.types[f.Name] = f.Type
 			sc.tokenized[f.Name] = (f.Type == engine.TypeText && !f.Aggregatable) || f.Type == "string"
 		}
-		out = append(out, esIndex{id: id, cfg: cfg, stats: stats, schema: sc})
+		outputs, err := eng.OutputFormats(id)
+		if err != nil {
+			continue
+		}
+		out = append(out, esIndex{id: id, cfg: cfg, stats: stats, schema: sc, outputs: outputs})
 	}
 	return out, nil
 }
@@ -88,9 +93,10 @@ func planIndex(ix esIndex, raw []byte, now time.Time) (indexPlan, error) {
 
 // hitRow is one hit of a multi-index search.
 type hitRow struct {
-	index string
-	ts    string
-	ev    engine.Event
+	index   string
+	ts      string
+	ev      engine.Event
+	outputs engine.OutputFormats
 }
 
 // searchResult is a search over every index a request resolved to.
@@ -131,7 +137,7 @@ func runSearch(ctx context.Context, eng *engine.Engine, req *esSearchRequest, in
 			res.total += sr.Total
 			if limit > 0 {
 				for _, h := range sr.Hits {
-					res.hits = append(res.hits, hitRow{index: ix.id, ts: ix.schema.timestampField, ev: h.Event})
+					res.hits = append(res.hits, hitRow{index: ix.id, ts: ix.schema.timestampField, ev: h.Event, outputs: ix.outputs})
 				}
 			}
 			res.skipped = append(res.skipped, sr.SkippedSplits...)

@@ -79,6 +79,9 @@ func (a elasticAPI) fieldCaps(w http.ResponseWriter, r *http.Request) {
 		}
 		fields = append(fields, engine.FieldInfo{Name: ix.schema.timestampField, Type: engine.TypeDatetime, Aggregatable: true})
 		for _, f := range fields {
+			if f.Name == engine.IDField {
+				continue // a metadata field in Elasticsearch, not a mapped one
+			}
 			if !slices.ContainsFunc(patterns, func(p string) bool { return globMatch(p, f.Name) }) {
 				continue
 			}
@@ -140,6 +143,9 @@ func (a elasticAPI) mapping(w http.ResponseWriter, r *http.Request) {
 		fields = append(fields, engine.FieldInfo{Name: ix.schema.timestampField, Type: engine.TypeDatetime, Aggregatable: true})
 		props := map[string]any{}
 		for _, f := range fields {
+			if f.Name == engine.IDField {
+				continue
+			}
 			parts := strings.Split(f.Name, ".")
 			m := props
 			for _, p := range parts[:len(parts)-1] {

@@ -128,7 +128,7 @@ func (sa searchAfter) cursorFor(index string, order engine.Order) *engine.Cursor
 func renderHit(h hitRow, req *esSearchRequest) map[string]any {
 	hit := map[string]any{"_index": h.index, "_id": hitID(h), "_score": nil}
 	if !req.source.off {
-		hit["_source"] = sourceOf(&h.ev, h.ts, req.source.includes)
+		hit["_source"] = sourceOf(h, req.source.includes)
 	}
 	if len(req.sort) > 0 {
 		values := make([]any, len(req.sort))
@@ -165,8 +165,14 @@ func renderHit(h hitRow, req *esSearchRequest) map[string]any {
 	return hit
 }
 
-// hitID is the hit's _id: Triage's per-index sequence number.
-func hitID(h hitRow) string { return strconv.FormatUint(h.ev.Seq, 10) }
+// hitID is the hit's _id: the id the client gave it, else Triage's
+// per-index sequence number.
+func hitID(h hitRow) string {
+	if v, ok := h.ev.Get(engine.IDField); ok && v.Kind == engine.KindString {
+		return v.Str
+	}
+	return strconv.FormatUint(h.ev.Seq, 10)
+}
 
 func timestampSortValue(ns int64, format string) any {
 	switch format {
@@ -201,9 +207,10 @@ func formatDate(ns int64, format string) any {
 
 // sourceOf rebuilds the document, keeping the fields includes name (with
 // '*' wildcards; an object name keeps what is under it).
-func sourceOf(ev *engine.Event, tsField string, includes []string) map[string]any {
+func sourceOf(h hitRow, includes []string) map[string]any {
+	ev, tsField := &h.ev, h.ts
 	if len(includes) == 0 {
-		return document(ev, tsField)
+		return document(ev, tsField, h.outputs, engine.IDField)
 	}
 	keep := func(name string) bool {
 		for _, inc := range includes {
@@ -219,7 +226,7 @@ func sourceOf(ev *engine.Event, tsField string, includes []string) map[string]an
 			kept.Fields = append(kept.Fields, f)
 		}
 	}
-	doc := document(&kept, tsField)
+	doc := document(&kept, tsField, h.outputs, engine.IDField)
 	if !keep(tsField) {
 		delete(doc, tsField)
 	}

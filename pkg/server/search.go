@@ -150,9 +150,14 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		writeSearchError(w, err)
 		return
 	}
+	out, err := a.eng.OutputFormats(index)
+	if err != nil {
+		writeSearchError(w, err)
+		return
+	}
 	hits := []map[string]any{}
 	for i := req.StartOffset; i < len(res.Hits) && i < req.StartOffset+maxHits; i++ {
-		hits = append(hits, document(&res.Hits[i].Event, cfg.DocMapping.TimestampField))
+		hits = append(hits, document(&res.Hits[i].Event, cfg.DocMapping.TimestampField, out, ""))
 	}
 	resp["num_hits"] = res.Total
 	resp["hits"] = hits
@@ -218,11 +223,16 @@ func readSearchRequest(r *http.Request) (searchRequest, error) {
 	return req, nil
 }
 
-// document rebuilds an event as JSON: the timestamp as RFC 3339 and dotted
-// field names as nested objects, the shape it was ingested in.
-func document(ev *engine.Event, timestampField string) map[string]any {
-	doc := map[string]any{timestampField: time.Unix(0, ev.Timestamp).UTC().Format(time.RFC3339Nano)}
+// document rebuilds an event as JSON: datetimes and numbers as the
+// mapping's output_format asks (RFC 3339 by default) and dotted field
+// names as nested objects, the shape it was ingested in. skip names a
+// field left out (the _id, which Elasticsearch hits carry beside _source).
+func document(ev *engine.Event, timestampField string, out engine.OutputFormats, skip string) map[string]any {
+	doc := map[string]any{timestampField: out.Timestamp(ev.Timestamp)}
 	for _, f := range ev.Fields {
+		if f.Name == skip {
+			continue
+		}
 		parts := strings.Split(f.Name, ".")
 		m := doc
 		for _, p := range parts[:len(parts)-1] {
@@ -233,7 +243,7 @@ func document(ev *engine.Event, timestampField string) map[string]any {
 			}
 			m = child
 		}
-		m[parts[len(parts)-1]] = f.Value.JSON()
+		m[parts[len(parts)-1]] = out.Value(f.Name, f.Value)
 	}
 	return doc
 }
