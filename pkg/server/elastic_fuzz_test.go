@@ -77,6 +77,9 @@ func FuzzElasticSearch(f *testing.F) {
 		if rec.Code == http.StatusNotFound && rec.Header().Get("X-Elastic-Product") == "" {
 			return // the path did not reach the API (an index with '/')
 		}
+		if rec.Code == http.StatusTemporaryRedirect && rec.Header().Get("Location") != "" {
+			return // the router cleans "." and ".." out of paths; clients follow it
+		}
 		checkElasticAnswer(t, rec)
 	})
 }
