@@ -31,9 +31,13 @@ type parser struct {
 // nothing. Write `\$` for a literal dollar. A '-' directly after "field:" is
 // part of the value (`delta:-5`), not a negation.
 func Parse(text string) (Node, error) {
-	p := parser{text: text}
+	return parseAll(&parser{text: text})
+}
+
+// parseAll parses all of p's text.
+func parseAll(p *parser) (Node, error) {
 	p.skipSpace()
-	if p.pos == len(text) {
+	if p.pos == len(p.text) {
 		return MatchAll{}, nil
 	}
 	n, err := p.parseOr("")
@@ -41,7 +45,7 @@ func Parse(text string) (Node, error) {
 		return nil, err
 	}
 	p.skipSpace()
-	if p.pos < len(text) {
+	if p.pos < len(p.text) {
 		// parseOr stops early only at a ')' it did not open.
 		return nil, p.errAt(p.pos, "unexpected ')' with no matching '('")
 	}

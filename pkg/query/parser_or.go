@@ -9,20 +9,7 @@ package query
 // Only prohibitions (`-a -b`) match every document but those, as
 // Elasticsearch's query_string does.
 func ParseDefaultOr(text string) (Node, error) {
-	p := parser{text: text, defaultOr: true}
-	p.skipSpace()
-	if p.pos == len(text) {
-		return MatchAll{}, nil
-	}
-	n, err := p.parseOr("")
-	if err != nil {
-		return nil, err
-	}
-	p.skipSpace()
-	if p.pos < len(text) {
-		return nil, p.errAt(p.pos, "unexpected ')' with no matching '('")
-	}
-	return n, nil
+	return parseAll(&parser{text: text, defaultOr: true})
 }
 
 // atPlus reports whether a '+' (required) clause starts here in default-OR

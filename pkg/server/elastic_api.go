@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -56,17 +57,27 @@ func (a elasticAPI) clock() time.Time {
 	return time.Now()
 }
 
-func (a elasticAPI) search(w http.ResponseWriter, r *http.Request) {
-	started := time.Now()
-	defer a.metrics.ObserveQuery("elastic_search", started)
+// readSearchInput checks the URL parameters and reads the body of a
+// search-like request, answering the error itself when it fails.
+func readSearchInput(w http.ResponseWriter, r *http.Request) (url.Values, []byte, bool) {
 	q := r.URL.Query()
 	if err := checkURLParams(q); err != nil {
 		writeElasticError(w, err)
-		return
+		return nil, nil, false
 	}
 	body, err := ingest.ReadBody(r, maxSearchBody)
 	if err != nil {
 		writeElasticError(w, badRequest("%v", err))
+		return nil, nil, false
+	}
+	return q, body, true
+}
+
+func (a elasticAPI) search(w http.ResponseWriter, r *http.Request) {
+	started := time.Now()
+	defer a.metrics.ObserveQuery("elastic_search", started)
+	q, body, ok := readSearchInput(w, r)
+	if !ok {
 		return
 	}
 	resp, err := a.runOne(r.Context(), r.PathValue("index"), body, q, started)
@@ -155,14 +166,8 @@ func shardsInfo(nIndexes int, skipped, warnings []string) map[string]any {
 func (a elasticAPI) msearch(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
 	defer a.metrics.ObserveQuery("elastic_msearch", started)
-	q := r.URL.Query()
-	if err := checkURLParams(q); err != nil {
-		writeElasticError(w, err)
-		return
-	}
-	body, err := ingest.ReadBody(r, maxSearchBody)
-	if err != nil {
-		writeElasticError(w, badRequest("%v", err))
+	q, body, ok := readSearchInput(w, r)
+	if !ok {
 		return
 	}
 	pairs, err := splitMsearch(body)
@@ -254,14 +259,8 @@ func (a elasticAPI) msearchOne(ctx context.Context, pathIndex string, p msearchP
 func (a elasticAPI) count(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
 	defer a.metrics.ObserveQuery("elastic_count", started)
-	q := r.URL.Query()
-	if err := checkURLParams(q); err != nil {
-		writeElasticError(w, err)
-		return
-	}
-	body, err := ingest.ReadBody(r, maxSearchBody)
-	if err != nil {
-		writeElasticError(w, badRequest("%v", err))
+	q, body, ok := readSearchInput(w, r)
+	if !ok {
 		return
 	}
 	indexes, err := resolveIndexes(a.eng, r.PathValue("index"), boolParam(q, "ignore_unavailable"))

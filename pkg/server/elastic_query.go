@@ -256,13 +256,19 @@ func withDefaultFields(n query.Node, fields []string) query.Node {
 	return n
 }
 
-func (c *dslCompiler) terms(body json.RawMessage, where string) (query.Node, error) {
+// fieldBody reads the body of a query on one field, {"field": …} (boost
+// and _name, which only tune scoring, aside).
+func fieldBody(body json.RawMessage, where string) (string, json.RawMessage, error) {
 	b, err := objectAt(body, where)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	b.ignore("boost", "_name")
-	field, raw, err := b.single()
+	return b.single()
+}
+
+func (c *dslCompiler) terms(body json.RawMessage, where string) (query.Node, error) {
+	field, raw, err := fieldBody(body, where)
 	if err != nil {
 		return nil, err
 	}
@@ -284,12 +290,7 @@ func (c *dslCompiler) terms(body json.RawMessage, where string) (query.Node, err
 // fieldQuery reads the queries shaped {"kind": {"field": value}} or
 // {"kind": {"field": {"value"|"query": value, options…}}}.
 func (c *dslCompiler) fieldQuery(kind string, body json.RawMessage, where string) (query.Node, error) {
-	b, err := objectAt(body, where)
-	if err != nil {
-		return nil, err
-	}
-	b.ignore("boost", "_name")
-	field, raw, err := b.single()
+	field, raw, err := fieldBody(body, where)
 	if err != nil {
 		return nil, err
 	}
