@@ -21,6 +21,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
 		os.Exit(serve(os.Args[2:]))
 	}
+	// Ingest listeners of datasources served before come up now, not at
+	// Grafana's first query.
+	plugin.StartRemembered()
 	if err := datasource.Manage(plugin.ID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
 		log.DefaultLogger.Error("plugin stopped", "error", err)
 		os.Exit(1)
