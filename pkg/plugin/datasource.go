@@ -43,9 +43,9 @@ type Datasource struct {
 	// rememberErr is why the listener will not come up at the next plugin
 	// start before Grafana uses the datasource.
 	rememberErr error
-	metrics   *server.Metrics
-	resources backend.CallResourceHandler
-	logger    log.Logger
+	metrics     *server.Metrics
+	resources   backend.CallResourceHandler
+	logger      log.Logger
 }
 
 // NewDatasource is the instance factory given to datasource.Manage: it
