@@ -43,6 +43,7 @@ func acquireEngine(dir string, opts engine.Options) (*sharedEngine, error) {
 	}
 	se := &sharedEngine{dir: dir, eng: eng, refs: 1}
 	shared.engines[dir] = se
+	server.DefaultEngineCollector().Add(dir, eng)
 	return se, nil
 }
 
@@ -60,6 +61,7 @@ func (se *sharedEngine) release() error {
 	last := se.refs == 0
 	if last {
 		delete(shared.engines, se.dir)
+		server.DefaultEngineCollector().Remove(se.dir)
 	}
 	shared.mu.Unlock()
 	if last {
