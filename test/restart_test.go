@@ -91,6 +91,17 @@ func TestIngestIsUpAfterPluginRestartBeforeAnyQuery(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(body, `"num_ingested_docs":15`) {
 		t.Fatalf("ingest after the restart, before any query: %d %s, want 200 with 15 ingested", code, body)
 	}
+	for path, want := range map[string]string{"/health/readyz": `"ready"`, "/metrics": `triage_index_events{index="logs"`} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s before any query: %d, want 200 with %s", path, res.StatusCode, want)
+		}
+	}
 	for _, wrong := range []string{"", "wrong-token-0123456789"} {
 		if code, body := post(t, url, wrong, ndjson(0, 1)); code != http.StatusUnauthorized {
 			t.Errorf("token %q after the restart: %d %s, want 401", wrong, code, body)
