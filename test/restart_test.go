@@ -92,14 +92,8 @@ func TestIngestIsUpAfterPluginRestartBeforeAnyQuery(t *testing.T) {
 		t.Fatalf("ingest after the restart, before any query: %d %s, want 200 with 15 ingested", code, body)
 	}
 	for path, want := range map[string]string{"/health/readyz": `"ready"`, "/metrics": `triage_index_events{index="logs"`} {
-		res, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
-			t.Errorf("GET %s before any query: %d, want 200 with %s", path, res.StatusCode, want)
+		if code, body := httpGet(t, "http://"+addr+path); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("GET %s before any query: %d, want 200 with %s", path, code, want)
 		}
 	}
 	for _, wrong := range []string{"", "wrong-token-0123456789"} {
@@ -130,12 +124,7 @@ func TestRestartedPluginGivesDeletedDatasourcesPortAway(t *testing.T) {
 	addr := freePort(t)
 	url := "http://" + addr + "/api/v1/logs/ingest"
 
-	first := start()
-	deleted := first.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": addr}, map[string]string{"ingestToken": oldToken})
-	if h, _ := health(t, deleted); h.Status != pluginv2.CheckHealthResponse_OK {
-		t.Fatalf("health = %v %q", h.Status, h.Message)
-	}
-	first.Stop()
+	deleted := servedOnce(t, start, map[string]any{"dataDir": t.TempDir(), "ingestListen": addr}, oldToken)
 
 	second := start()
 	if code, body := postWhenListening(t, url, oldToken, ndjson(0, 1)); code != http.StatusOK {
@@ -151,7 +140,7 @@ func TestRestartedPluginGivesDeletedDatasourcesPortAway(t *testing.T) {
 	if code, body := post(t, url, oldToken, ndjson(0, 3)); code != http.StatusUnauthorized {
 		t.Fatalf("ingest with the deleted datasource's token: %d %s, want 401", code, body)
 	}
-	record := filepath.Join(dataArea, "triage", ".plugin", "datasources", deleted.Settings.Uid+".json")
+	record := recordFile(dataArea, deleted.Settings.Uid)
 	if _, err := os.Stat(record); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the deleted datasource is still remembered in %s (%v)", record, err)
 	}
@@ -165,18 +154,13 @@ func TestRememberedDatasourceStopsAfterTheLease(t *testing.T) {
 	addr := freePort(t)
 	url := "http://" + addr + "/api/v1/logs/ingest"
 
-	first := start()
-	ds := first.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": addr}, map[string]string{"ingestToken": token})
-	if h, _ := health(t, ds); h.Status != pluginv2.CheckHealthResponse_OK {
-		t.Fatalf("health = %v %q", h.Status, h.Message)
-	}
-	first.Stop()
+	ds := servedOnce(t, start, map[string]any{"dataDir": t.TempDir(), "ingestListen": addr}, token)
 
 	start()
 	if code, body := postWhenListening(t, url, token, ndjson(0, 1)); code != http.StatusOK {
 		t.Fatalf("within the lease: %d %s", code, body)
 	}
-	record := filepath.Join(dataArea, "triage", ".plugin", "datasources", ds.Settings.Uid+".json")
+	record := recordFile(dataArea, ds.Settings.Uid)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		_, _, err := tryPost(url, token, ndjson(0, 1))
@@ -189,6 +173,24 @@ func TestRememberedDatasourceStopsAfterTheLease(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// servedOnce runs a plugin process that serves one datasource with a
+// listener on addr (a health check is Grafana's first use), then stops it.
+func servedOnce(t *testing.T, start func() *harness.Plugin, jsonData map[string]any, token string) *harness.Datasource {
+	t.Helper()
+	p := start()
+	ds := p.Datasource(t, jsonData, map[string]string{"ingestToken": token})
+	if h, _ := health(t, ds); h.Status != pluginv2.CheckHealthResponse_OK {
+		t.Fatalf("health = %v %q", h.Status, h.Message)
+	}
+	p.Stop()
+	return ds
+}
+
+// recordFile is where the plugin remembers a datasource.
+func recordFile(dataArea, uid string) string {
+	return filepath.Join(dataArea, "triage", ".plugin", "datasources", uid+".json")
 }
 
 // assertTokenNotOnDisk reads every file the plugin wrote in its data area:

@@ -25,26 +25,14 @@ func TestServeHealthAndStoreGauges(t *testing.T) {
 	s := startServe(t, "-data", dir, "-listen", "127.0.0.1:0", "-token", token)
 	base := "http://" + s.addr
 	for path, want := range map[string]string{"/health/livez": `{"status":"live"}`, "/health/readyz": `{"status":"ready"}`} {
-		res, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != want {
-			t.Errorf("GET %s without a token: %d %s, want 200 %s", path, res.StatusCode, body, want)
+		if code, body := httpGet(t, base+path); code != http.StatusOK || strings.TrimSpace(body) != want {
+			t.Errorf("GET %s without a token: %d %s, want 200 %s", path, code, body, want)
 		}
 	}
 	if code, body := post(t, base+"/api/v1/logs/ingest?commit=wait_for", token, ndjson(0, 40)); code != http.StatusOK {
 		t.Fatalf("ingest: %d %s", code, body)
 	}
-	res, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	metrics := string(raw)
+	_, metrics := httpGet(t, base+"/metrics")
 	store := fmt.Sprintf(`{index="logs",store=%q}`, dir)
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(regexp.QuoteMeta("triage_index_events"+store) + ` 40\n`),
@@ -65,6 +53,21 @@ func TestServeHealthAndStoreGauges(t *testing.T) {
 		t.Error("/metrics of the standalone server shows the plugin SDK's plugins_active_instances")
 	}
 	s.stop(t)
+}
+
+// httpGet returns a GET's status and body.
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return res.StatusCode, string(body)
 }
 
 // serveDemo starts `serve -demo` and returns once its banner is printed,
