@@ -145,7 +145,7 @@ describe('supplementary queries', () => {
 });
 
 describe('log context', () => {
-  // Five events: two share the row's millisecond, ordered by their sequence number.
+  // Six events: three share the row's millisecond, ordered by their sequence number.
   const t0 = 1_700_000_000_000;
   const frame = createDataFrame({
     fields: [
@@ -175,8 +175,8 @@ describe('log context', () => {
     return { ds, sent };
   }
 
-  it('returns the events before the row in the stable order, newest first', async () => {
-    const { ds, sent } = withResponse([4, 3, 2, 1, 0]);
+  it('asks for the events strictly before the row in the stable order, newest first', async () => {
+    const { ds, sent } = withResponse([2, 1]);
     const res = await ds.getLogRowContext(
       row,
       { direction: LogRowContextQueryDirection.Backward, limit: 2 },
@@ -187,16 +187,24 @@ describe('log context', () => {
       }
     );
     expect(res.data[0].fields[1].values).toEqual(['c', 'b']);
-    expect(sent[0].targets[0]).toMatchObject({ queryType: 'logs', index: 'app', query: '*', sort: 'desc', limit: 5 });
-    expect(sent[0].range.to.valueOf()).toBeGreaterThan(t0);
+    // The row's position: its nanosecond and the sequence number of its id app:4.
+    expect(sent[0].targets[0]).toMatchObject({
+      queryType: 'logs',
+      index: 'app',
+      query: '*',
+      sort: 'desc',
+      limit: 2,
+      after: `${t0}000000:4`,
+    });
+    expect(sent[0].range.to.valueOf()).toBe(t0 + 1);
     expect(sent[0].range.from.valueOf()).toBeLessThan(t0);
   });
 
-  it('returns the events after the row, oldest first', async () => {
-    const { ds, sent } = withResponse([2, 3, 4, 5]);
+  it('asks for the events strictly after the row, oldest first, from its millisecond on', async () => {
+    const { ds, sent } = withResponse([4, 5]);
     const res = await ds.getLogRowContext(row, { direction: LogRowContextQueryDirection.Forward, limit: 5 });
     expect(res.data[0].fields[1].values).toEqual(['e', 'f']);
-    expect(sent[0].targets[0].sort).toBe('asc');
+    expect(sent[0].targets[0]).toMatchObject({ sort: 'asc', limit: 5, after: `${t0}000000:4` });
     expect(sent[0].range.from.valueOf()).toBe(t0);
   });
 
@@ -207,7 +215,14 @@ describe('log context', () => {
       { direction: LogRowContextQueryDirection.Forward },
       { refId: 'B', index: 'app' }
     );
-    expect(q).toMatchObject({ refId: 'log-context-B', queryType: 'logs', index: 'app', query: '*', sort: 'asc' });
+    expect(q).toMatchObject({
+      refId: 'log-context-B',
+      queryType: 'logs',
+      index: 'app',
+      query: '*',
+      sort: 'asc',
+      after: `${t0}000000:4`,
+    });
   });
 });
 

@@ -2,7 +2,6 @@ import {
   AdHocVariableFilter,
   AnnotationQuery,
   CoreApp,
-  DataFrame,
   DataQueryRequest,
   DataQueryResponse,
   DataSourceGetTagKeysOptions,
@@ -27,7 +26,7 @@ import { DataSourceWithBackend } from '@grafana/runtime';
 import { lastValueFrom, Observable } from 'rxjs';
 
 import { applyAdhocFilters } from './adhoc';
-import { contextQuery, contextRange, trimContext } from './explore/logContext';
+import { contextQuery, contextRange } from './explore/logContext';
 import { addClause, fieldClause, hasClause, phraseClause, removeClause } from './explore/queryFilters';
 import { supplementaryQuery, supplementaryRequest, supportedTypes } from './explore/supplementary';
 import { interpolateTarget } from './interpolation/target';
@@ -165,8 +164,7 @@ export class DataSource
       timezone: 'UTC',
       startTime: dateTime().valueOf(),
     };
-    const res = await lastValueFrom(this.query(request));
-    return { ...res, data: trimContext(res.data as DataFrame[], row, options) };
+    return lastValueFrom(this.query(request));
   }
 
   async getLogRowContextQuery(

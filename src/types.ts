@@ -58,6 +58,8 @@ export interface TriageQuery extends DataQuery {
   /** The field whose values a fieldValues query lists. */
   field?: string;
   live?: boolean;
+  /** A logs query continues strictly beyond this row position, "<unix ns>:<seq>" (log context). */
+  after?: string;
 }
 
 /** What a new query starts as. */

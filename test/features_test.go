@@ -1,7 +1,6 @@
 package test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -26,16 +25,7 @@ func TestLiveTailStreamsNewMatchingEventsInOrder(t *testing.T) {
 	if !strings.HasPrefix(channel, prefix) {
 		t.Fatalf("meta.channel %q is not a channel of this datasource", channel)
 	}
-	path := strings.TrimPrefix(channel, prefix)
-	if s := ds.Subscribe(t, path, nil); s.Status != pluginv2.SubscribeStreamResponse_OK {
-		t.Fatalf("subscribe %s: %v", path, s.Status)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	stream, err := ds.RunStream(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, stream := subscribeAndRun(t, ds, strings.TrimPrefix(channel, prefix))
 	time.Sleep(200 * time.Millisecond) // let RunStream subscribe before ingesting
 	var body strings.Builder
 	for i := 0; i < 40; i++ {

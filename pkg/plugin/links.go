@@ -47,7 +47,7 @@ func (l DataLinkSetting) toDataLink() data.DataLink {
 }
 
 // contextLink opens Explore on this datasource's index for the ten minutes
-// around a log line. The window's bounds are per-row fields
+// around a log line. The window's bounds are per-row hidden fields
 // (context_from_ms, context_to_ms): a link cannot compute them, and exact
 // absolute times survive being shared.
 func (d *Datasource) contextLink(index string) data.DataLink {
@@ -69,7 +69,7 @@ func (d *Datasource) contextLink(index string) data.DataLink {
 		return data.DataLink{}
 	}
 	panes := url.QueryEscape(string(raw))
-	panes = strings.Replace(panes, "FROM_MS_TEMPLATE", "${__data.fields.context_from_ms}", 1)
-	panes = strings.Replace(panes, "TO_MS_TEMPLATE", "${__data.fields.context_to_ms}", 1)
+	panes = strings.Replace(panes, "FROM_MS_TEMPLATE", "${__data.fields."+contextFromField+"}", 1)
+	panes = strings.Replace(panes, "TO_MS_TEMPLATE", "${__data.fields."+contextToField+"}", 1)
 	return data.DataLink{Title: "Logs around this line", URL: "/explore?schemaVersion=1&panes=" + panes}
 }

@@ -16,8 +16,10 @@ import (
 
 // queryHeatmap answers with one heatmap-rows frame: the time field holds
 // each bucket's END (Grafana's rows layout treats it so), one count field
-// per value bucket named by its upper bound ("+Inf" last), and a trailing
-// string field bucket_start_ms, so a cell's data link
+// per value bucket named by its upper bound ("+Inf" last) and labelled
+// le=<bound> (Grafana's rowsToCellsHeatmap draws cells below their bound
+// and shows range tooltips only for an `le` label), and a trailing string
+// field bucket_start_ms, so a cell's data link
 // from=${__data.fields.bucket_start_ms}&to=${__value.time} scopes a
 // dashboard to exactly that bucket.
 func (d *Datasource) queryHeatmap(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
@@ -62,13 +64,16 @@ func (d *Datasource) queryHeatmap(ctx context.Context, eng *engine.Engine, req q
 		if i < len(bounds) {
 			name = strconv.FormatFloat(bounds[i], 'f', -1, 64)
 		}
-		frame.Fields = append(frame.Fields, data.NewField(name, nil, counts[i]))
+		f := data.NewField(name, data.Labels{"le": name}, counts[i])
+		// Without it Grafana would display the bucket as `500 {le="500"}`.
+		f.Config = &data.FieldConfig{DisplayNameFromDS: name}
+		frame.Fields = append(frame.Fields, f)
 	}
 	frame.Fields = append(frame.Fields, data.NewField("bucket_start_ms", nil, starts))
 	frame.Meta = &data.FrameMeta{
 		Type:        data.FrameType("heatmap-rows"),
 		TypeVersion: data.FrameTypeVersion{0, 0},
-		Custom:      map[string]any{"intervalMs": req.Interval.Milliseconds(), "field": hm.Field, "layout": "le"},
+		Custom:      map[string]any{"intervalMs": req.Interval.Milliseconds(), "field": hm.Field},
 		Notices:     warningNotices(res.Warnings),
 	}
 	return backend.DataResponse{Frames: data.Frames{frame}}

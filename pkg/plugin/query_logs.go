@@ -3,6 +3,8 @@ package plugin
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,18 +20,18 @@ import (
 // contextWindow is the span of "logs around this line" links.
 const contextWindow = 5 * time.Minute
 
+// The hidden per-row bounds of a "logs around this line" link.
+const (
+	contextFromField = "context_from_ms"
+	contextToField   = "context_to_ms"
+)
+
 // queryLogs answers a logs query with one log-lines frame in the engine's
 // stable (timestamp, seq) order, so Explore's paging neither skips nor
-// repeats rows.
+// repeats rows. A live query's frame is oldest-first, the order Grafana's
+// streaming buffer appends and trims in, and names the tail's channel.
 func (d *Datasource) queryLogs(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
-	order := engine.Desc
-	if req.Model.Sort == query.SortAsc {
-		order = engine.Asc
-	}
-	res, err := eng.Search(ctx, engine.SearchRequest{
-		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To,
-		Limit: req.Model.Limit, Order: order,
-	})
+	res, err := searchLogPage(ctx, eng, req)
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
@@ -37,8 +39,12 @@ func (d *Datasource) queryLogs(ctx context.Context, eng *engine.Engine, req quer
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
-	frame := d.logsFrame(req.RefID, req.Model.Index, fields, res.Hits)
-	custom := map[string]any{"limit": req.Model.Limit, "searchWords": searchWords(req.Text)}
+	hits := res.Hits
+	if req.Model.Live {
+		hits = oldestFirst(hits)
+	}
+	frame := d.logsFrame(req.RefID, req.Model.Index, fields, hits)
+	custom := logsCustom(req.Model.Limit, req.Text)
 	if res.Next != nil {
 		custom["cursor"] = res.Next.String()
 	}
@@ -46,9 +52,28 @@ func (d *Datasource) queryLogs(ctx context.Context, eng *engine.Engine, req quer
 	frame.Meta.ExecutedQueryString = req.Text
 	frame.Meta.Notices = warningNotices(res.Warnings)
 	if req.Model.Live {
-		frame.Meta.Channel = d.liveChannel(req)
+		channel, err := d.openTail(req, hits)
+		if err != nil {
+			return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s: live tail: %v", req.RefID, err))
+		}
+		frame.Meta.Channel = channel
+		custom["dropped"] = int64(0) // as every packet says
 	}
 	return backend.DataResponse{Frames: data.Frames{frame}}
+}
+
+// logsCustom is meta.custom of every logs frame, first frame and live
+// packets alike: Grafana's logs view reads the line limit and the words to
+// highlight from it, and a streaming buffer keeps only the latest packet's.
+func logsCustom(limit int, text string) map[string]any {
+	return map[string]any{"limit": limit, "searchWords": searchWords(text)}
+}
+
+// oldestFirst returns hits in ascending (timestamp, seq) order.
+func oldestFirst(hits []engine.Hit) []engine.Hit {
+	out := slices.Clone(hits)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Event.Before(&out[j].Event) })
+	return out
 }
 
 // logFieldNames says which fields of an index are the log line and level.
@@ -74,8 +99,11 @@ func (d *Datasource) logFields(eng *engine.Engine, index string) (logFieldNames,
 
 // logsFrame builds the log-lines frame of Grafana's data plane contract:
 // timestamp, body, severity, id, labels, then a field per configured data
-// link and the bounds of each row's "logs around it" window.
-func (d *Datasource) logsFrame(name, index string, names logFieldNames, hits []engine.Hit) *data.Frame {
+// link and the bounds of each row's "logs around it" window. The bounds are
+// hidden (config.custom.hidden): Grafana's log details leave such fields
+// out (public/app/features/logs/components/logParser.ts) while the context
+// link still reads them. A data-link field is not repeated in labels.
+func (d *Datasource) logsFrame(refID, index string, names logFieldNames, hits []engine.Hit) *data.Frame {
 	n := len(hits)
 	ts := make([]time.Time, n)
 	bodies := make([]string, n)
@@ -85,8 +113,10 @@ func (d *Datasource) logsFrame(name, index string, names logFieldNames, hits []e
 	ctxFrom := make([]string, n)
 	ctxTo := make([]string, n)
 	linkValues := make([][]string, len(d.settings.DataLinks))
+	linkFields := make(map[string]bool, len(d.settings.DataLinks))
 	for i := range linkValues {
 		linkValues[i] = make([]string, n)
+		linkFields[d.settings.DataLinks[i].Field] = true
 	}
 	for i, h := range hits {
 		ev := &h.Event
@@ -101,7 +131,7 @@ func (d *Datasource) logsFrame(name, index string, names logFieldNames, hits []e
 		} else {
 			bodies[i] = keyValueLine(ev)
 		}
-		labels[i] = labelsJSON(ev, names.Message)
+		labels[i] = labelsJSON(ev, names.Message, linkFields)
 		ctxFrom[i] = strconv.FormatInt(ts[i].Add(-contextWindow).UnixMilli(), 10)
 		ctxTo[i] = strconv.FormatInt(ts[i].Add(contextWindow).UnixMilli(), 10)
 		for j, link := range d.settings.DataLinks {
@@ -112,7 +142,7 @@ func (d *Datasource) logsFrame(name, index string, names logFieldNames, hits []e
 	}
 	idField := data.NewField("id", nil, ids)
 	idField.Config = &data.FieldConfig{Links: []data.DataLink{d.contextLink(index)}}
-	frame := data.NewFrame(name,
+	frame := data.NewFrame(refID,
 		data.NewField("timestamp", nil, ts),
 		data.NewField("body", nil, bodies),
 		data.NewField("severity", nil, levels),
@@ -124,7 +154,11 @@ func (d *Datasource) logsFrame(name, index string, names logFieldNames, hits []e
 		f.Config = &data.FieldConfig{Links: []data.DataLink{link.toDataLink()}}
 		frame.Fields = append(frame.Fields, f)
 	}
-	frame.Fields = append(frame.Fields, data.NewField("context_from_ms", nil, ctxFrom), data.NewField("context_to_ms", nil, ctxTo))
+	hidden := &data.FieldConfig{Custom: map[string]any{"hidden": true}}
+	from, to := data.NewField(contextFromField, nil, ctxFrom), data.NewField(contextToField, nil, ctxTo)
+	from.Config, to.Config = hidden, hidden
+	frame.Fields = append(frame.Fields, from, to)
+	frame.RefID = refID
 	frame.Meta = &data.FrameMeta{
 		Type:                   data.FrameTypeLogLines,
 		TypeVersion:            data.FrameTypeVersion{0, 0},
@@ -158,12 +192,13 @@ func keyValueLine(ev *engine.Event) string {
 	return b.String()
 }
 
-// labelsJSON holds every field but the message as a JSON object, typed as
+// labelsJSON holds every field but the message and the data-link fields
+// (shown on their own, with their link) as a JSON object, typed as
 // ingested, for log details and "common labels".
-func labelsJSON(ev *engine.Event, messageField string) json.RawMessage {
+func labelsJSON(ev *engine.Event, messageField string, linkFields map[string]bool) json.RawMessage {
 	m := make(map[string]any, len(ev.Fields))
 	for _, f := range ev.Fields {
-		if f.Name == messageField {
+		if f.Name == messageField || linkFields[f.Name] {
 			continue
 		}
 		m[f.Name] = f.Value.JSON()

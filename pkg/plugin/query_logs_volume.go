@@ -78,6 +78,9 @@ func (d *Datasource) queryLogsVolume(ctx context.Context, eng *engine.Engine, re
 		}
 		frames = append(frames, frame)
 	}
+	if allEmpty(frames) {
+		frames = data.Frames{noDataTimeseriesFrame(req.RefID)}
+	}
 	return backend.DataResponse{Frames: frames}
 }
 

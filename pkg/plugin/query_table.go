@@ -11,6 +11,10 @@ import (
 
 // queryTable answers with one table: a column per groupBy field, then a
 // column per metric, one row per group (the whole range without groups).
+// In the data plane contract that is numeric-long (rows of numbers with
+// string dimensions) when grouped and numeric-wide (one row of numbers)
+// when not; Grafana's alerting reads both with grafana/dataplane/sdata. A
+// grouped table without rows is the contract's no-data frame: no fields.
 func (d *Datasource) queryTable(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
 	metrics := req.metrics()
 	res, err := req.aggregate(ctx, eng, groupTerms(req.Model.GroupBy, metricAggs(metrics)))
@@ -38,8 +42,16 @@ func (d *Datasource) queryTable(ctx context.Context, eng *engine.Engine, req que
 		}
 		frame.Fields = append(frame.Fields, data.NewField(metricName(m), nil, col))
 	}
+	frameType := data.FrameTypeNumericWide
+	if len(req.Model.GroupBy) > 0 {
+		frameType = data.FrameTypeNumericLong
+	}
+	if len(rows) == 0 {
+		frame.Fields = nil
+	}
 	frame.Meta = &data.FrameMeta{
-		Type:                   data.FrameTypeNumericWide,
+		Type:                   frameType,
+		TypeVersion:            data.FrameTypeVersion{0, 1},
 		PreferredVisualization: data.VisTypeTable,
 		Notices:                warningNotices(res.Warnings),
 	}

@@ -37,10 +37,8 @@ func (d *Datasource) queryTimeseries(ctx context.Context, eng *engine.Engine, re
 			frames = append(frames, timeseriesFrame(req, buckets, mi, m, s.labels))
 		}
 	}
-	if len(frames) == 0 {
-		// No group matched: an empty series still tells Grafana (and an
-		// alert rule) that the answer is "no data", not an error.
-		frames = append(frames, timeseriesFrame(req, nil, 0, metrics[0], nil))
+	if allEmpty(frames) {
+		frames = data.Frames{noDataTimeseriesFrame(req.RefID)}
 	}
 	for _, f := range frames {
 		f.Meta.Notices = warningNotices(res.Warnings)
@@ -80,4 +78,33 @@ func timeseriesFrame(req queryRequest, buckets []engine.Bucket, mi int, m query.
 		Custom:      map[string]any{"intervalMs": req.Interval.Milliseconds()},
 	}
 	return frame
+}
+
+// noDataTimeseriesFrame is the data plane's "no data" answer: one
+// timeseries-multi frame without fields. Grafana's alerting reads it with
+// grafana/dataplane/sdata as NoData, where a time and a value field with
+// zero rows would read as one series without points.
+func noDataTimeseriesFrame(refID string) *data.Frame {
+	frame := data.NewFrame(refID)
+	frame.RefID = refID
+	frame.Meta = &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: data.FrameTypeVersion{0, 1}}
+	return frame
+}
+
+// allEmpty says no frame holds a value: no rows, or only nulls (a metric
+// other than count over a range without events). A count of zero is a value.
+func allEmpty(frames data.Frames) bool {
+	for _, f := range frames {
+		for _, fld := range f.Fields {
+			if !fld.Type().Numeric() {
+				continue
+			}
+			for i := 0; i < fld.Len(); i++ {
+				if _, ok := fld.ConcreteAt(i); ok {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

@@ -87,6 +87,9 @@ type Query struct {
 	// Field is the field whose values a fieldValues query lists.
 	Field string `json:"field,omitempty"`
 	Live  bool   `json:"live,omitempty"`
+	// After continues a logs query strictly beyond a row, "<unix ns>:<seq>"
+	// as in a row's position (log context asks for the rows next to one).
+	After string `json:"after,omitempty"`
 	// IntervalMs and MaxDataPoints are Grafana's own keys, kept when present.
 	IntervalMs    int64 `json:"intervalMs,omitempty"`
 	MaxDataPoints int64 `json:"maxDataPoints,omitempty"`

@@ -12,8 +12,10 @@ import (
 // to every query.
 var queryKeys = []string{
 	"version", "queryType", "index", "query", "limit", "sort", "metrics", "groupBy",
-	"interval", "heatmap", "field", "live",
+	"interval", "heatmap", "field", "live", "after",
 	"refId", "datasource", "hide", "key", "intervalMs", "maxDataPoints", "datasourceId",
+	// The logs panel marks its infinite-scroll queries with supportingQueryType.
+	"supportingQueryType",
 }
 
 // ParseQueryModel decodes and validates one query's JSON and applies the
@@ -84,6 +86,9 @@ func (q *Query) readScalars(o *object, defaults ModelDefaults) error {
 		return err
 	}
 	if q.Live, _, err = o.boolean("live"); err != nil {
+		return err
+	}
+	if q.After, _, err = o.str("after"); err != nil {
 		return err
 	}
 	if v, ok, err := o.integer("limit"); err != nil {

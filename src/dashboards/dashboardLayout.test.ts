@@ -6,7 +6,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parse } from 'yaml';
 
-import { DashboardJSON, loadDashboard, PanelJSON, repoRoot, TRIAGE_DS } from './incidentDashboard';
+import { DashboardJSON, loadDashboard, PanelJSON, PROVISIONED_UID, repoRoot, TRIAGE_DS } from './incidentDashboard';
 
 /**
  * One 1440p screen without scrolling: 1440 px minus browser and Grafana
@@ -83,7 +83,7 @@ describe('incident dashboard layout', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('queries the Triage datasource (uid triage) from every panel, target, variable and its annotation', () => {
+  it('queries the Triage datasource its $ds variable selects from every panel, target, variable and its annotation', () => {
     for (const p of dashboard.panels) {
       expect([p.title, p.datasource]).toEqual([p.title, TRIAGE_DS]);
       expect(p.targets?.length).toBeGreaterThan(0);
@@ -91,9 +91,11 @@ describe('incident dashboard layout', () => {
         expect([p.title, t.datasource]).toEqual([p.title, TRIAGE_DS]);
       }
     }
-    for (const v of dashboard.templating.list) {
+    for (const v of dashboard.templating.list.filter((v) => v.type !== 'datasource')) {
       expect([v.name, v.datasource]).toEqual([v.name, TRIAGE_DS]);
     }
+    // No query names a datasource uid: the dashboard works whatever the datasource's uid.
+    expect(JSON.stringify(dashboard)).not.toContain(`"uid":"${PROVISIONED_UID}"`);
     const deploys = dashboard.annotations.list.find((a) => a.name === 'Deploys');
     expect(deploys?.datasource).toEqual(TRIAGE_DS);
     expect(deploys?.target).toMatchObject({ queryType: 'annotations', query: 'message:deploy' });
@@ -112,7 +114,13 @@ describe('incident dashboard layout', () => {
       }
     }
     expect(byTitle('Live logs').targets?.[0]).toMatchObject({ live: true, sort: 'desc' });
-    expect(byTitle('Latency heatmap').options).toMatchObject({ calculate: false, rowsFrame: { layout: 'le' } });
+    // The bucket fields' le labels give Grafana the upper-bound layout; no override is needed.
+    const heatmapOptions = byTitle('Latency heatmap').options as {
+      calculate: boolean;
+      rowsFrame?: { layout?: string };
+    };
+    expect(heatmapOptions.calculate).toBe(false);
+    expect(heatmapOptions.rowsFrame?.layout).toBeUndefined();
   });
 
   it('has $service (multi, All) and $severity from field values, and an ad hoc filter', () => {
@@ -160,7 +168,7 @@ describe('provisioning', () => {
 
   it('provisions the datasource the dashboard names', () => {
     const doc = readYAML('datasources/triage.yaml');
-    expect(doc.datasources).toEqual([expect.objectContaining({ uid: TRIAGE_DS.uid, type: TRIAGE_DS.type })]);
+    expect(doc.datasources).toEqual([expect.objectContaining({ uid: PROVISIONED_UID, type: TRIAGE_DS.type })]);
   });
 
   it('links the error alert rule to the error-rate panel and queries the datasource as that panel does', () => {
@@ -171,7 +179,7 @@ describe('provisioning', () => {
     expect(panel?.title).toBe('Error rate per service');
     const refIds = rule.data.map((d: { refId: string }) => d.refId);
     expect(refIds).toContain(rule.condition);
-    const triage = rule.data.filter((d: { datasourceUid: string }) => d.datasourceUid === TRIAGE_DS.uid);
+    const triage = rule.data.filter((d: { datasourceUid: string }) => d.datasourceUid === PROVISIONED_UID);
     expect(triage.map((d: { model: { queryType: string } }) => d.model.queryType)).toEqual([
       'timeseries',
       'timeseries',

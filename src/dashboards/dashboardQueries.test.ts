@@ -86,7 +86,7 @@ function interpolatedQueries(): GoldenQuery[] {
         });
       }
     }
-    for (const v of dashboard.templating.list.filter((v) => v.query)) {
+    for (const v of dashboard.templating.list.filter((v) => v.type === 'query')) {
       out.push({
         scenario: s.name,
         source: `variable ${v.name}`,

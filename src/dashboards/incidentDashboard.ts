@@ -14,8 +14,11 @@ export const repoRoot = join(__dirname, '..', '..');
 /** Where the dashboard lives; src/dashboards/incident-response.json links to it for the plugin bundle. */
 export const dashboardPath = join(repoRoot, 'dashboards', 'incident-response.json');
 
-/** The Triage datasource the dashboard, its variables and the alert rule name. */
-export const TRIAGE_DS = { type: 'triage-logs-datasource', uid: 'triage' };
+/** The datasource every query of the dashboard names: the one its $ds variable selects. */
+export const TRIAGE_DS = { type: 'triage-logs-datasource', uid: '${ds}' };
+
+/** The uid of the provisioned Triage datasource, which the alert rule names. */
+export const PROVISIONED_UID = 'triage';
 
 /** A panel as the layout and query tests read it. */
 export interface PanelJSON {
@@ -33,10 +36,11 @@ export interface PanelJSON {
 export interface VariableJSON {
   name: string;
   type: string;
+  current?: { text?: string; value?: string };
   multi?: boolean;
   includeAll?: boolean;
   datasource?: { type?: string; uid?: string };
-  query?: TriageQuery;
+  query?: TriageQuery | string;
 }
 
 /** An annotation query as the tests read it. */
@@ -49,6 +53,7 @@ export interface AnnotationJSON {
 
 /** The parts of the dashboard the tests read. */
 export interface DashboardJSON {
+  __inputs?: Array<{ name: string; type: string; pluginId: string }>;
   uid: string;
   title: string;
   panels: PanelJSON[];

@@ -46,7 +46,13 @@ export function schemaSource(dashboard: { panels?: PanelLike[] }): string {
   lines.push(
     `type TriageDashboard = Omit<AsJSON<Dashboard>, 'annotations'> & { annotations?: { list?: Array<AsJSON<AnnotationQuery<TriageQuery>>> } };`
   );
-  lines.push(`export const dashboard: TriageDashboard = ${JSON.stringify(dashboard, null, 2)};`);
+  // An exported dashboard's import inputs (Grafana's export format; import
+  // replaces each ${NAME} and drops the key), as Grafana's bundled dashboards carry them.
+  lines.push(
+    `type ImportInput = { name: string; label: string; description?: string; type: 'datasource'; pluginId: string; pluginName: string };`,
+    `type ExportedDashboard = TriageDashboard & { __inputs?: ImportInput[] };`
+  );
+  lines.push(`export const dashboard: ExportedDashboard = ${JSON.stringify(dashboard, null, 2)};`);
   (dashboard.panels ?? []).forEach((p, i) => {
     if (!p.type || !(p.type in PANEL_CFG)) {
       lines.push(`// panel ${i} has type ${JSON.stringify(p.type)}, whose options this check does not know`);
@@ -81,6 +87,11 @@ export function schemaErrors(dashboard: { panels?: PanelLike[] }): string[] {
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     types: [],
   };
+  // npm run test:grafana13 checks against the @grafana/schema it installed.
+  const grafanaModules = process.env.TRIAGE_GRAFANA_MODULES;
+  if (grafanaModules) {
+    options.paths = { '@grafana/*': [join(grafanaModules, '@grafana', '*')] };
+  }
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
