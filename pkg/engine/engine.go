@@ -29,9 +29,9 @@ type Options struct {
 	// per commit group), for metrics.
 	OnWALSync func(time.Duration)
 	// MergeFactor is how many small splits of one size class a background
-	// merge combines (default 10); MergeMaxRows caps a merged split's rows,
-	// and so a merge's memory (~800 B per event), and marks a split that big
-	// as final (default 250,000). See merge_policy.go.
+	// merge combines (default 10); MergeMaxRows caps a merged split's rows
+	// and marks a split that big as final (default 1,000,000). See
+	// merge_policy.go.
 	MergeFactor  int
 	MergeMaxRows int
 
