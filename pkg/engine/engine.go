@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/priority"
 )
 
 // Options tunes an Engine; zero values take the defaults.
@@ -77,6 +79,9 @@ type Engine struct {
 
 	// buffered is the estimated memory of events not yet in splits.
 	buffered atomic.Int64
+	// gate gives searches the CPU before flushes and merges.
+	gate   *priority.Gate
+	pauses backgroundPauses
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -126,7 +131,7 @@ func Open(dir string, opts Options) (*Engine, error) {
 }
 
 func openLocked(dir string, opts Options) (*Engine, error) {
-	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, stop: make(chan struct{})}
+	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, stop: make(chan struct{}), gate: priority.New(), pauses: defaultPauses}
 	cfgs, err := loadCatalog(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)

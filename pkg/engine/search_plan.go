@@ -36,6 +36,12 @@ type scanPlan struct {
 	start, end int64
 	desc       bool
 	splits     []*Split
+	// done ends the query's hold on background work (priority.Gate).
+	done func()
+	// text and now are what the filter was compiled from, so a parallel
+	// worker can compile its own (filters keep scratch buffers).
+	text string
+	now  time.Time
 	// skipped names the damaged splits whose rows were left out from the
 	// damage on; warnings say why.
 	skipped  []string
@@ -53,10 +59,10 @@ func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc b
 	if err != nil {
 		return nil, err
 	}
-	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc}
+	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, done: e.gate.Foreground()}
 	p.schema.heads = headKindsOf(ix)
 	if err := p.compile(text, now); err != nil {
-		snap.Release()
+		p.release()
 		return nil, err
 	}
 	p.start, p.end = timeBound(start, minTime), timeBound(end, maxTime)
@@ -96,6 +102,7 @@ func (p *scanPlan) compile(text string, now time.Time) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	p.text, p.now = text, now
 	node, err := query.Parse(text)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
@@ -111,7 +118,11 @@ func (p *scanPlan) compile(text string, now time.Time) error {
 	return nil
 }
 
-func (p *scanPlan) release() { p.snap.Release() }
+// release ends the query: its snapshot and its hold on background work.
+func (p *scanPlan) release() {
+	p.snap.Release()
+	p.done()
+}
 
 // skip records a damaged split, once; the query goes on with the others.
 func (p *scanPlan) skip(s *Split, err error) {

@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestSearchHoldsBackgroundWork: a query marks itself running on the gate
+// for as long as its plan lives, so flushes and merges yield to it.
+func TestSearchHoldsBackgroundWork(t *testing.T) {
+	e := openTestEngine(t, t.TempDir(), Options{})
+	defer e.Close()
+	p, err := e.planQuery("logs", "severity:error", time.Time{}, time.Time{}, time.Time{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.gate.Running(); n != 1 {
+		t.Fatalf("%d queries on the gate while planning one", n)
+	}
+	p.release()
+	if n := e.gate.Running(); n != 0 {
+		t.Fatalf("%d queries on the gate after release", n)
+	}
+	if _, err := e.planQuery("logs", "severity:(", time.Time{}, time.Time{}, time.Time{}, true); err == nil {
+		t.Fatal("a broken query planned")
+	}
+	if n := e.gate.Running(); n != 0 {
+		t.Fatalf("a failed plan left %d queries on the gate", n)
+	}
+}
+
+// TestFlushYieldsToSearches: while a query runs, a flush waits (here its
+// pause is an hour), unless the ingest buffer is half full.
+func TestFlushYieldsToSearches(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		pressure bool
+	}{{"held while a query runs", false}, {"goes on when the buffer fills", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := openTestEngine(t, t.TempDir(), Options{})
+			defer e.Close()
+			e.pauses.flush = time.Hour
+			if _, err := e.Ingest(context.Background(), "logs", testDocs(0, 100), IngestOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if tc.pressure {
+				e.buffered.Add(e.opts.MaxBufferBytes)
+				defer e.buffered.Add(-e.opts.MaxBufferBytes)
+			}
+			query := e.gate.Foreground()
+			flushed := make(chan error, 1)
+			go func() { flushed <- e.Flush("logs") }()
+			select {
+			case err := <-flushed:
+				if !tc.pressure {
+					t.Fatalf("the flush finished (%v) while a query ran", err)
+				}
+			case <-time.After(200 * time.Millisecond):
+				if tc.pressure {
+					t.Fatal("the flush waited for the query with the buffer full")
+				}
+			}
+			query()
+			if !tc.pressure {
+				if err := <-flushed; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, st, _ := e.DescribeIndex("logs"); st.Splits != 1 {
+				t.Fatalf("%d splits after the flush", st.Splits)
+			}
+		})
+	}
+}
