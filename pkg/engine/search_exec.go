@@ -2,7 +2,12 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // scanVisitor receives what a scan finds: matching rows of split blocks
@@ -150,4 +155,89 @@ func (p *scanPlan) runHead(ctx context.Context, v scanVisitor) error {
 		}
 	}
 	return nil
+}
+
+// countParallel counts the plan's matches in its range with one worker per
+// core (each with its own filter and block reader), taking splits in turn:
+// a search's total reads every candidate block, while its newest hits
+// usually need the first few, so the count is what takes the time. Damaged
+// splits are recorded in the plan after the workers finish; the caller must
+// not use p.skip meanwhile from another goroutine before that.
+func (p *scanPlan) countParallel(ctx context.Context) (int64, []*scanPlan, error) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(p.splits)))
+	forks := make([]*scanPlan, workers)
+	for w := range forks {
+		f := &scanPlan{index: p.index, snap: p.snap, schema: p.schema, start: p.start, end: p.end,
+			desc: p.desc, splits: p.splits, done: func() {}}
+		if err := f.compile(p.text, p.now); err != nil {
+			return 0, nil, err
+		}
+		forks[w] = f
+	}
+	var next, total atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w, f := range forks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := &countVisitor{}
+			if w == 0 {
+				if errs[w] = f.runHead(ctx, v); errs[w] != nil {
+					return
+				}
+			}
+			bs := &blockScan{p: f, br: newBlockReader()}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(f.splits) {
+					break
+				}
+				if err := checkContext(ctx); err != nil {
+					errs[w] = err
+					return
+				}
+				if err := f.runSplit(ctx, f.splits[i], bs, v); err != nil {
+					if !isCorrupt(err) {
+						errs[w] = err
+						return
+					}
+					f.skip(f.splits[i], err)
+				}
+			}
+			total.Add(v.n)
+		}()
+	}
+	wg.Wait()
+	return total.Load(), forks, errors.Join(errs...)
+}
+
+// adoptSkips records the damaged splits and warnings parallel workers met.
+func (p *scanPlan) adoptSkips(forks []*scanPlan) {
+	for _, f := range forks {
+		for _, id := range f.skipped {
+			if !slices.Contains(p.skipped, id) {
+				p.skipped = append(p.skipped, id)
+			}
+		}
+		for _, w := range f.warnings {
+			p.warn(w)
+		}
+	}
+}
+
+// countVisitor counts matches.
+type countVisitor struct{ n int64 }
+
+func (v *countVisitor) wantBlock(*BlockMeta) bool { return true }
+
+func (v *countVisitor) block(bs *blockScan) error {
+	n, err := bs.count()
+	v.n += int64(n)
+	return err
+}
+
+func (v *countVisitor) event(*Event) bool {
+	v.n++
+	return true
 }
