@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
-
-	"github.com/triage-logs/triage/pkg/engine/priority"
 )
 
 // runFlusher writes heads to splits when asked; one flush runs at a time
@@ -82,7 +80,7 @@ func (ix *indexState) freezeHead() {
 func (ix *indexState) writeFrozen(h *head) error {
 	events := h.view()
 	dir := filepath.Join(ix.dir, indexSplitsDir)
-	src := ix.background(context.Background(), &sliceSource{events: events}, ix.e.pauses.flush, ix.e.underPressure)
+	src := ix.background(context.Background(), &sliceSource{events: events}, ix.flushYield())
 	meta, err := writeSplitFrom(dir, ix.splitSchema(events), src, defaultSplitOptions)
 	if err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
@@ -173,37 +171,4 @@ func (s SplitSchema) addDynamicString(name string) {
 	if _, ok := s[name]; !ok {
 		s[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
 	}
-}
-
-// backgroundPauses are the longest a background split write waits for
-// searches before one block (priority.Gate): a flush 100 ms, and not at all
-// once the ingest buffer is half full, since ingest would then be refused;
-// a merge, which nothing waits for, a second. Tests lengthen them.
-type backgroundPauses struct{ flush, merge time.Duration }
-
-var defaultPauses = backgroundPauses{flush: 100 * time.Millisecond, merge: time.Second}
-
-// background wraps the events of a background split write so that it
-// yields to searches before each block.
-func (ix *indexState) background(ctx context.Context, src eventSource, pause time.Duration, urgent func() bool) eventSource {
-	return &yieldingSource{src: src, ctx: ctx, gate: ix.e.gate, pause: pause, urgent: urgent}
-}
-
-type yieldingSource struct {
-	src    eventSource
-	ctx    context.Context
-	gate   *priority.Gate
-	pause  time.Duration
-	urgent func() bool
-}
-
-func (y *yieldingSource) nextRun(n int) ([]Event, error) {
-	y.gate.Yield(y.ctx, y.pause, y.urgent)
-	return y.src.nextRun(n)
-}
-
-// underPressure reports an ingest buffer more than half full, the point
-// at which the commit ticker flushes every head.
-func (e *Engine) underPressure() bool {
-	return e.buffered.Load() > e.opts.MaxBufferBytes/2
 }

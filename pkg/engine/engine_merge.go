@@ -155,7 +155,7 @@ func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error
 	if err != nil {
 		return err
 	}
-	meta, err := writeSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.e.pauses.merge, nil), defaultSplitOptions)
+	meta, err := writeSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), defaultSplitOptions)
 	if err != nil {
 		return err
 	}

@@ -73,3 +73,38 @@ func TestFlushYieldsToSearches(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeWaitsForFlushes: while the ingest buffer is over a quarter full
+// a merge waits (its pause is an hour here), searches or not; it goes on
+// once the flusher has caught up.
+func TestMergeWaitsForFlushes(t *testing.T) {
+	e := openTestEngine(t, t.TempDir(), Options{})
+	defer e.Close()
+	e.pauses.merge = time.Hour
+	for i := range 2 {
+		if _, err := e.Ingest(context.Background(), "logs", testDocs(i*100, 100), IngestOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Flush("logs"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, _ := e.lookup("logs")
+	behind := e.opts.MaxBufferBytes / 2
+	e.buffered.Add(behind)
+	merged := make(chan error, 1)
+	// The test documents are from 2026-01-15, a closed merge window.
+	go func() { _, err := ix.mergeOnce(context.Background(), time.Now()); merged <- err }()
+	select {
+	case err := <-merged:
+		t.Fatalf("the merge finished (%v) while the flusher was behind", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	e.buffered.Add(-behind)
+	if err := <-merged; err != nil {
+		t.Fatal(err)
+	}
+	if _, st, _ := e.DescribeIndex("logs"); st.Splits != 1 {
+		t.Fatalf("%d splits after the merge, want 1", st.Splits)
+	}
+}

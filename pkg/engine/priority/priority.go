@@ -51,15 +51,27 @@ func (g *Gate) Foreground() (done func()) {
 	}
 }
 
-// recheck is how often a held task asks urgent again.
+// recheck is how often a held task asks its policy again.
 const recheck = 5 * time.Millisecond
 
-// Yield returns at once when no foreground task runs; otherwise it waits
-// until none does, urgent reports true, maxPause has passed or ctx ends.
-// It reports how long it waited.
-func (g *Gate) Yield(ctx context.Context, maxPause time.Duration, urgent func() bool) time.Duration {
+// Policy says how long and for what a background task waits.
+type Policy struct {
+	// MaxPause is the longest one Yield waits, so the task still advances.
+	MaxPause time.Duration
+	// Urgent, when it reports true, lets the task go on at once, foreground
+	// or not (a flush when the ingest buffer fills up).
+	Urgent func() bool
+	// Busy, when it reports true, holds the task even without foreground
+	// work: other background work comes first (merges wait for flushes).
+	Busy func() bool
+}
+
+// Yield returns at once when no foreground task runs and the policy's Busy
+// does not hold it; otherwise it waits until that changes, Urgent reports
+// true, MaxPause has passed or ctx ends. It reports how long it waited.
+func (g *Gate) Yield(ctx context.Context, p Policy) time.Duration {
 	start := time.Now()
-	deadline := time.NewTimer(maxPause)
+	deadline := time.NewTimer(p.MaxPause)
 	defer deadline.Stop()
 	tick := time.NewTicker(recheck)
 	defer tick.Stop()
@@ -68,8 +80,12 @@ func (g *Gate) Yield(ctx context.Context, maxPause time.Duration, urgent func() 
 		idle := g.idle
 		busy := g.active > 0
 		g.mu.Unlock()
-		if !busy || (urgent != nil && urgent()) {
+		held := busy || (p.Busy != nil && p.Busy())
+		if !held || (p.Urgent != nil && p.Urgent()) {
 			return time.Since(start)
+		}
+		if !busy {
+			idle = nil // only the tick re-asks Busy
 		}
 		select {
 		case <-idle:

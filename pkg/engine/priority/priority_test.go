@@ -2,13 +2,14 @@ package priority
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
 func TestYieldWithoutForegroundReturnsAtOnce(t *testing.T) {
 	g := New()
-	if d := g.Yield(context.Background(), time.Hour, nil); d > 100*time.Millisecond {
+	if d := g.Yield(context.Background(), Policy{MaxPause: time.Hour}); d > 100*time.Millisecond {
 		t.Fatalf("an idle gate held background work for %v", d)
 	}
 }
@@ -17,7 +18,7 @@ func TestYieldWaitsForForeground(t *testing.T) {
 	g := New()
 	done := g.Foreground()
 	released := make(chan time.Duration)
-	go func() { released <- g.Yield(context.Background(), time.Hour, nil) }()
+	go func() { released <- g.Yield(context.Background(), Policy{MaxPause: time.Hour}) }()
 	select {
 	case d := <-released:
 		t.Fatalf("background went on after %v while a query ran", d)
@@ -39,14 +40,13 @@ func TestYieldBounded(t *testing.T) {
 	g := New()
 	defer g.Foreground()()
 	tests := []struct {
-		name   string
-		pause  time.Duration
-		urgent func() bool
-		ctx    func() context.Context
+		name string
+		p    Policy
+		ctx  func() context.Context
 	}{
-		{"longest pause", 20 * time.Millisecond, nil, context.Background},
-		{"urgent", time.Hour, func() bool { return true }, context.Background},
-		{"cancelled", time.Hour, nil, func() context.Context {
+		{"longest pause", Policy{MaxPause: 20 * time.Millisecond}, context.Background},
+		{"urgent", Policy{MaxPause: time.Hour, Urgent: func() bool { return true }}, context.Background},
+		{"cancelled", Policy{MaxPause: time.Hour}, func() context.Context {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			return ctx
@@ -55,12 +55,33 @@ func TestYieldBounded(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			out := make(chan time.Duration)
-			go func() { out <- g.Yield(tc.ctx(), tc.pause, tc.urgent) }()
+			go func() { out <- g.Yield(tc.ctx(), tc.p) }()
 			select {
 			case <-out:
 			case <-time.After(10 * time.Second):
 				t.Fatal("Yield did not return")
 			}
 		})
+	}
+}
+
+// TestYieldWaitsWhileBusy: a task whose policy reports other work first
+// waits without any foreground task, and goes on once that work is done.
+func TestYieldWaitsWhileBusy(t *testing.T) {
+	g := New()
+	var busy atomic.Bool
+	busy.Store(true)
+	out := make(chan time.Duration)
+	go func() { out <- g.Yield(context.Background(), Policy{MaxPause: time.Hour, Busy: busy.Load}) }()
+	select {
+	case d := <-out:
+		t.Fatalf("went on after %v while busy", d)
+	case <-time.After(50 * time.Millisecond):
+	}
+	busy.Store(false)
+	select {
+	case <-out:
+	case <-time.After(5 * time.Second):
+		t.Fatal("still held after the other work ended")
 	}
 }
