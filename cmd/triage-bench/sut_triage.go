@@ -107,8 +107,8 @@ func (s *triageSystem) queryRequest(ctx context.Context, q compareQuery, w windo
 // quickwitBucket is one bucket of an Elasticsearch-shaped aggregation.
 type quickwitBucket struct {
 	Key         json.RawMessage `json:"key"`
-	KeyAsString string      `json:"key_as_string"`
-	DocCount    int64       `json:"doc_count"`
+	KeyAsString string          `json:"key_as_string"`
+	DocCount    int64           `json:"doc_count"`
 	P99         *struct {
 		Values map[string]*float64 `json:"values"`
 	} `json:"p99"`
