@@ -84,26 +84,32 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	// The total is counted on every core beside the newest hits' scan,
 	// which stops early.
 	type counted struct {
-		n     int64
-		forks []*scanPlan
-		err   error
+		n   int64
+		err error
 	}
 	var total chan counted
+	var claims *blockClaims
+	var forks []*countFork
 	if req.CountTotal {
+		if forks, err = p.forkCounters(); err != nil {
+			return SearchResult{}, err
+		}
+		claims = newBlockClaims(p.splits)
 		total = make(chan counted, 1)
 		go func() {
-			n, forks, err := p.countParallel(ctx)
-			total <- counted{n, forks, err}
+			n, err := countParallel(ctx, forks, claims)
+			total <- counted{n, err}
 		}()
 	}
-	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}}
+	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, claims: claims}
 	err = p.run(ctx, v)
 	res := SearchResult{}
 	if total != nil {
 		c := <-total
 		err = errors.Join(err, c.err)
-		res.Total = c.n
-		p.adoptSkips(c.forks)
+		// Both scans are done: every claimed block has been counted.
+		res.Total = c.n + claims.total.Load()
+		p.adoptSkips(forks)
 	}
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
@@ -122,10 +128,12 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	return res, nil
 }
 
-// searchVisitor feeds the top-N heap (the total is counted apart, see
-// countParallel).
+// searchVisitor feeds the top-N heap. The total is counted apart (see
+// countParallel); a block this scan matches anyway is counted here, once,
+// through claims.
 type searchVisitor struct {
-	top topN
+	top    topN
+	claims *blockClaims
 	// rows and slots are readHits' scratch.
 	rows, slots []int
 }
@@ -135,9 +143,13 @@ func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
 }
 
 func (v *searchVisitor) block(bs *blockScan) error {
+	counts := v.claims.claim(bs.br.split, bs.br.block)
 	sel, err := bs.matches()
 	if err != nil {
 		return err
+	}
+	if counts {
+		v.claims.total.Add(int64(sel.count()))
 	}
 	ts, err := bs.br.timestamps()
 	if err != nil {
