@@ -88,6 +88,10 @@ type Engine struct {
 
 	// buffered is the estimated memory of events not yet in splits.
 	buffered atomic.Int64
+	// waiting is the memory of batches waiting for buffer room, and
+	// frozenHeads counts heads being flushed (engine_admission.go).
+	waiting     atomic.Int64
+	frozenHeads atomic.Int64
 	// gate gives searches the CPU before flushes and merges.
 	gate   *priority.Gate
 	pauses backgroundPauses

@@ -73,6 +73,7 @@ func (ix *indexState) freezeHead() {
 	ix.viewMu.Lock()
 	ix.view = &indexView{head: ix.head, frozen: append(slices.Clip(ix.view.frozen), old), splits: ix.view.splits}
 	ix.viewMu.Unlock()
+	ix.e.frozenHeads.Add(1)
 }
 
 // writeFrozen writes one frozen head as a split, swaps the split in for
@@ -100,6 +101,7 @@ func (ix *indexState) writeFrozen(h *head) error {
 	v := ix.view
 	ix.view = &indexView{head: v.head, frozen: v.frozen[1:], splits: append(slices.Clip(v.splits), newSplitRef(s))}
 	ix.viewMu.Unlock()
+	ix.e.frozenHeads.Add(-1)
 	bytes, _, _ := h.stats(time.Now())
 	ix.e.unreserve(bytes)
 	ix.walMu.Lock()

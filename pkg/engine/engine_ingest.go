@@ -41,7 +41,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 		r.body = appendEvent(r.body, &events[i])
 		r.size += eventSize(&events[i])
 	}
-	if !e.reserve(r.size) {
+	if !e.admit(ctx, r.size) {
 		return IngestResult{}, ErrOverloaded
 	}
 	if err := ix.submit(r); err != nil {
