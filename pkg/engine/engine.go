@@ -19,7 +19,9 @@ type Options struct {
 	// searchable (default 1 s).
 	CommitTimeout time.Duration
 	// MaxBufferBytes bounds the memory of events not yet in splits, across
-	// indexes (default 256 MiB); beyond it Ingest returns ErrOverloaded.
+	// indexes (default 128 MiB); beyond it Ingest waits for a flush under
+	// way, and batches waiting may hold half as much again
+	// (engine_admission.go), before it returns ErrOverloaded.
 	MaxBufferBytes int64
 	// FlushBytes and FlushAge trigger writing an index's head to a split
 	// (defaults 64 MiB and 5 minutes).
@@ -50,7 +52,7 @@ func (o Options) withDefaults() Options {
 		o.CommitTimeout = time.Second
 	}
 	if o.MaxBufferBytes <= 0 {
-		o.MaxBufferBytes = 256 << 20
+		o.MaxBufferBytes = 128 << 20
 	}
 	if o.FlushBytes <= 0 {
 		o.FlushBytes = 64 << 20

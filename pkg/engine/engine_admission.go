@@ -16,9 +16,12 @@ const admissionWait = 10 * time.Second
 // admit reserves size bytes of the ingest buffer. When the buffer is full
 // and a flush is under way (a frozen head), it waits up to admissionWait
 // for room. The batches waiting hold their parsed events meanwhile, so at
-// most a quarter of the buffer's budget may wait; beyond that, or with no
-// flush to wait for, the batch is refused at once, and memory stays
-// bounded by 1.25 × MaxBufferBytes whatever the number of clients.
+// most half the buffer's budget may wait (two 8 MB requests of ~26 MiB
+// each at the default 128 MiB); beyond that, or with no flush to wait for,
+// the batch is refused at once, and memory stays bounded by 1.5 ×
+// MaxBufferBytes whatever the number of clients. Since waiting absorbs a
+// flush's delay, the buffer no longer needs room for several heads to keep
+// 429s away: its default is a head being flushed and a head filling.
 func (e *Engine) admit(ctx context.Context, size int64) bool {
 	if e.reserve(size) {
 		return true
@@ -26,7 +29,7 @@ func (e *Engine) admit(ctx context.Context, size int64) bool {
 	if e.frozenHeads.Load() == 0 {
 		return false
 	}
-	if e.waiting.Add(size) > e.opts.MaxBufferBytes/4 {
+	if e.waiting.Add(size) > e.opts.MaxBufferBytes/2 {
 		e.waiting.Add(-size)
 		return false
 	}

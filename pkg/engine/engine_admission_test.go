@@ -9,7 +9,7 @@ import (
 
 // TestIngestWaitsForAFlush: with the buffer full and a flush under way, a
 // batch waits for the room the flush frees instead of being refused; a
-// batch too big to wait (over a quarter of the buffer) is refused at once.
+// batch too big to wait (over half the buffer) is refused at once.
 func TestIngestWaitsForAFlush(t *testing.T) {
 	opts := testOptions()
 	opts.MaxBufferBytes = 64 << 10
@@ -30,7 +30,7 @@ func TestIngestWaitsForAFlush(t *testing.T) {
 	ix, _ := e.lookup("logs")
 	ix.freezeHead()
 	if _, err := e.Ingest(ctx, "logs", testDocs(i, 200), IngestOptions{}); !errors.Is(err, ErrOverloaded) {
-		t.Fatalf("a batch over a quarter of the buffer waited (err %v)", err)
+		t.Fatalf("a batch over half the buffer waited (err %v)", err)
 	}
 	accepted := make(chan error, 1)
 	go func() {
