@@ -39,8 +39,10 @@ type aggEnv struct {
 	slots  map[string]int
 	fields []string
 	needTS bool
-	// tsField is the timestamp field, read from the timestamp column.
+	// tsField is the timestamp field, read from the timestamp column;
+	// canonical maps its aliases (DocMapping.TimestampAliases) to it.
 	tsField    string
+	canonical  func(string) string
 	start, end int64
 	maxBuckets int
 	buckets    int
@@ -57,6 +59,9 @@ type aggEnv struct {
 
 // slot returns field's slot, adding it on first use.
 func (env *aggEnv) slot(field string) int {
+	if env.canonical != nil {
+		field = env.canonical(field)
+	}
 	if i, ok := env.slots[field]; ok {
 		return i
 	}

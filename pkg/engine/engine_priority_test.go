@@ -11,7 +11,7 @@ import (
 func TestSearchHoldsBackgroundWork(t *testing.T) {
 	e := openTestEngine(t, t.TempDir(), Options{})
 	defer e.Close()
-	p, err := e.planQuery("logs", "severity:error", time.Time{}, time.Time{}, time.Time{}, true)
+	p, err := e.planQuery("logs", "severity:error", nil, time.Time{}, time.Time{}, time.Time{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestSearchHoldsBackgroundWork(t *testing.T) {
 	if n := e.gate.Running(); n != 0 {
 		t.Fatalf("%d queries on the gate after release", n)
 	}
-	if _, err := e.planQuery("logs", "severity:(", time.Time{}, time.Time{}, time.Time{}, true); err == nil {
+	if _, err := e.planQuery("logs", "severity:(", nil, time.Time{}, time.Time{}, time.Time{}, true); err == nil {
 		t.Fatal("a broken query planned")
 	}
 	if n := e.gate.Running(); n != 0 {

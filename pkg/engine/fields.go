@@ -85,7 +85,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	if req.Field == "" {
 		return nil, fmt.Errorf("field values: name the field whose values to list")
 	}
-	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, false)
+	p, err := e.planQuery(req.Index, req.Query, nil, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return nil, err
 	}

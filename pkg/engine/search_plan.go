@@ -52,7 +52,7 @@ type scanPlan struct {
 
 // planQuery takes a snapshot of index and compiles text against it. The
 // caller must release the plan.
-func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc bool) (*scanPlan, error) {
+func (e *Engine) planQuery(index, text string, fields []string, start, end, now time.Time, desc bool) (*scanPlan, error) {
 	ix, err := e.lookup(index)
 	if err != nil {
 		return nil, err
@@ -63,6 +63,10 @@ func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc b
 	}
 	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, done: e.gate.Foreground()}
 	p.schema.heads = headKindsOf(ix)
+	if err := p.schema.searchIn(fields); err != nil {
+		snap.Release()
+		return nil, &QueryError{Query: text, Err: err}
+	}
 	if err := p.compile(text, now); err != nil {
 		p.release()
 		return nil, err

@@ -142,12 +142,14 @@ func buildSplit(path, id string, schema SplitSchema, first []Event, src eventSou
 	}
 	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
-	meta := SplitMeta{Version: splitMetaVersion, ID: id, GranuleRows: opts.granuleRows,
+	meta := SplitMeta{Version: splitMetaVersion, TermsVersion: termsVersionQuickwit, ID: id, GranuleRows: opts.granuleRows,
 		MinTime: first[0].Timestamp, MinSeq: first[0].Seq, MaxSeq: first[0].Seq, Fields: map[string]FieldMeta{}}
 	unbounded := map[string]uint16{}
 	b := newBlockBuilder(schema)
 	prev := first[0]
+	var idHashes []uint64
 	for blk := first; len(blk) > 0; {
+		idHashes = appendIDHashes(idHashes, blk)
 		for i := range blk {
 			if blk[i].Before(&prev) {
 				terms.close()
@@ -199,6 +201,9 @@ func buildSplit(path, id string, schema SplitSchema, first []Event, src eventSou
 	}
 	meta.Blooms, meta.BloomCRC = terms.refs, crc32.Checksum(terms.blooms, splitCRCTable)
 	if err := os.WriteFile(filepath.Join(path, splitBloomFile), terms.blooms, 0o644); err != nil {
+		return SplitMeta{}, err
+	}
+	if err := writeIDHashes(path, &meta, idHashes); err != nil {
 		return SplitMeta{}, err
 	}
 	if w.err == nil {

@@ -13,6 +13,8 @@ type parser struct {
 	text  string
 	pos   int
 	depth int
+	// defaultOr makes juxtaposition mean OR (ParseDefaultOr).
+	defaultOr bool
 }
 
 // Parse parses query text in the Quickwit/Lucene-style syntax into a Node,
@@ -29,9 +31,13 @@ type parser struct {
 // nothing. Write `\$` for a literal dollar. A '-' directly after "field:" is
 // part of the value (`delta:-5`), not a negation.
 func Parse(text string) (Node, error) {
-	p := parser{text: text}
+	return parseAll(&parser{text: text})
+}
+
+// parseAll parses all of p's text.
+func parseAll(p *parser) (Node, error) {
 	p.skipSpace()
-	if p.pos == len(text) {
+	if p.pos == len(p.text) {
 		return MatchAll{}, nil
 	}
 	n, err := p.parseOr("")
@@ -39,7 +45,7 @@ func Parse(text string) (Node, error) {
 		return nil, err
 	}
 	p.skipSpace()
-	if p.pos < len(text) {
+	if p.pos < len(p.text) {
 		// parseOr stops early only at a ')' it did not open.
 		return nil, p.errAt(p.pos, "unexpected ')' with no matching '('")
 	}
@@ -53,6 +59,7 @@ func (p *parser) errAt(offset int, msg string) error {
 // parseOr parses clauses joined by OR. field is non-empty inside a field group
 // (`field:(a OR b)`), where every clause is a value of that field.
 func (p *parser) parseOr(field string) (Node, error) {
+	required := []bool{p.atPlus()}
 	first, err := p.parseAnd(field)
 	if err != nil {
 		return nil, err
@@ -60,15 +67,17 @@ func (p *parser) parseOr(field string) (Node, error) {
 	var clauses []Node
 	for {
 		p.skipSpace()
-		if p.keywordAt() != "OR" {
+		if p.keywordAt() == "OR" {
+			opAt := p.pos
+			p.pos += 2
+			p.skipSpace()
+			if err := p.expectClause(opAt, "OR"); err != nil {
+				return nil, err
+			}
+		} else if !p.defaultOr || p.pos == len(p.text) || p.text[p.pos] == ')' {
 			break
 		}
-		opAt := p.pos
-		p.pos += 2
-		p.skipSpace()
-		if err := p.expectClause(opAt, "OR"); err != nil {
-			return nil, err
-		}
+		required = append(required, p.atPlus())
 		next, err := p.parseAnd(field)
 		if err != nil {
 			return nil, err
@@ -80,6 +89,9 @@ func (p *parser) parseOr(field string) (Node, error) {
 	}
 	if clauses == nil {
 		return first, nil
+	}
+	if p.defaultOr {
+		return combineDefaultOr(clauses, required), nil
 	}
 	return joinOr(clauses), nil
 }
@@ -97,7 +109,7 @@ func (p *parser) parseAnd(field string) (Node, error) {
 			break
 		}
 		kw := p.keywordAt()
-		if kw == "OR" {
+		if kw == "OR" || (p.defaultOr && kw != "AND") {
 			break
 		}
 		if kw == "AND" {

@@ -34,6 +34,7 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	api := http.NewServeMux()
 	indexAPI{eng: eng}.register(api)
 	searchAPI{eng: eng, metrics: opts.Metrics, next: ingestAPI}.register(api)
+	elasticAPI{eng: eng, metrics: opts.Metrics}.register(api)
 	api.Handle("/", ingestAPI)
 	var guarded http.Handler = api
 	if opts.Token != "" {
