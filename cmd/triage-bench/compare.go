@@ -33,6 +33,12 @@ type systemFigures struct {
 	peakRSS int64
 	disk    int64
 	settled time.Duration
+	// cpuSettled is the server's CPU from the start of ingest until its
+	// background work (flushes, merges) went quiet.
+	cpuSettled time.Duration
+	// queryCPU sums the server's CPU over each query's timed runs: on a
+	// shared machine it moves less with the load than wall-clock time.
+	queryCPU map[string]time.Duration
 	// idle and live are the timed runs per query and range ("a/24 h").
 	idle, live map[string]latencies
 	answers    map[string]answer
@@ -132,6 +138,11 @@ func (s *systemFigures) settle(ctx context.Context, maxWait time.Duration) error
 	if s.settled, err = settleProcess(ctx, s.sys.pid(), 2*time.Second, maxWait); err != nil {
 		return err
 	}
+	cpu, err := procCPU(s.sys.pid())
+	if err != nil {
+		return err
+	}
+	s.cpuSettled = cpu - s.ingest.cpuStart
 	if s.peakRSS, err = procMemory(s.sys.pid(), "VmHWM"); err != nil {
 		return err
 	}
@@ -180,7 +191,7 @@ func timingKey(q compareQuery, w window) string { return q.id + "/" + w.name }
 func (c *comparison) timeIdle(ctx context.Context) error {
 	c.queryLoad = startLoad()
 	for _, s := range c.systems {
-		s.idle, s.answers = map[string]latencies{}, map[string]answer{}
+		s.idle, s.answers, s.queryCPU = map[string]latencies{}, map[string]answer{}, map[string]time.Duration{}
 	}
 	for run := -1; run < c.cfg.queryRuns; run++ {
 		for _, q := range compareQueries() {
@@ -190,11 +201,22 @@ func (c *comparison) timeIdle(ctx context.Context) error {
 					order = []*systemFigures{c.systems[1], c.systems[0]}
 				}
 				for _, s := range order {
+					cpu0, err := procCPU(s.sys.pid())
+					if err != nil {
+						return err
+					}
 					d, a, err := runQuery(ctx, s.sys, q, w)
 					if err != nil {
 						return err
 					}
+					cpu1, err := procCPU(s.sys.pid())
+					if err != nil {
+						return err
+					}
 					key := timingKey(q, w)
+					if run >= 0 {
+						s.queryCPU[key] += cpu1 - cpu0
+					}
 					if run < 0 || run == c.cfg.queryRuns-1 {
 						if prev, ok := s.answers[key]; ok && differences(q, prev, a, "warm-up", "last run") != nil {
 							c.mismatch(q, w, fmt.Sprintf("%s answered differently between runs", s.sys.name()))

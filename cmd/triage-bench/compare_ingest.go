@@ -131,8 +131,11 @@ type ingestFigures struct {
 	events  int64
 	elapsed time.Duration // first request to all events searchable
 	cpu     time.Duration // the server's CPU time over elapsed
-	retries int64
-	load    loadSpan
+	// cpuStart is the server's CPU time when ingest began, so the CPU
+	// until background work settles can be told too.
+	cpuStart time.Duration
+	retries  int64
+	load     loadSpan
 }
 
 // bulkIngest sends the generated day (seed 1, events events) to sys from
@@ -144,6 +147,7 @@ func bulkIngest(ctx context.Context, sys benchSystem, events, streams, bodyBytes
 	if err != nil {
 		return f, err
 	}
+	f.cpuStart = cpu0
 	pool := newBodyPool(streams+2, bodyBytes)
 	bodies := make(chan ndjsonBody, streams)
 	var res sendResult

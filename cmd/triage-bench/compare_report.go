@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/triage-logs/triage/test/victorialogs"
 )
@@ -53,8 +54,20 @@ func (c *comparison) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nQueries: medians of %d runs per system, interleaved run by run; p99 is nearest-rank, so with under 100 runs it is the slowest. Load is the 1-minute load average at the start and end of each measurement.\n", c.cfg.queryRuns)
 	for _, s := range c.systems {
-		fmt.Fprintf(w, "%s: ingest took %.1f s and %.1f CPU-s of the server; background work went quiet %.1f s after the events were searchable; %s on disk.\n",
-			s.sys.name(), s.ingest.elapsed.Seconds(), s.ingest.cpu.Seconds(), s.settled.Seconds(), mib(s.disk))
+		fmt.Fprintf(w, "%s: ingest took %.1f s and %.1f CPU-s of the server; background work went quiet %.1f s after the events were searchable, at %.1f CPU-s in all; %s on disk.\n",
+			s.sys.name(), s.ingest.elapsed.Seconds(), s.ingest.cpu.Seconds(), s.settled.Seconds(), s.cpuSettled.Seconds(), mib(s.disk))
+	}
+	fmt.Fprintf(w, "\nServer CPU per query run (mean over the timed runs; /proc ticks are 10 ms, so short queries read coarse):\n\n| query | range | VictoriaLogs | Triage | Triage/VL |\n|---|---|---|---|---|\n")
+	for _, q := range compareQueries() {
+		for _, win := range c.rangesOf(q) {
+			key := timingKey(q, win)
+			a, b := vl.queryCPU[key]/time.Duration(c.cfg.queryRuns), tr.queryCPU[key]/time.Duration(c.cfg.queryRuns)
+			ratio := "—"
+			if a > 0 {
+				ratio = fmt.Sprintf("%.2f", float64(b)/float64(a))
+			}
+			fmt.Fprintf(w, "| (%s) %s | %s | %s | %s | %s |\n", q.id, q.name, win.name, ms(a), ms(b), ratio)
+		}
 	}
 	fmt.Fprintf(w, "\n| query | range | VictoriaLogs answer | Triage answer |\n|---|---|---|---|\n")
 	for _, q := range compareQueries() {
@@ -92,6 +105,10 @@ func (c *comparison) rows() []row {
 		}),
 		one("events per server CPU-second", func(s *systemFigures) figure {
 			v := float64(s.ingest.events) / s.ingest.cpu.Seconds()
+			return figure{v, thousands(v), s.ingest.load}
+		}),
+		one("events per server CPU-second, merges settled", func(s *systemFigures) figure {
+			v := float64(s.ingest.events) / s.cpuSettled.Seconds()
 			return figure{v, thousands(v), s.ingest.load}
 		}),
 		one(fmt.Sprintf("client 429 retries at %d streams", c.cfg.streams), func(s *systemFigures) figure {
