@@ -11,7 +11,7 @@ import (
 //   - to searches: a flush waits at most 100 ms a block for them, and not at
 //     all once the ingest buffer is half full, since ingest would be refused
 //     next; a merge, which nothing waits for, up to a second;
-//   - a merge also to flushes: while the buffer is over a quarter full,
+//   - a merge also to flushes: while a frozen head waits to be written,
 //     ingest is ahead of the flusher, and the CPU a merge takes (it rewrites
 //     and re-tokenizes every event) is what the flusher lacks.
 //
@@ -52,8 +52,22 @@ func (e *Engine) underPressure() bool {
 	return e.buffered.Load() > e.opts.MaxBufferBytes/2
 }
 
-// flushesBehind reports an ingest buffer more than a quarter full: more
-// than a head waits to be flushed.
+// flushesBehind reports a head frozen and waiting to be written: the
+// flusher has work, and ingest will be refused if it does not keep up. (A
+// head merely filling is not work for the flusher yet.)
 func (e *Engine) flushesBehind() bool {
-	return e.buffered.Load() > e.opts.MaxBufferBytes/4
+	return e.frozenHeads.Load() > 0
+}
+
+// Idle flushes: a head that stopped growing is written out once it has
+// been idle for ten commit intervals (10 s by default) and holds at least
+// idleFlushBytes, instead of staying in memory and in the WAL until
+// FlushAge (5 minutes): after a burst its memory is freed and its events
+// reach their compact, merged form. The size floor keeps a sparse source
+// (an event a minute) from making a split per event.
+const idleFlushBytes = 1 << 20
+
+func (ix *indexState) headIdle(h *head, now time.Time) bool {
+	bytes, _, _ := h.stats(now)
+	return bytes >= idleFlushBytes && h.idleFor(now) >= 10*ix.e.opts.CommitTimeout
 }

@@ -74,37 +74,75 @@ func TestFlushYieldsToSearches(t *testing.T) {
 	}
 }
 
-// TestMergeWaitsForFlushes: while the ingest buffer is over a quarter full
-// a merge waits (its pause is an hour here), searches or not; it goes on
+// TestMergeWaitsForFlushes: while a frozen head waits to be written a
+// merge waits (its pause is an hour here), searches or not; it goes on
 // once the flusher has caught up.
 func TestMergeWaitsForFlushes(t *testing.T) {
-	e := openTestEngine(t, t.TempDir(), Options{})
+	opts := testOptions()
+	e := openTestEngine(t, t.TempDir(), opts)
 	defer e.Close()
 	e.pauses.merge = time.Hour
-	for i := range 2 {
+	for i := range 3 {
 		if _, err := e.Ingest(context.Background(), "logs", testDocs(i*100, 100), IngestOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.Flush("logs"); err != nil {
-			t.Fatal(err)
+		if i < 2 {
+			if err := e.Flush("logs"); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	ix, _ := e.lookup("logs")
-	behind := e.opts.MaxBufferBytes / 2
-	e.buffered.Add(behind)
+	ix.freezeHead() // the third batch waits for the flusher
 	merged := make(chan error, 1)
 	// The test documents are from 2026-01-15, a closed merge window.
 	go func() { _, err := ix.mergeOnce(context.Background(), time.Now()); merged <- err }()
 	select {
 	case err := <-merged:
-		t.Fatalf("the merge finished (%v) while the flusher was behind", err)
+		t.Fatalf("the merge finished (%v) while a flush waited", err)
 	case <-time.After(200 * time.Millisecond):
 	}
-	e.buffered.Add(-behind)
+	if err := ix.flush(); err != nil {
+		t.Fatal(err)
+	}
 	if err := <-merged; err != nil {
 		t.Fatal(err)
 	}
-	if _, st, _ := e.DescribeIndex("logs"); st.Splits != 1 {
-		t.Fatalf("%d splits after the merge, want 1", st.Splits)
+	if _, st, _ := e.DescribeIndex("logs"); st.Splits != 2 {
+		t.Fatalf("%d splits after the merge and the flush, want 2", st.Splits)
+	}
+}
+
+// TestIdleHeadIsFlushed: a head that stops growing is flushed after ten
+// commit intervals once it holds a megabyte, and a smaller one stays.
+func TestIdleHeadIsFlushed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		docs   int
+		splits int
+	}{{"a megabyte", 3000, 1}, {"a few events", 10, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := testOptions()
+			opts.CommitTimeout = 20 * time.Millisecond
+			e := openTestEngine(t, t.TempDir(), opts)
+			defer e.Close()
+			if _, err := e.Ingest(context.Background(), "logs", testDocs(0, tc.docs), IngestOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			// 50 commit intervals, well past the 10 an idle head waits; a
+			// flush may take longer on a loaded machine, so poll for it.
+			time.Sleep(time.Second)
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				_, st, _ := e.DescribeIndex("logs")
+				if st.Splits == tc.splits {
+					return
+				}
+				if tc.splits == 0 || time.Now().After(deadline) {
+					t.Fatalf("%d splits and %d head events, want %d splits", st.Splits, st.HeadEvents, tc.splits)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
 	}
 }
