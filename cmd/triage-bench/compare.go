@@ -124,18 +124,24 @@ func (c *comparison) measure(ctx context.Context) error {
 		if err := c.timeLive(ctx, s); err != nil {
 			return err
 		}
-		if _, err := settleProcess(ctx, s.sys.pid(), 2*time.Second, cfg.settleMax); err != nil {
+		if _, err := settleProcess(ctx, s.sys.pid(), quietFor, cfg.settleMax); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// quietFor is how long a server must stay nearly idle to count as settled:
+// longer than Triage's idle flush (a head that stopped growing is written
+// after 10 s) and VictoriaLogs' in-memory flush (5 s), so neither is
+// measured before it has written what it holds in memory.
+const quietFor = 12 * time.Second
+
 // settle waits for background work (merges, flushes) to end, then takes
 // the peak memory and the disk footprint.
 func (s *systemFigures) settle(ctx context.Context, maxWait time.Duration) error {
 	var err error
-	if s.settled, err = settleProcess(ctx, s.sys.pid(), 2*time.Second, maxWait); err != nil {
+	if s.settled, err = settleProcess(ctx, s.sys.pid(), quietFor, maxWait); err != nil {
 		return err
 	}
 	cpu, err := procCPU(s.sys.pid())

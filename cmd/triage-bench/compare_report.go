@@ -54,7 +54,7 @@ func (c *comparison) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nQueries: medians of %d runs per system, interleaved run by run; p99 is nearest-rank, so with under 100 runs it is the slowest. Load is the 1-minute load average at the start and end of each measurement.\n", c.cfg.queryRuns)
 	for _, s := range c.systems {
-		fmt.Fprintf(w, "%s: ingest took %.1f s and %.1f CPU-s of the server; background work went quiet %.1f s after the events were searchable, at %.1f CPU-s in all; %s on disk.\n",
+		fmt.Fprintf(w, "%s: ingest took %.1f s and %.1f CPU-s of the server; background work went quiet (12 s without CPU) %.1f s after the events were searchable, at %.1f CPU-s in all; %s on disk.\n",
 			s.sys.name(), s.ingest.elapsed.Seconds(), s.ingest.cpu.Seconds(), s.settled.Seconds(), s.cpuSettled.Seconds(), mib(s.disk))
 	}
 	fmt.Fprintf(w, "\nServer CPU per query run (mean over the timed runs; /proc ticks are 10 ms, so short queries read coarse):\n\n| query | range | VictoriaLogs | Triage | Triage/VL |\n|---|---|---|---|---|\n")

@@ -68,7 +68,6 @@ type quickwitSearch struct {
 	Start   int64           `json:"start_timestamp"`
 	End     int64           `json:"end_timestamp"`
 	MaxHits int             `json:"max_hits"`
-	SortBy  string          `json:"sort_by,omitempty"`
 	Aggs    json.RawMessage `json:"aggs,omitempty"`
 }
 
@@ -97,7 +96,8 @@ func (s *triageSystem) parseCount(body []byte) (int64, error) {
 func (s *triageSystem) queryRequest(ctx context.Context, q compareQuery, w window) (*http.Request, error) {
 	req := quickwitSearch{Query: q.quickwit, Start: w.start.Unix(), End: w.end.Unix()}
 	if q.kind == newestHits {
-		req.MaxHits, req.SortBy = newestLimit, "-timestamp"
+		// Quickwit sorts by the timestamp field, newest first, by default.
+		req.MaxHits = newestLimit
 	} else {
 		req.Aggs = json.RawMessage(q.aggs)
 	}
@@ -106,10 +106,9 @@ func (s *triageSystem) queryRequest(ctx context.Context, q compareQuery, w windo
 
 // quickwitBucket is one bucket of an Elasticsearch-shaped aggregation.
 type quickwitBucket struct {
-	Key         json.RawMessage `json:"key"`
-	KeyAsString string          `json:"key_as_string"`
-	DocCount    int64           `json:"doc_count"`
-	P99         *struct {
+	Key      json.RawMessage `json:"key"`
+	DocCount int64           `json:"doc_count"`
+	P99      *struct {
 		Values map[string]*float64 `json:"values"`
 	} `json:"p99"`
 }
@@ -141,9 +140,12 @@ func (s *triageSystem) parseAnswer(q compareQuery, body []byte) (answer, error) 
 	a.buckets = map[string]float64{}
 	for _, agg := range r.Aggregations {
 		for _, b := range agg.Buckets {
-			key := b.KeyAsString
-			if q.termsField == "" {
-				key = string(b.Key) // Unix ms of the minute
+			// A term's key is a JSON string or number; a minute's, its
+			// Unix ms.
+			key := string(b.Key)
+			var text string
+			if json.Unmarshal(b.Key, &text) == nil {
+				key = text
 			}
 			switch {
 			case b.DocCount == 0:
