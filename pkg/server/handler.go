@@ -18,8 +18,9 @@ type Options struct {
 	Metrics      *Metrics
 }
 
-// NewHandler serves the ingest, search and index APIs and /metrics over eng. /metrics is left
-// open, as Prometheus scrapers expect; everything else requires the token.
+// NewHandler serves the ingest, search and index APIs, /metrics and the health endpoints over
+// eng. /metrics and /health/* are left open, as scrapers and probes expect; everything else
+// requires the token.
 func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -42,6 +43,7 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	}
 	root := http.NewServeMux()
 	root.Handle("GET /metrics", opts.Metrics.Handler())
+	registerHealth(root, eng)
 	root.Handle("/", guarded)
 	return opts.Metrics.InstrumentHTTP(root)
 }
