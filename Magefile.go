@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,29 +198,52 @@ func packageVersion() (string, error) {
 // benchDir receives `mage bench` output; it is git-ignored.
 const benchDir = "bench-results"
 
-// Bench measures performance for BENCHMARKS.md: the package benchmarks
-// (short -benchtime), triage-bench at 1M and 10M events, and the incident
-// dashboard through the plugin protocol over the 10M store. Raw output goes
-// to bench-results/<time>-*.txt, each file headed by the machine's load.
-// It takes ~15 minutes on 2 cores and is not part of Test or CI.
+// Bench measures performance for BENCHMARKS.md: VictoriaLogs and
+// `gpx_triage serve` side by side over HTTP (triage-bench compare), the
+// package benchmarks (short -benchtime), the engine API in process
+// (triage-bench engine) and the incident dashboard through the plugin
+// protocol over that store. TRIAGE_BENCH_EVENTS sets the events (default
+// 10,000,000, the record; 1000000 for a quick check); TRIAGE_BENCH_QUICK=1
+// runs only a tiny side-by-side smoke run for CI. Raw output goes to
+// bench-results/<time>-*.txt, each file headed by the machine's load. The
+// record run takes about an hour on 2 cores; it is not part of Test.
 func Bench() error {
 	mg.Deps(Backend)
 	if err := os.MkdirAll(benchDir, 0o755); err != nil {
 		return err
 	}
+	events := 10_000_000
+	if s := os.Getenv("TRIAGE_BENCH_EVENTS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("TRIAGE_BENCH_EVENTS=%q: want a positive number of events", s)
+		}
+		events = n
+	}
 	stamp := time.Now().UTC().Format("20060102-150405")
 	out := func(name string) string { return filepath.Join(benchDir, stamp+"-"+name+".txt") }
-	if err := benchRun(out("packages"), nil, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "300ms", "-timeout", "30m", "./pkg/..."); err != nil {
-		return err
-	}
 	bin := filepath.Join(benchDir, "triage-bench")
 	if err := sh.RunV("go", "build", "-buildvcs=true", "-o", bin, "./cmd/triage-bench"); err != nil {
 		return err
 	}
-	if err := benchRun(out("1M"), nil, bin, "-events", "1000000"); err != nil {
+	plugin, err := filepath.Abs(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)))
+	if err != nil {
 		return err
 	}
-	store, err := filepath.Abs(filepath.Join(benchDir, "store-10M"))
+	if os.Getenv("TRIAGE_BENCH_QUICK") != "" {
+		return benchRun(out("compare-quick"), nil, bin, "compare", "-quick", "-triage-bin", plugin)
+	}
+	size := fmt.Sprintf("%dk", events/1000)
+	if events%1_000_000 == 0 {
+		size = fmt.Sprintf("%dM", events/1_000_000)
+	}
+	if err := benchRun(out("compare-"+size), nil, bin, "compare", "-events", strconv.Itoa(events), "-triage-bin", plugin); err != nil {
+		return err
+	}
+	if err := benchRun(out("packages"), nil, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "300ms", "-timeout", "30m", "./pkg/..."); err != nil {
+		return err
+	}
+	store, err := filepath.Abs(filepath.Join(benchDir, "store-"+size))
 	if err != nil {
 		return err
 	}
@@ -227,15 +251,11 @@ func Bench() error {
 		return err
 	}
 	defer os.RemoveAll(store)
-	if err := benchRun(out("10M"), nil, bin, "-events", "10000000", "-dir", store, "-keep"); err != nil {
-		return err
-	}
-	plugin, err := filepath.Abs(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)))
-	if err != nil {
+	if err := benchRun(out("engine-"+size), nil, bin, "engine", "-events", strconv.Itoa(events), "-dir", store, "-keep"); err != nil {
 		return err
 	}
 	env := map[string]string{"TRIAGE_BENCH_STORE": store, "PLUGIN_BINARY": plugin}
-	return benchRun(out("querydata-10M"), env, "go", "test", "./test/", "-run", "^$", "-bench", "BenchmarkQueryDataDashboard", "-benchtime", "30x", "-timeout", "30m")
+	return benchRun(out("querydata-"+size), env, "go", "test", "./test/", "-run", "^$", "-bench", "BenchmarkQueryDataDashboard", "-benchtime", "30x", "-timeout", "30m")
 }
 
 // benchRun runs one measurement, copying its output to the terminal and to

@@ -1,7 +1,9 @@
-// Command triage-bench measures the engine end to end on generated incident
-// data, as BENCHMARKS.md reports it: ingest rate through the engine API,
-// bytes on disk per event, peak RSS, and warm query latencies idle and
-// under ingest. `mage bench` runs it; it is not part of `mage test`.
+// Command triage-bench measures Triage on generated incident data, as
+// BENCHMARKS.md reports it. `compare` runs VictoriaLogs and `gpx_triage
+// serve` side by side through their HTTP APIs (ingest rate and CPU, memory,
+// disk, queries idle and under ingest, and whether both answer alike);
+// `engine` measures the engine API in process. `mage bench` runs both; it
+// is not part of `mage test`.
 package main
 
 import (
@@ -11,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -33,24 +36,71 @@ type config struct {
 }
 
 func main() {
-	cfg := config{out: os.Stdout}
-	flag.IntVar(&cfg.events, "events", 1_000_000, "events to generate and ingest")
-	flag.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary directory, removed afterwards)")
-	flag.BoolVar(&cfg.keep, "keep", false, "keep the data directory")
-	flag.IntVar(&cfg.writers, "writers", 2, "concurrent ingest callers")
-	flag.IntVar(&cfg.batch, "batch", 1000, "events per Ingest call")
-	flag.IntVar(&cfg.queryRuns, "query-runs", 15, "runs per query for the warm median")
-	flag.Float64Var(&cfg.liveRate, "live-rate", 100_000, "events/s ingested while measuring queries under ingest (0 skips)")
-	flag.DurationVar(&cfg.liveMin, "live-min", 10*time.Second, "least time the queries are timed under ingest")
-	flag.IntVar(&cfg.httpEvents, "http-events", 1_000_000, "events ingested over HTTP (plain and gzip) and through the engine API for comparison (0 skips)")
-	flag.DurationVar(&cfg.settleMax, "settle-max", 5*time.Minute, "longest wait, after reopening the store, for background work (WAL replay, merges) to finish before timing queries")
-	flag.BoolVar(&cfg.queryOnly, "query-only", false, "skip ingest: time the queries over the store -dir already holds (from -keep with the same -events)")
-	flag.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write CPU profiles of the ingest and query phases to `prefix`-ingest.pprof and prefix-queries.pprof, and heap profiles beside them")
-	flag.Parse()
-	if err := run(context.Background(), cfg); err != nil {
+	if len(os.Args) < 2 || (os.Args[1] != "compare" && os.Args[1] != "engine") {
+		fmt.Fprintln(os.Stderr, `usage: triage-bench compare [flags]   VictoriaLogs and gpx_triage serve side by side over HTTP
+       triage-bench engine [flags]    the engine API in process (ingest, disk, queries, HTTP vs engine)
+Run either with -h for its flags.`)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "compare":
+		err = runCompare(context.Background(), parseCompareFlags(os.Args[2:]))
+	case "engine":
+		err = run(context.Background(), parseEngineFlags(os.Args[2:]))
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "triage-bench:", err)
 		os.Exit(1)
 	}
+}
+
+func parseCompareFlags(args []string) compareConfig {
+	cfg := compareConfig{out: os.Stdout}
+	fs := flag.NewFlagSet("compare", flag.ExitOnError)
+	quick := fs.Bool("quick", false, "smoke run for CI: 100,000 events, 3 query runs, 3 s under ingest (figures mean nothing)")
+	fs.IntVar(&cfg.events, "events", 10_000_000, "events generated and sent to each system (10M for the record, 1M for a quick check)")
+	fs.IntVar(&cfg.streams, "streams", 2, "parallel ingest clients")
+	fs.IntVar(&cfg.bodyBytes, "body-bytes", 8_000_000, "largest request body (NDJSON) a client sends")
+	fs.IntVar(&cfg.queryRuns, "query-runs", 15, "timed runs per query and system, interleaved")
+	fs.Float64Var(&cfg.liveRate, "live-rate", 50_000, "events/s asked while queries are timed under ingest (0 skips)")
+	fs.DurationVar(&cfg.liveMin, "live-min", 20*time.Second, "least time queries are timed under ingest, per system")
+	fs.DurationVar(&cfg.settleMax, "settle-max", 10*time.Minute, "longest wait for a server's background work (merges) to end before disk and queries are measured")
+	fs.StringVar(&cfg.triageBin, "triage-bin", defaultTriageBin(), "gpx_triage executable, run as `gpx_triage serve` (default $PLUGIN_BINARY, else dist/gpx_triage_<os>_<arch>)")
+	fs.StringVar(&cfg.dir, "dir", "", "working directory for both stores (default: a temporary directory)")
+	fs.BoolVar(&cfg.keep, "keep", false, "keep the working directory")
+	_ = fs.Parse(args)
+	if *quick {
+		cfg.events, cfg.queryRuns, cfg.liveMin = 100_000, 3, 3*time.Second
+	}
+	return cfg
+}
+
+// defaultTriageBin is $PLUGIN_BINARY or the backend `mage build` makes.
+func defaultTriageBin() string {
+	if p := os.Getenv("PLUGIN_BINARY"); p != "" {
+		return p
+	}
+	return filepath.Join("dist", "gpx_triage_"+runtime.GOOS+"_"+runtime.GOARCH)
+}
+
+func parseEngineFlags(args []string) config {
+	cfg := config{out: os.Stdout}
+	fs := flag.NewFlagSet("engine", flag.ExitOnError)
+	fs.IntVar(&cfg.events, "events", 1_000_000, "events to generate and ingest")
+	fs.StringVar(&cfg.dir, "dir", "", "data directory (default: a new temporary directory, removed afterwards)")
+	fs.BoolVar(&cfg.keep, "keep", false, "keep the data directory")
+	fs.IntVar(&cfg.writers, "writers", 2, "concurrent ingest callers")
+	fs.IntVar(&cfg.batch, "batch", 1000, "events per Ingest call")
+	fs.IntVar(&cfg.queryRuns, "query-runs", 15, "runs per query for the warm median")
+	fs.Float64Var(&cfg.liveRate, "live-rate", 100_000, "events/s ingested while measuring queries under ingest (0 skips)")
+	fs.DurationVar(&cfg.liveMin, "live-min", 10*time.Second, "least time the queries are timed under ingest")
+	fs.IntVar(&cfg.httpEvents, "http-events", 1_000_000, "events ingested over HTTP (plain and gzip) and through the engine API for comparison (0 skips)")
+	fs.DurationVar(&cfg.settleMax, "settle-max", 5*time.Minute, "longest wait, after reopening the store, for background work (WAL replay, merges) to finish before timing queries")
+	fs.BoolVar(&cfg.queryOnly, "query-only", false, "skip ingest: time the queries over the store -dir already holds (from -keep with the same -events)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write CPU profiles of the ingest and query phases to `prefix`-ingest.pprof and prefix-queries.pprof, and heap profiles beside them")
+	_ = fs.Parse(args)
+	return cfg
 }
 
 func run(ctx context.Context, cfg config) error {

@@ -134,7 +134,9 @@ type MetricValue struct {
 	Cardinality   uint64
 }
 
-// Percentile is one estimated percentile (DDSketch, 1% relative accuracy).
+// Percentile is one percentile: the exact nearest-rank sample while its
+// bucket holds up to 10,000 values, within 1% (DDSketch) beyond; see
+// agg_percentiles.go for the rank rule.
 type Percentile struct {
 	Percent float64
 	// Value is NaN when no value was seen.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/priority"
 )
 
 // Options tunes an Engine; zero values take the defaults.
@@ -17,7 +19,9 @@ type Options struct {
 	// searchable (default 1 s).
 	CommitTimeout time.Duration
 	// MaxBufferBytes bounds the memory of events not yet in splits, across
-	// indexes (default 256 MiB); beyond it Ingest returns ErrOverloaded.
+	// indexes (default 128 MiB); beyond it Ingest waits for a flush under
+	// way, and batches waiting may hold half as much again
+	// (engine_admission.go), before it returns ErrOverloaded.
 	MaxBufferBytes int64
 	// FlushBytes and FlushAge trigger writing an index's head to a split
 	// (defaults 64 MiB and 5 minutes).
@@ -30,9 +34,9 @@ type Options struct {
 	// per commit group), for metrics.
 	OnWALSync func(time.Duration)
 	// MergeFactor is how many small splits of one size class a background
-	// merge combines (default 10); MergeMaxRows caps a merged split's rows,
-	// and so a merge's memory (~800 B per event), and marks a split that big
-	// as final (default 250,000). See merge_policy.go.
+	// merge combines (default 10); MergeMaxRows caps a merged split's rows
+	// and marks a split that big as final (default 1,000,000). See
+	// merge_policy.go.
 	MergeFactor  int
 	MergeMaxRows int
 	// Logger receives what Open and queries find damaged (default
@@ -48,7 +52,7 @@ func (o Options) withDefaults() Options {
 		o.CommitTimeout = time.Second
 	}
 	if o.MaxBufferBytes <= 0 {
-		o.MaxBufferBytes = 256 << 20
+		o.MaxBufferBytes = 128 << 20
 	}
 	if o.FlushBytes <= 0 {
 		o.FlushBytes = 64 << 20
@@ -86,6 +90,13 @@ type Engine struct {
 
 	// buffered is the estimated memory of events not yet in splits.
 	buffered atomic.Int64
+	// waiting is the memory of batches waiting for buffer room, and
+	// frozenHeads counts heads being flushed (engine_admission.go).
+	waiting     atomic.Int64
+	frozenHeads atomic.Int64
+	// gate gives searches the CPU before flushes and merges.
+	gate   *priority.Gate
+	pauses backgroundPauses
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -111,7 +122,7 @@ func Open(dir string, opts Options) (*Engine, error) {
 }
 
 func openLocked(dir string, opts Options) (*Engine, error) {
-	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, unavailable: map[string]error{}, stop: make(chan struct{})}
+	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, unavailable: map[string]error{}, stop: make(chan struct{}), gate: priority.New(), pauses: defaultPauses}
 	entries, err := loadCatalog(dir, e.opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -72,6 +73,7 @@ func (ix *indexState) freezeHead() {
 	ix.viewMu.Lock()
 	ix.view = &indexView{head: ix.head, frozen: append(slices.Clip(ix.view.frozen), old), splits: ix.view.splits}
 	ix.viewMu.Unlock()
+	ix.e.frozenHeads.Add(1)
 }
 
 // writeFrozen writes one frozen head as a split, swaps the split in for
@@ -79,7 +81,8 @@ func (ix *indexState) freezeHead() {
 func (ix *indexState) writeFrozen(h *head) error {
 	events := h.view()
 	dir := filepath.Join(ix.dir, indexSplitsDir)
-	meta, err := WriteSplit(dir, ix.splitSchema(events), events)
+	src := ix.background(context.Background(), &sliceSource{events: events}, ix.flushYield())
+	meta, err := writeSplitFrom(dir, ix.splitSchema(events), src, defaultSplitOptions)
 	if err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
@@ -105,6 +108,7 @@ func (ix *indexState) writeFrozen(h *head) error {
 		ix.ids.removeEvents(events)
 	}
 	ix.ids.swap.Unlock()
+	ix.e.frozenHeads.Add(-1)
 	bytes, _, _ := h.stats(time.Now())
 	ix.e.unreserve(bytes)
 	ix.walMu.Lock()
@@ -115,10 +119,46 @@ func (ix *indexState) writeFrozen(h *head) error {
 	return nil
 }
 
-// splitSchema tells the split writer how to index each field: mapped
-// fields as declared, unmapped strings (dynamic mode, json fields) with
-// the default tokenizer so their words are searchable.
+// splitSchema tells the split writer how to index each field of events:
+// mapped fields as declared, unmapped strings (dynamic mode, json fields)
+// with the default tokenizer so their words are searchable.
 func (ix *indexState) splitSchema(events []Event) SplitSchema {
+	schema := ix.mappedSchema()
+	var prev []Field
+	for i := range events {
+		fields := events[i].Fields
+		for j, f := range fields {
+			// Events of a batch share their layout and interned names, so
+			// most fields match the previous event's and need no lookup.
+			if j < len(prev) && prev[j].Name == f.Name && prev[j].Value.Kind == f.Value.Kind {
+				continue
+			}
+			if f.Value.Kind == KindString {
+				schema.addDynamicString(f.Name)
+			}
+		}
+		prev = fields
+	}
+	return schema
+}
+
+// mergeSchema is splitSchema for the events of splits, known from their
+// metadata without reading them: a field that held a string in any input
+// is a dynamic string field.
+func (ix *indexState) mergeSchema(splits []*Split) SplitSchema {
+	schema := ix.mappedSchema()
+	for _, s := range splits {
+		for name, fm := range s.Meta.Fields {
+			if slices.Contains(fm.Kinds, KindString) {
+				schema.addDynamicString(name)
+			}
+		}
+	}
+	return schema
+}
+
+// mappedSchema is the schema of the mapped fields.
+func (ix *indexState) mappedSchema() SplitSchema {
 	m := ix.mapper.Load()
 	schema := SplitSchema{}
 	for name, r := range m.fields {
@@ -134,20 +174,12 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}
 		}
 	}
-	var prev []Field
-	for i := range events {
-		fields := events[i].Fields
-		for j, f := range fields {
-			// Events of a batch share their layout and interned names, so
-			// most fields match the previous event's and need no lookup.
-			if j < len(prev) && prev[j].Name == f.Name && prev[j].Value.Kind == f.Value.Kind {
-				continue
-			}
-			if _, ok := schema[f.Name]; !ok && f.Value.Kind == KindString {
-				schema[f.Name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
-			}
-		}
-		prev = fields
-	}
 	return schema
+}
+
+// addDynamicString indexes an unmapped string field's words.
+func (s SplitSchema) addDynamicString(name string) {
+	if _, ok := s[name]; !ok {
+		s[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
+	}
 }

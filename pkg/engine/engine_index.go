@@ -191,7 +191,7 @@ func (ix *indexState) commitAndMaybeFlush(now time.Time) {
 	ix.tails.publish(h.commit())
 	bytes, rows, age := h.stats(now)
 	pressure := ix.e.buffered.Load() > ix.e.opts.MaxBufferBytes/2
-	if frozen > 0 || bytes >= ix.e.opts.FlushBytes || (rows > 0 && (age >= ix.e.opts.FlushAge || pressure)) {
+	if frozen > 0 || bytes >= ix.e.opts.FlushBytes || (rows > 0 && (age >= ix.e.opts.FlushAge || pressure)) || ix.headIdle(h, now) {
 		ix.requestFlush()
 	}
 }

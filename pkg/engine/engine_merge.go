@@ -154,12 +154,11 @@ func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error
 	for i, r := range inputs {
 		splits[i] = r.split
 	}
-	events, err := mergeSplitEvents(ctx, splits)
+	src, err := newMergeSource(ctx, splits)
 	if err != nil {
 		return err
 	}
-	meta, err := WriteSplit(stage, ix.splitSchema(events), events)
-	events = nil // the largest allocation of the merge; let it go before the commit
+	meta, err := writeSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), defaultSplitOptions)
 	if err != nil {
 		return err
 	}

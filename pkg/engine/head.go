@@ -19,6 +19,7 @@ type head struct {
 	bytes   int64
 	maxSeq  uint64
 	first   time.Time // when the oldest event arrived, for age-based flushes
+	last    time.Time // when the newest event arrived, for idle flushes
 	// committed is closed and replaced at each commit so CommitWaitFor callers
 	// can wait for the one that covers their batch.
 	committed chan struct{}
@@ -38,6 +39,7 @@ func (h *head) add(events []Event, size int64, now time.Time) <-chan struct{} {
 	}
 	h.pending = append(h.pending, events...)
 	h.bytes += size
+	h.last = now
 	if n := len(events); n > 0 {
 		h.maxSeq = events[n-1].Seq
 	}
@@ -129,4 +131,14 @@ func eventSize(e *Event) int64 {
 		n += int64(len(e.Fields[i].Value.Str))
 	}
 	return n
+}
+
+// idleFor is how long no event has arrived, zero for an empty head.
+func (h *head) idleFor(now time.Time) time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.pending) == 0 && len(h.sorted) == 0 {
+		return 0
+	}
+	return now.Sub(h.last)
 }

@@ -90,16 +90,20 @@ func (f idFilter) mayContain(h uint64) bool {
 	return true
 }
 
-// writeIDFilter writes the filter of the events' ids into the split
-// directory being built and records it in meta; events without ids write
-// nothing.
-func writeIDFilter(path string, meta *SplitMeta, events []Event) error {
-	var hashes []uint64
+// appendIDHashes appends the hashes of events' ids, so a split written
+// block by block collects them as it goes.
+func appendIDHashes(hashes []uint64, events []Event) []uint64 {
 	for i := range events {
 		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
 			hashes = append(hashes, idHash(v.Str))
 		}
 	}
+	return hashes
+}
+
+// writeIDHashes writes the filter of the ids hashed into the split
+// directory being built and records it in meta; no ids write nothing.
+func writeIDHashes(path string, meta *SplitMeta, hashes []uint64) error {
 	if len(hashes) == 0 {
 		return nil
 	}

@@ -15,12 +15,13 @@ const (
 	// a day of 288 tiny splits costs three rewrites and ends in a few splits.
 	defaultMergeFactor = 10
 	// defaultMergeMaxRows caps a merge's output; a split this big is mature
-	// and never merged again. WriteSplit takes all of a split's events in
-	// memory, so this cap is what bounds a merge's memory: BenchmarkMerge
-	// measures ~790 B of heap per merged event of the incident data (ten
-	// fields), so 250k rows hold ~200 MiB, about the ingest buffer's
-	// budget, and make a split of ~15 MiB on disk at ~60 B/event.
-	defaultMergeMaxRows = 250_000
+	// and never merged again. A merge streams its inputs block by block
+	// (mergeSource), so the cap no longer bounds memory (a block per input
+	// does); it bounds how many times an event is rewritten: flushes of
+	// ~65k events (a 64 MiB head) merge ten at a time into ~650k-event
+	// splits, one rewrite, and a day of 10M events ends in ~15 splits, each
+	// searched with one term-index lookup.
+	defaultMergeMaxRows = 1_000_000
 	// mergeWindow partitions time: a merge never combines splits whose
 	// first events fall in different UTC days, so a merged split's range
 	// stays within a day and time pruning keeps working (VictoriaLogs keeps

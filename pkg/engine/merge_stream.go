@@ -4,87 +4,80 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"slices"
 )
 
 // splitCursor walks one split's events in (Timestamp, Seq) order, holding
-// one decoded block at a time and reusing its column buffers across blocks.
+// one block's decoded columns at a time and reusing their buffers across
+// blocks. Events are built from the columns only when handed out, so a
+// cursor holds a block in its compact column form, not as events.
 type splitCursor struct {
 	s     *Split
 	block int // next block to load
-	buf   []Event
+	rows  int
 	pos   int
 
-	ts, seq Column
-	cols    []Column // one per field of the split, in s.fieldNames order
+	tsCol, seqCol Column
+	ts            []int64
+	seqs          []uint64
+	cols          []Column // one per field of the split, in s.fieldNames order
+	present       []bool   // which fields the loaded block has
 }
 
 // next loads the following block; it reports false at the end of the split.
 func (c *splitCursor) next() (bool, error) {
-	if c.block >= len(c.s.Meta.Blocks) {
-		return false, nil
+	for c.block < len(c.s.Meta.Blocks) {
+		if err := c.load(c.block); err != nil {
+			return false, fmt.Errorf("read block %d of split %s: %w", c.block, c.s.Meta.ID, err)
+		}
+		c.block++
+		if c.rows > 0 {
+			return true, nil
+		}
 	}
-	evs, err := c.readBlock(c.block)
-	if err != nil {
-		return false, fmt.Errorf("read block %d of split %s: %w", c.block, c.s.Meta.ID, err)
-	}
-	c.block++
-	c.buf, c.pos = evs, 0
-	return len(c.buf) > 0, nil
+	return false, nil
 }
 
-// readBlock rebuilds a block's events like Split.ReadEvents, but sizes
-// every event's fields exactly, in one array per block, before filling
-// them: merged events are held until WriteSplit is done, and ReadEvents'
-// appended, doubling field slices cost ~2.5× the memory and allocations.
-func (c *splitCursor) readBlock(block int) ([]Event, error) {
+func (c *splitCursor) load(block int) error {
 	s := c.s
-	times, err := s.ReadTimestamps(block, &c.ts)
-	if err != nil {
-		return nil, err
+	var err error
+	if c.ts, err = s.ReadTimestamps(block, &c.tsCol); err != nil {
+		return err
 	}
-	seqs, err := s.ReadSeqs(block, &c.seq)
-	if err != nil {
-		return nil, err
+	if c.seqs, err = s.ReadSeqs(block, &c.seqCol); err != nil {
+		return err
 	}
 	if c.cols == nil {
 		c.cols = make([]Column, len(s.fieldNames))
+		c.present = make([]bool, len(s.fieldNames))
 	}
-	counts := make([]int32, len(times))
-	present := make([]bool, len(s.fieldNames))
-	total := 0
 	for f, name := range s.fieldNames {
-		if _, ok := s.Meta.Blocks[block].Columns[name]; !ok {
+		_, c.present[f] = s.Meta.Blocks[block].Columns[name]
+		if !c.present[f] {
 			continue
 		}
 		if err := s.ReadColumn(block, name, &c.cols[f]); err != nil {
-			return nil, err
-		}
-		present[f] = true
-		for r := range counts {
-			if c.cols[f].IsPresent(r) {
-				counts[r]++
-				total++
-			}
+			return err
 		}
 	}
-	arena := make([]Field, total)
-	evs := make([]Event, len(times))
-	for r := range evs {
-		n := int(counts[r])
-		evs[r] = Event{Timestamp: times[r], Seq: seqs[r], Fields: arena[:0:n]}
-		arena = arena[n:]
-	}
-	for f, name := range s.fieldNames {
-		if !present[f] {
+	c.rows, c.pos = len(c.ts), 0
+	return nil
+}
+
+// appendEvent appends the event at the cursor to run, its fields to arena.
+// A value's strings are the decoder's new memory, not the column buffers,
+// so the event stays valid after the cursor moves on.
+func (c *splitCursor) appendEvent(run []Event, arena []Field) ([]Event, []Field) {
+	start := len(arena)
+	for f, name := range c.s.fieldNames {
+		if !c.present[f] {
 			continue
 		}
-		for r := range evs {
-			if v, ok := c.cols[f].Value(r); ok {
-				evs[r].Fields = append(evs[r].Fields, Field{Name: name, Value: v})
-			}
+		if v, ok := c.cols[f].Value(c.pos); ok {
+			arena = append(arena, Field{Name: name, Value: v})
 		}
 	}
-	return evs, nil
+	return append(run, Event{Timestamp: c.ts[c.pos], Seq: c.seqs[c.pos], Fields: arena[start:len(arena):len(arena)]}), arena
 }
 
 // cursorHeap orders cursors by their current event.
@@ -92,7 +85,11 @@ type cursorHeap []*splitCursor
 
 func (h cursorHeap) Len() int { return len(h) }
 func (h cursorHeap) Less(i, j int) bool {
-	return h[i].buf[h[i].pos].Before(&h[j].buf[h[j].pos])
+	a, b := h[i], h[j]
+	if a.ts[a.pos] != b.ts[b.pos] {
+		return a.ts[a.pos] < b.ts[b.pos]
+	}
+	return a.seqs[a.pos] < b.seqs[b.pos]
 }
 func (h cursorHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 func (h *cursorHeap) Push(x any)   { *h = append(*h, x.(*splitCursor)) }
@@ -103,43 +100,73 @@ func (h *cursorHeap) Pop() any {
 	return c
 }
 
-// mergeSplitEvents returns the events of splits in (Timestamp, Seq) order: a
-// k-way merge of their sorted blocks, decoding one block per split at a
-// time. The result is what WriteSplit needs in memory; beyond it the merge
-// holds one block per input. ctx is checked between blocks.
-func mergeSplitEvents(ctx context.Context, splits []*Split) ([]Event, error) {
-	total := 0
+// mergeSource is the k-way merge of splits' sorted blocks as an
+// eventSource: it holds one block of decoded columns per input and builds
+// one output run of events at a time, reusing its memory for the next run,
+// so a merge's memory does not grow with the inputs' sizes. ctx is checked
+// between input blocks.
+type mergeSource struct {
+	ctx   context.Context
+	h     cursorHeap
+	run   []Event
+	arena []Field // the run's fields
+	// fields is the most fields an event of the inputs can have.
+	fields int
+	// lastTS and lastSeq are the previous event handed out (when read > 0),
+	// to catch duplicates.
+	lastTS  int64
+	lastSeq uint64
+	read    int
+	total   int
+}
+
+func newMergeSource(ctx context.Context, splits []*Split) (*mergeSource, error) {
+	m := &mergeSource{ctx: ctx, h: make(cursorHeap, 0, len(splits))}
+	names := map[string]bool{}
 	for _, s := range splits {
-		total += s.Meta.Rows
-	}
-	out := make([]Event, 0, total)
-	h := make(cursorHeap, 0, len(splits))
-	for _, s := range splits {
+		m.total += s.Meta.Rows
+		for _, n := range s.fieldNames {
+			names[n] = true
+		}
 		c := &splitCursor{s: s}
 		ok, err := c.next()
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			h = append(h, c)
+			m.h = append(m.h, c)
 		}
 	}
-	heap.Init(&h)
-	for len(h) > 0 {
-		c := h[0]
-		ev := c.buf[c.pos]
-		if n := len(out); n > 0 && out[n-1].Timestamp == ev.Timestamp && out[n-1].Seq == ev.Seq {
+	m.fields = len(names)
+	heap.Init(&m.h)
+	return m, nil
+}
+
+// nextRun returns the next up to n merged events; they and their fields
+// are valid until the next call.
+func (m *mergeSource) nextRun(n int) ([]Event, error) {
+	m.run = m.run[:0]
+	if cap(m.arena) < n*m.fields {
+		m.arena = make([]Field, 0, n*m.fields)
+	}
+	m.arena = m.arena[:0]
+	for len(m.run) < n && len(m.h) > 0 {
+		c := m.h[0]
+		ts, seq := c.ts[c.pos], c.seqs[c.pos]
+		if m.read > 0 && m.lastTS == ts && m.lastSeq == seq {
 			// Seqs are unique per index: the same one twice means two inputs
 			// hold the same event, and merging would hide the damage.
-			return nil, fmt.Errorf("merge: seq %d appears twice (split %s and an earlier input)", ev.Seq, c.s.Meta.ID)
+			return nil, fmt.Errorf("merge: seq %d appears twice (split %s and an earlier input)", seq, c.s.Meta.ID)
 		}
-		out = append(out, ev)
+		m.run, m.arena = c.appendEvent(m.run, m.arena)
+		m.lastTS, m.lastSeq = ts, seq
+		m.read++
 		c.pos++
-		if c.pos < len(c.buf) {
-			heap.Fix(&h, 0)
+		if c.pos < c.rows {
+			heap.Fix(&m.h, 0)
 			continue
 		}
-		if err := ctx.Err(); err != nil {
+		if err := m.ctx.Err(); err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
 		ok, err := c.next()
@@ -147,13 +174,36 @@ func mergeSplitEvents(ctx context.Context, splits []*Split) ([]Event, error) {
 			return nil, err
 		}
 		if ok {
-			heap.Fix(&h, 0)
+			heap.Fix(&m.h, 0)
 		} else {
-			heap.Pop(&h)
+			heap.Pop(&m.h)
 		}
 	}
-	if len(out) != total {
-		return nil, fmt.Errorf("merge: read %d events, the inputs' metadata says %d", len(out), total)
+	if len(m.h) == 0 && m.read != m.total {
+		return nil, fmt.Errorf("merge: read %d events, the inputs' metadata says %d", m.read, m.total)
 	}
-	return out, nil
+	return m.run, nil
+}
+
+// mergeSplitEvents returns all the merged events of splits at once, with
+// their own memory, for tests and benchmarks of the merge order.
+func mergeSplitEvents(ctx context.Context, splits []*Split) ([]Event, error) {
+	m, err := newMergeSource(ctx, splits)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Event, 0, m.total)
+	for {
+		run, err := m.nextRun(defaultBlockRows)
+		if err != nil {
+			return nil, err
+		}
+		if len(run) == 0 {
+			return out, nil
+		}
+		for _, ev := range run {
+			ev.Fields = slices.Clone(ev.Fields)
+			out = append(out, ev)
+		}
+	}
 }

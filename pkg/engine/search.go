@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -85,11 +86,39 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 		return SearchResult{}, err
 	}
 	defer p.release()
-	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, count: req.CountTotal}
-	if err := p.run(ctx, v); err != nil {
+	// The total is counted on every core beside the newest hits' scan,
+	// which stops early.
+	type counted struct {
+		n   int64
+		err error
+	}
+	var total chan counted
+	var claims *blockClaims
+	var forks []*countFork
+	if req.CountTotal {
+		if forks, err = p.forkCounters(); err != nil {
+			return SearchResult{}, err
+		}
+		claims = newBlockClaims(p.splits)
+		total = make(chan counted, 1)
+		go func() {
+			n, err := countParallel(ctx, forks, claims)
+			total <- counted{n, err}
+		}()
+	}
+	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, claims: claims}
+	err = p.run(ctx, v)
+	res := SearchResult{}
+	if total != nil {
+		c := <-total
+		err = errors.Join(err, c.err)
+		// Both scans are done: every claimed block has been counted.
+		res.Total = c.n + claims.total.Load()
+		p.adoptSkips(forks)
+	}
+	if err != nil {
 		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
 	}
-	res := SearchResult{Total: v.total}
 	refs := v.top.sorted()
 	if len(refs) > limit {
 		refs = refs[:limit]
@@ -104,34 +133,28 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	return res, nil
 }
 
-// searchVisitor feeds the top-N heap and, when asked, counts matches.
+// searchVisitor feeds the top-N heap. The total is counted apart (see
+// countParallel); a block this scan matches anyway is counted here, once,
+// through claims.
 type searchVisitor struct {
-	top   topN
-	count bool
-	total int64
+	top    topN
+	claims *blockClaims
 	// rows and slots are readHits' scratch.
 	rows, slots []int
 }
 
 func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
-	return v.count || v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq)
+	return v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq)
 }
 
 func (v *searchVisitor) block(bs *blockScan) error {
-	bm := bs.bm
-	if v.count {
-		n, err := bs.count()
-		if err != nil {
-			return err
-		}
-		if n == 0 || !v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq) {
-			v.total += int64(n)
-			return nil
-		}
-	}
+	counts := v.claims.claim(bs.br.split, bs.br.block)
 	sel, err := bs.matches()
 	if err != nil {
 		return err
+	}
+	if counts {
+		v.claims.total.Add(int64(sel.count()))
 	}
 	ts, err := bs.br.timestamps()
 	if err != nil {
@@ -140,10 +163,6 @@ func (v *searchVisitor) block(bs *blockScan) error {
 	seqs, err := bs.br.seqNumbers()
 	if err != nil {
 		return err
-	}
-	if v.count {
-		// Counted once the block has been read whole, so damage adds nothing.
-		v.total += int64(sel.count())
 	}
 	s, b := bs.br.split, bs.br.block
 	kept := 0
@@ -202,9 +221,7 @@ func (v *searchVisitor) readHits(br *blockReader) error {
 }
 
 func (v *searchVisitor) event(ev *Event) bool {
-	if v.count {
-		v.total++
-	} else if !v.top.canImprove(ev.Timestamp, ev.Seq) && v.top.beyondCursor(ev.Timestamp, ev.Seq) {
+	if !v.top.canImprove(ev.Timestamp, ev.Seq) && v.top.beyondCursor(ev.Timestamp, ev.Seq) {
 		// Head events come in result order: none after this can enter.
 		return false
 	}

@@ -2,7 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // scanVisitor receives what a scan finds: matching rows of split blocks
@@ -150,4 +154,149 @@ func (p *scanPlan) runHead(ctx context.Context, v scanVisitor) error {
 		}
 	}
 	return nil
+}
+
+// countParallel counts the plan's matches in its range with one worker per
+// core (each with its own filter and block reader), taking splits in turn
+// from the far end of the hits' scan: a search's total reads every candidate block, while its
+// newest hits usually need the first few, so the count is what takes the
+// time. Blocks the hits' scan matched are counted by it (claims), so no
+// block is evaluated twice when both reach it: the total is the head's
+// matches, which countParallel returns, plus claims.total once the hits'
+// scan has finished too. The damaged splits the workers meet are kept in
+// the forks for the caller to record (adoptSkips) after that scan.
+func countParallel(ctx context.Context, forks []*countFork, claims *blockClaims) (int64, error) {
+	workers := len(forks)
+	var next atomic.Int64
+	var head atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w, fk := range forks {
+		f := fk.plan
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := &countVisitor{claims: claims}
+			if w == 0 {
+				if errs[w] = f.runHead(ctx, v); errs[w] != nil {
+					return
+				}
+				head.Store(v.head)
+			}
+			bs := &blockScan{p: f, br: newBlockReader()}
+			for {
+				i := len(f.splits) - 1 - int(next.Add(1)-1)
+				if i < 0 {
+					break
+				}
+				if err := checkContext(ctx); err != nil {
+					errs[w] = err
+					return
+				}
+				if err := f.runSplit(ctx, f.splits[i], bs, v); err != nil {
+					if !isCorrupt(err) {
+						errs[w] = err
+						return
+					}
+					fk.damaged = append(fk.damaged, damagedSplit{f.splits[i], err})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return head.Load(), errors.Join(errs...)
+}
+
+// forkCounters makes one count worker's plan per core (at most one per
+// split), before the plan's own scan starts writing to it.
+func (p *scanPlan) forkCounters() ([]*countFork, error) {
+	forks := make([]*countFork, min(runtime.GOMAXPROCS(0), max(1, len(p.splits))))
+	for w := range forks {
+		f := *p
+		// Workers walk each split's blocks the other way round from the
+		// hits' scan, so the two meet once instead of racing for every block.
+		f.desc = !p.desc
+		f.skipped, f.warnings, f.done = nil, nil, func() {}
+		if err := f.compile(p.text, p.now); err != nil {
+			return nil, err
+		}
+		forks[w] = &countFork{plan: &f}
+	}
+	return forks, nil
+}
+
+// blockClaims makes each block of a search's splits counted once, by
+// whichever of the hits' scan and the count workers matches it first.
+type blockClaims struct {
+	base  map[*Split]int
+	taken []atomic.Bool
+	total atomic.Int64
+}
+
+func newBlockClaims(splits []*Split) *blockClaims {
+	c := &blockClaims{base: make(map[*Split]int, len(splits))}
+	n := 0
+	for _, s := range splits {
+		c.base[s] = n
+		n += len(s.Meta.Blocks)
+	}
+	c.taken = make([]atomic.Bool, n)
+	return c
+}
+
+// claim reports whether the caller is the first to claim block b of s,
+// and so counts it; a nil receiver (no total asked) claims nothing.
+func (c *blockClaims) claim(s *Split, b int) bool {
+	if c == nil {
+		return false
+	}
+	base, ok := c.base[s]
+	return ok && c.taken[base+b].CompareAndSwap(false, true)
+}
+
+// countFork is a count worker's copy of the plan (its own filter, whose
+// scratch buffers are not shared) and the damage it met.
+type countFork struct {
+	plan    *scanPlan
+	damaged []damagedSplit
+}
+
+type damagedSplit struct {
+	s   *Split
+	err error
+}
+
+// adoptSkips records what the count workers met in the plan, as if its own
+// scan had: each damaged split once, and their warnings.
+func (p *scanPlan) adoptSkips(forks []*countFork) {
+	for _, f := range forks {
+		for _, d := range f.damaged {
+			p.skip(d.s, d.err)
+		}
+		for _, w := range f.plan.warnings {
+			p.warn(w)
+		}
+	}
+}
+
+// countVisitor counts the matches of the blocks it claims, and the head's.
+type countVisitor struct {
+	claims *blockClaims
+	head   int64
+}
+
+func (v *countVisitor) wantBlock(*BlockMeta) bool { return true }
+
+func (v *countVisitor) block(bs *blockScan) error {
+	if !v.claims.claim(bs.br.split, bs.br.block) {
+		return nil
+	}
+	n, err := bs.count()
+	v.claims.total.Add(int64(n))
+	return err
+}
+
+func (v *countVisitor) event(*Event) bool {
+	v.head++
+	return true
 }

@@ -36,6 +36,12 @@ type scanPlan struct {
 	start, end int64
 	desc       bool
 	splits     []*Split
+	// done ends the query's hold on background work (priority.Gate).
+	done func()
+	// text and now are what the filter was compiled from, so a parallel
+	// worker can compile its own (filters keep scratch buffers).
+	text string
+	now  time.Time
 	// skipped names the damaged splits whose rows were left out from the
 	// damage on; warnings say why.
 	skipped  []string
@@ -55,14 +61,14 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	if err != nil {
 		return nil, err
 	}
-	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc}
+	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, done: e.gate.Foreground()}
 	p.schema.heads = headKindsOf(ix)
 	if err := p.schema.searchIn(fields); err != nil {
 		snap.Release()
 		return nil, &QueryError{Query: text, Err: err}
 	}
 	if err := p.compile(text, now); err != nil {
-		snap.Release()
+		p.release()
 		return nil, err
 	}
 	p.start, p.end = timeBound(start, minTime), timeBound(end, maxTime)
@@ -105,6 +111,7 @@ func (p *scanPlan) compile(text string, now time.Time) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
+	p.text, p.now = text, now
 	node, err := query.Parse(text)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
@@ -120,7 +127,11 @@ func (p *scanPlan) compile(text string, now time.Time) error {
 	return nil
 }
 
-func (p *scanPlan) release() { p.snap.Release() }
+// release ends the query: its snapshot and its hold on background work.
+func (p *scanPlan) release() {
+	p.snap.Release()
+	p.done()
+}
 
 // skip records a damaged split, once; the query goes on with the others.
 func (p *scanPlan) skip(s *Split, err error) {

@@ -35,24 +35,46 @@ func WriteSplit(dir string, schema SplitSchema, events []Event) (SplitMeta, erro
 }
 
 func writeSplit(dir string, schema SplitSchema, events []Event, opts splitOptions) (SplitMeta, error) {
-	if len(events) == 0 {
-		return SplitMeta{}, fmt.Errorf("write split in %s: no events", dir)
-	}
-	for i := 1; i < len(events); i++ {
-		if events[i].Before(&events[i-1]) {
-			return SplitMeta{}, fmt.Errorf("write split in %s: event %d sorts before event %d; sort by (Timestamp, Seq) first", dir, i, i-1)
-		}
-	}
+	return writeSplitFrom(dir, schema, &sliceSource{events: events}, opts)
+}
+
+// eventSource yields a split's events in (Timestamp, Seq) order, in runs of
+// at most n; an empty run ends it. A run is only read until the next call,
+// so a source may reuse it: the split writer then holds one block of
+// events at a time, whatever the split's size (a merge streams its inputs).
+type eventSource interface {
+	nextRun(n int) ([]Event, error)
+}
+
+// sliceSource is an eventSource over events already in memory.
+type sliceSource struct{ events []Event }
+
+func (s *sliceSource) nextRun(n int) ([]Event, error) {
+	k := min(n, len(s.events))
+	run := s.events[:k]
+	s.events = s.events[k:]
+	return run, nil
+}
+
+// writeSplitFrom is WriteSplit over any source of events.
+func writeSplitFrom(dir string, schema SplitSchema, src eventSource, opts splitOptions) (SplitMeta, error) {
 	if opts.blockRows%opts.granuleRows != 0 {
 		return SplitMeta{}, fmt.Errorf("write split: block rows %d is not a multiple of granule rows %d", opts.blockRows, opts.granuleRows)
 	}
-	id, err := newSplitID(events[0].Timestamp)
+	first, err := src.nextRun(opts.blockRows)
+	if err != nil {
+		return SplitMeta{}, fmt.Errorf("write split in %s: %w", dir, err)
+	}
+	if len(first) == 0 {
+		return SplitMeta{}, fmt.Errorf("write split in %s: no events", dir)
+	}
+	id, err := newSplitID(first[0].Timestamp)
 	if err != nil {
 		return SplitMeta{}, err
 	}
 	tmp := filepath.Join(dir, splitTempPrefix+id)
 	final := filepath.Join(dir, id)
-	meta, err := buildSplit(tmp, id, schema, events, opts)
+	meta, err := buildSplit(tmp, id, schema, first, src, opts)
 	if err == nil {
 		err = syncTree(tmp)
 	}
@@ -103,8 +125,9 @@ func newSplitID(minTime int64) (string, error) {
 	return fmt.Sprintf("%016x-%s", uint64(minTime), hex.EncodeToString(r[:])), nil
 }
 
-// buildSplit writes the data file, term index and metadata into path.
-func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitOptions) (SplitMeta, error) {
+// buildSplit writes the data file, term index and metadata into path,
+// block by block: first is the source's first run.
+func buildSplit(path, id string, schema SplitSchema, first []Event, src eventSource, opts splitOptions) (SplitMeta, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return SplitMeta{}, err
 	}
@@ -119,18 +142,28 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	}
 	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
-	meta := SplitMeta{Version: splitMetaVersion, TermsVersion: termsVersionQuickwit, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
-		MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
-		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Fields: map[string]FieldMeta{}}
+	meta := SplitMeta{Version: splitMetaVersion, TermsVersion: termsVersionQuickwit, ID: id, GranuleRows: opts.granuleRows,
+		MinTime: first[0].Timestamp, MinSeq: first[0].Seq, MaxSeq: first[0].Seq, Fields: map[string]FieldMeta{}}
 	unbounded := map[string]uint16{}
 	b := newBlockBuilder(schema)
-	for lo := 0; lo < len(events); lo += opts.blockRows {
-		blk := events[lo:min(lo+opts.blockRows, len(events))]
+	prev := first[0]
+	var idHashes []uint64
+	for blk := first; len(blk) > 0; {
+		idHashes = appendIDHashes(idHashes, blk)
+		for i := range blk {
+			if blk[i].Before(&prev) {
+				terms.close()
+				return SplitMeta{}, fmt.Errorf("event %d sorts before event %d; sort by (Timestamp, Seq) first", meta.Rows+i, meta.Rows+i-1)
+			}
+			prev = blk[i]
+		}
 		bm, err := b.writeBlock(w, blk)
 		if err != nil {
 			terms.close()
 			return SplitMeta{}, err
 		}
+		meta.Rows += len(blk)
+		meta.MaxTime = blk[len(blk)-1].Timestamp
 		meta.MinSeq, meta.MaxSeq = min(meta.MinSeq, bm.MinSeq), max(meta.MaxSeq, bm.MaxSeq)
 		for _, fv := range b.fields {
 			c := bm.Columns[fv.name]
@@ -155,6 +188,10 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 				return SplitMeta{}, err
 			}
 		}
+		if blk, err = src.nextRun(opts.blockRows); err != nil {
+			terms.close()
+			return SplitMeta{}, err
+		}
 	}
 	if err := terms.close(); err != nil {
 		return SplitMeta{}, err
@@ -166,7 +203,7 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	if err := os.WriteFile(filepath.Join(path, splitBloomFile), terms.blooms, 0o644); err != nil {
 		return SplitMeta{}, err
 	}
-	if err := writeIDFilter(path, &meta, events); err != nil {
+	if err := writeIDHashes(path, &meta, idHashes); err != nil {
 		return SplitMeta{}, err
 	}
 	if w.err == nil {

@@ -142,13 +142,20 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp := map[string]any{"errors": []string{}}
-	res, err := a.eng.Search(r.Context(), engine.SearchRequest{
-		Index: index, Query: req.Query, Start: start, End: end,
-		Limit: max(maxHits+req.StartOffset, 1), Order: order, CountTotal: req.CountAll == nil || *req.CountAll,
-	})
-	if err != nil {
-		writeSearchError(w, err)
-		return
+	// An aggregation counts every match anyway: its doc count is num_hits,
+	// and the search is run only for the hits asked, without counting
+	// again (a second pass over the range, half of a dashboard panel's time).
+	countAll := req.CountAll == nil || *req.CountAll
+	var res engine.SearchResult
+	if maxHits > 0 || len(aggs) == 0 {
+		res, err = a.eng.Search(r.Context(), engine.SearchRequest{
+			Index: index, Query: req.Query, Start: start, End: end,
+			Limit: max(maxHits+req.StartOffset, 1), Order: order, CountTotal: countAll && len(aggs) == 0,
+		})
+		if err != nil {
+			writeSearchError(w, err)
+			return
+		}
 	}
 	out, err := a.eng.OutputFormats(index)
 	if err != nil {
@@ -168,6 +175,9 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resp["aggregations"] = elasticAggResult(aggs, ares.Aggs, ranges)
+		if countAll {
+			resp["num_hits"] = ares.DocCount
+		}
 	}
 	resp["elapsed_time_micros"] = time.Since(started).Microseconds()
 	writeJSON(w, http.StatusOK, resp)

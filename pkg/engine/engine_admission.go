@@ -1,0 +1,55 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// admissionWait is the longest an Ingest call waits for buffer room before
+// it is refused with ErrOverloaded (HTTP 429). A flush frees a head's worth
+// of room every second or so under load; refusing at once instead made a
+// client such as Vector back off for a second (Retry-After) each time the
+// flusher was a moment behind, which is what cut a 10M-event ingest's rate.
+// VictoriaLogs blocks an insert until its buffers have room, too.
+const admissionWait = 10 * time.Second
+
+// admit reserves size bytes of the ingest buffer. When the buffer is full
+// and a flush is under way (a frozen head), it waits up to admissionWait
+// for room. The batches waiting hold their parsed events meanwhile, so at
+// most half the buffer's budget may wait (two 8 MB requests of ~26 MiB
+// each at the default 128 MiB); beyond that, or with no flush to wait for,
+// the batch is refused at once, and memory stays bounded by 1.5 ×
+// MaxBufferBytes whatever the number of clients. Since waiting absorbs a
+// flush's delay, the buffer no longer needs room for several heads to keep
+// 429s away: its default is a head being flushed and a head filling.
+func (e *Engine) admit(ctx context.Context, size int64) bool {
+	if e.reserve(size) {
+		return true
+	}
+	if e.frozenHeads.Load() == 0 {
+		return false
+	}
+	if e.waiting.Add(size) > e.opts.MaxBufferBytes/2 {
+		e.waiting.Add(-size)
+		return false
+	}
+	defer e.waiting.Add(-size)
+	deadline := time.NewTimer(admissionWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if e.reserve(size) {
+				return true
+			}
+		case <-deadline.C:
+			return false
+		case <-ctx.Done():
+			return false
+		case <-e.stop:
+			return false
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestIngestWaitsForAFlush: with the buffer full and a flush under way, a
+// batch waits for the room the flush frees instead of being refused; a
+// batch too big to wait (over half the buffer) is refused at once.
+func TestIngestWaitsForAFlush(t *testing.T) {
+	opts := testOptions()
+	opts.MaxBufferBytes = 64 << 10
+	opts.FlushBytes = 1 << 30
+	e := openTestEngine(t, t.TempDir(), opts)
+	defer e.Close()
+	ctx := context.Background()
+	i := 0
+	for ; ; i += 10 {
+		_, err := e.Ingest(ctx, "logs", testDocs(i, 10), IngestOptions{})
+		if errors.Is(err, ErrOverloaded) {
+			break // no flush under way: refused at once
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, _ := e.lookup("logs")
+	ix.freezeHead()
+	if _, err := e.Ingest(ctx, "logs", testDocs(i, 200), IngestOptions{}); !errors.Is(err, ErrOverloaded) {
+		t.Fatalf("a batch over half the buffer waited (err %v)", err)
+	}
+	accepted := make(chan error, 1)
+	go func() {
+		_, err := e.Ingest(ctx, "logs", testDocs(i, 10), IngestOptions{})
+		accepted <- err
+	}()
+	select {
+	case err := <-accepted:
+		t.Fatalf("the batch returned (%v) before the flush freed room", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := ix.flush(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-accepted:
+		if err != nil {
+			t.Fatalf("the waiting batch failed after the flush: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting batch was not admitted after the flush")
+	}
+	if n := e.frozenHeads.Load(); n != 0 {
+		t.Fatalf("%d frozen heads counted after the flush", n)
+	}
+}
