@@ -19,6 +19,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/build"
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
+
+	"github.com/triage-logs/triage/test/victorialogs"
 )
 
 const pluginID = "triage-logs-datasource"
@@ -72,7 +74,9 @@ func NodeModules() error {
 	return progress("npm ci", func() error { return npm(nil, "ci", "--no-audit", "--no-fund", "--loglevel=error") })
 }
 
-// Test runs every test: typecheck, lint and jest, the package (this
+// Test runs every test: typecheck, lint and jest (against the @grafana/*
+// 12.4 packages and again against 13), installs VictoriaLogs when missing,
+// fuzzes the HTTP handlers briefly, then the package (this
 // platform plus cross-compiled linux/arm64 and windows/amd64, checked
 // header by header), the Go tests (unit tests and the protocol tests
 // against the packaged executable), then the browser tests, which are
@@ -91,7 +95,15 @@ func Test() error {
 	}
 	run("typecheck", func() error { return npm(nil, "run", "--silent", "typecheck") })
 	run("lint", func() error { return npm(nil, "run", "--silent", "lint") })
-	run("jest", func() error { return npm(nil, "exec", "--no", "--", "jest", "--ci", "--silent", "--passWithNoTests", "--maxWorkers", "2") })
+	run("jest", func() error {
+		return npm(nil, "exec", "--no", "--", "jest", "--ci", "--silent", "--passWithNoTests", "--maxWorkers", "2")
+	})
+	// Grafana 13 is the current release; 12.4 is the oldest we claim.
+	run("typecheck and jest against @grafana/* 13", func() error {
+		return npm(nil, "run", "--silent", "test:grafana13", "--", "--ci", "--silent", "--maxWorkers", "2")
+	})
+	run("victoria-logs "+victorialogs.Version, installVictoriaLogs)
+	run("fuzz the HTTP handlers", fuzzHTTPHandlers)
 	var zips packaged
 	run("package "+platformList(testPlatforms()), func() (err error) {
 		zips, err = packagePlugin(testPlatforms())
