@@ -102,6 +102,9 @@ func Test() error {
 	run("typecheck and jest against @grafana/* 13", func() error {
 		return npm(nil, "run", "--silent", "test:grafana13", "--", "--ci", "--silent", "--maxWorkers", "2")
 	})
+	// go.mod names direct and indirect requirements correctly, so a
+	// dependency's role is readable and `go mod tidy` changes nothing.
+	run("go mod tidy changes nothing", func() error { return sh.RunV("go", "mod", "tidy", "-diff") })
 	run("victoria-logs "+victorialogs.Version, installVictoriaLogs)
 	run("fuzz the HTTP handlers", fuzzHTTPHandlers)
 	var zips packaged
