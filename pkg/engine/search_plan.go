@@ -62,7 +62,7 @@ func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc b
 	p.start, p.end = timeBound(start, minTime), timeBound(end, maxTime)
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		p.release()
-		return nil, fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano))
+		return nil, invalidRequest(fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)))
 	}
 	for _, s := range snap.Splits() {
 		if s.Meta.Rows > 0 && s.Meta.MaxTime >= p.start && s.Meta.MinTime < p.end {
@@ -89,7 +89,7 @@ func timeBound(t time.Time, open int64) int64 {
 	if t.IsZero() {
 		return open
 	}
-	return t.UnixNano()
+	return query.UnixNanos(t)
 }
 
 func (p *scanPlan) compile(text string, now time.Time) error {

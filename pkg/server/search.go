@@ -57,12 +57,10 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	index := r.PathValue("index")
-	start, end := time.Time{}, time.Time{}
-	if req.StartTimestamp != nil {
-		start = time.Unix(*req.StartTimestamp, 0)
-	}
-	if req.EndTimestamp != nil {
-		end = time.Unix(*req.EndTimestamp, 0)
+	start, end, err := searchRange(req.StartTimestamp, req.EndTimestamp)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{Message: err.Error()})
+		return
 	}
 	maxHits := 20
 	if req.MaxHits != nil {
