@@ -153,7 +153,7 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	defer p.release()
 	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField()}
 	if err := env.check(req.Aggs, 1); err != nil {
-		return AggResult{}, err
+		return AggResult{}, invalidRequest(err)
 	}
 	if _, ok := env.slots[env.tsField]; ok {
 		env.needTS = true
@@ -174,7 +174,7 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 }
 
 func tooManyBuckets(n, limit int) error {
-	return fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit)
+	return invalidRequest(fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit))
 }
 
 func results(specs []Agg, colls []collector) []AggValue {

@@ -14,6 +14,11 @@ var (
 	// the newest segment failed its checksum: acknowledged data may be damaged,
 	// so Open refuses to guess and names the segment and offset.
 	ErrCorruptWAL = errors.New("write-ahead log is corrupt")
+	// ErrInvalidRequest marks a search or aggregation request that can never
+	// succeed as sent (an empty time range, a date histogram without one,
+	// too many buckets, a percentile outside 0–100): the caller's to fix,
+	// HTTP 400, never retried.
+	ErrInvalidRequest = errors.New("invalid request")
 )
 
 // configError wraps ErrInvalidConfig with a message for the user.
@@ -23,3 +28,19 @@ func (e *configError) Error() string { return "invalid index config: " + e.msg }
 func (e *configError) Unwrap() error { return ErrInvalidConfig }
 
 func invalidConfig(msg string) error { return &configError{msg: msg} }
+
+// requestError wraps ErrInvalidRequest around a message for the user.
+type requestError struct{ err error }
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() []error {
+	return []error{e.err, ErrInvalidRequest}
+}
+
+// invalidRequest marks err as the request's fault; nil stays nil.
+func invalidRequest(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &requestError{err: err}
+}

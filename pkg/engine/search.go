@@ -73,7 +73,7 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	case limit == 0:
 		limit = DefaultSearchLimit
 	case limit < 0 || limit > MaxSearchLimit:
-		return SearchResult{}, fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit)
+		return SearchResult{}, invalidRequest(fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit))
 	}
 	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, req.Order == Desc)
 	if err != nil {

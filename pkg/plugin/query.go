@@ -125,6 +125,8 @@ func errorResponse(refID string, err error) backend.DataResponse {
 	switch {
 	case errors.As(err, &qerr):
 		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: %v", refID, qerr.Err))
+	case errors.Is(err, engine.ErrInvalidRequest):
+		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: %v", refID, err))
 	case errors.Is(err, engine.ErrIndexNotFound):
 		return backend.ErrDataResponse(backend.StatusNotFound, fmt.Sprintf("query %s: %v", refID, err))
 	case errors.Is(err, context.DeadlineExceeded):
