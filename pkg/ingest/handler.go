@@ -123,7 +123,12 @@ func statusFor(err error) int {
 	var unsupported *UnsupportedEncodingError
 	var badEnc *BadEncodingError
 	var syntax *BulkSyntaxError
+	var readErr *BodyReadError
 	switch {
+	case errors.As(err, &readErr) && readErr.Timeout():
+		return http.StatusRequestTimeout
+	case errors.As(err, &readErr):
+		return http.StatusBadRequest
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.As(err, &unsupported):
