@@ -10,7 +10,8 @@ import (
 
 // Options configures the HTTP surface.
 type Options struct {
-	// Token, when set, is required on every API but /metrics.
+	// Token, when set, is required on every API (on /metrics from beyond
+	// loopback); it must pass CheckToken.
 	Token string
 	// MaxBodyBytes limits request bodies (default 10 MiB, as Quickwit).
 	MaxBodyBytes int64
@@ -18,14 +19,18 @@ type Options struct {
 	Metrics      *Metrics
 }
 
-// NewHandler serves the ingest, search and index APIs and /metrics over eng. /metrics is left
-// open, as Prometheus scrapers expect; everything else requires the token.
+// NewHandler serves the ingest, search and index APIs and /metrics over eng.
+// Everything requires the token when one is set; /metrics only from
+// clients beyond loopback, so a local Prometheus agent scrapes it as is.
 func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Metrics == nil {
 		opts.Metrics = DefaultMetrics()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = ingest.DefaultMaxBodyBytes
 	}
 	ingestAPI := ingest.NewHandler(opts.Metrics.InstrumentStore(eng), ingest.HandlerOptions{
 		MaxBodyBytes: opts.MaxBodyBytes,
@@ -40,7 +45,21 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 		guarded = ingest.RequireToken(opts.Token, opts.Logger, api)
 	}
 	root := http.NewServeMux()
-	root.Handle("GET /metrics", opts.Metrics.Handler())
-	root.Handle("/", guarded)
+	root.Handle("GET /metrics", guardMetrics(opts.Token, opts.Logger, opts.Metrics.Handler()))
+	root.Handle("/", refuseOversizedBody(opts.MaxBodyBytes, guarded))
 	return opts.Metrics.InstrumentHTTP(root)
+}
+
+// refuseOversizedBody answers 413 to a request whose Content-Length is over
+// the limit before reading any of it; with `Expect: 100-continue` the
+// client is told not to send the body at all.
+func refuseOversizedBody(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			err := &ingest.BodyTooLargeError{Limit: limit}
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Message: err.Error()})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

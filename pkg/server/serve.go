@@ -46,6 +46,9 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 		return cfg, fmt.Errorf("-data %q: %w", cfg.DataDir, err)
 	}
 	cfg.DataDir = abs
+	if err := CheckToken(cfg.Token); err != nil {
+		return cfg, fmt.Errorf("-token: %w", err)
+	}
 	if cfg.Demo && cfg.DemoRate <= 0 {
 		return cfg, fmt.Errorf("-demo-rate must be positive, got %v", cfg.DemoRate)
 	}
