@@ -23,12 +23,6 @@ type bulkItemResult struct {
 	Error  *BulkError `json:"error,omitempty"`
 }
 
-type bulkResponse struct {
-	Took   int64                       `json:"took"`
-	Errors bool                        `json:"errors"`
-	Items  []map[string]bulkItemResult `json:"items"`
-}
-
 // elasticError is Elasticsearch's request-level error shape.
 type elasticError struct {
 	Error  elasticErrorBody `json:"error"`
@@ -72,7 +66,7 @@ func (h *handler) elasticBulk(w http.ResponseWriter, r *http.Request) {
 		h.elasticFail(w, r, http.StatusBadRequest, "illegal_argument_exception", err)
 		return
 	}
-	body, err := ReadBody(r, h.opts.MaxBodyBytes)
+	body, err := h.readLineBody(r)
 	if err != nil {
 		h.elasticFail(w, r, statusFor(err), "parse_exception", err)
 		return
@@ -145,15 +139,7 @@ func (h *handler) elasticBulk(w http.ResponseWriter, r *http.Request) {
 			results[i].Status, results[i].Result = http.StatusCreated, "created"
 		}
 	}
-	resp := bulkResponse{Items: make([]map[string]bulkItemResult, len(items))}
-	for i, it := range items {
-		resp.Items[i] = map[string]bulkItemResult{it.Action: results[i]}
-		if results[i].Error != nil {
-			resp.Errors = true
-		}
-	}
-	resp.Took = time.Since(started).Milliseconds()
-	writeJSON(w, http.StatusOK, resp)
+	writeBulkResponse(w, time.Since(started).Milliseconds(), items, results)
 }
 
 // elasticInfo answers GET / of the Elasticsearch API: newer Vector reads

@@ -108,14 +108,14 @@ func (s *instrumentedStore) Ingest(ctx context.Context, index string, docs [][]b
 	if err != nil {
 		return res, err
 	}
-	rejected := make(map[int]bool, len(res.Rejected))
-	for _, r := range res.Rejected {
-		rejected[r.Position] = true
-	}
+	// Rejected is in position order: walk it beside docs rather than
+	// building a set as large as the batch.
 	var okBytes, badBytes int
+	next := 0
 	for i, d := range docs {
-		if rejected[i] {
+		if next < len(res.Rejected) && res.Rejected[next].Position == i {
 			badBytes += len(d)
+			next++
 		} else {
 			okBytes += len(d)
 		}
