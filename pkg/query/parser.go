@@ -13,6 +13,8 @@ type parser struct {
 	text  string
 	pos   int
 	depth int
+	// clauses counts the leaf clauses parsed so far, up to maxClauses.
+	clauses, maxClauses int
 }
 
 // Parse parses query text in the Quickwit/Lucene-style syntax into a Node,
@@ -28,8 +30,14 @@ type parser struct {
 // frontend did not interpolate, and searching it would silently match
 // nothing. Write `\$` for a literal dollar. A '-' directly after "field:" is
 // part of the value (`delta:-5`), not a negation.
+//
+// Parse applies the default Limits; ParseWithLimits takes others.
 func Parse(text string) (Node, error) {
-	p := parser{text: text}
+	return ParseWithLimits(text, Limits{})
+}
+
+func (p *parser) parse() (Node, error) {
+	text := p.text
 	p.skipSpace()
 	if p.pos == len(text) {
 		return MatchAll{}, nil
@@ -221,6 +229,9 @@ func (p *parser) parsePrimary(field string) (Node, error) {
 	case field != "":
 		return p.parseFieldValue(field, p.pos)
 	case c == '"' || c == '\'':
+		if err := p.countClauses(1, p.pos); err != nil {
+			return nil, err
+		}
 		return p.parsePhrase("")
 	case c == '[' || c == '{':
 		if err := p.checkTemplateVar(p.pos); err != nil {
@@ -235,6 +246,9 @@ func (p *parser) parsePrimary(field string) (Node, error) {
 	if !w.colon {
 		if w.text == "" && !w.star {
 			return nil, p.errAt(p.pos, reservedHint(rune(p.text[p.pos])))
+		}
+		if err := p.countClauses(1, w.start); err != nil {
+			return nil, err
 		}
 		return leafFor("", w), nil
 	}
