@@ -146,12 +146,15 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	if maxBuckets <= 0 {
 		maxBuckets = DefaultMaxBuckets
 	}
+	ctx, cancel, budget := e.startQuery(ctx)
+	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return AggResult{}, err
 	}
 	defer p.release()
-	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField()}
+	p.budget = budget
+	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField(), budget: budget}
 	if err := env.check(req.Aggs, 1); err != nil {
 		return AggResult{}, invalidRequest(err)
 	}
@@ -169,6 +172,9 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	res.Aggs = results(req.Aggs, root.colls)
 	if env.err != nil {
 		return AggResult{}, env.err
+	}
+	if err := e.checkPartial(ctx, p); err != nil {
+		return AggResult{}, err
 	}
 	return res, nil
 }

@@ -121,6 +121,9 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 		if err := checkContext(ctx); err != nil {
 			return err
 		}
+		if p.onBlock != nil {
+			p.onBlock()
+		}
 		bs.br.reset(s, b)
 		bs.bm, bs.done = bm, false
 		if err := v.block(bs); err != nil {

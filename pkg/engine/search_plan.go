@@ -40,6 +40,10 @@ type scanPlan struct {
 	// damage on; warnings say why.
 	skipped  []string
 	warnings []string
+	// budget meters what the query builds (see QueryLimits).
+	budget *queryBudget
+	// onBlock is Options.OnBlockScanned.
+	onBlock func()
 }
 
 // planQuery takes a snapshot of index and compiles text against it. The
@@ -53,9 +57,9 @@ func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc b
 	if err != nil {
 		return nil, err
 	}
-	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc}
+	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, onBlock: e.opts.OnBlockScanned}
 	p.schema.heads = headKindsOf(ix)
-	if err := p.compile(text, now); err != nil {
+	if err := p.compile(text, now, e.opts.Limits.parseLimits()); err != nil {
 		snap.Release()
 		return nil, err
 	}
@@ -92,11 +96,11 @@ func timeBound(t time.Time, open int64) int64 {
 	return query.UnixNanos(t)
 }
 
-func (p *scanPlan) compile(text string, now time.Time) error {
+func (p *scanPlan) compile(text string, now time.Time, lim query.Limits) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	node, err := query.Parse(text)
+	node, err := query.ParseWithLimits(text, lim)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
@@ -157,10 +161,11 @@ func (p *scanPlan) headRange() []Event {
 // rather than failing the query.
 func isCorrupt(err error) bool { return errors.Is(err, ErrCorruptSplit) }
 
-// checkContext turns a finished context into the query's error.
+// checkContext turns a finished context into the query's error: its cause,
+// so a query past its deadline reports the *LimitError.
 func checkContext(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("query stopped: %w", err)
+	if ctx.Err() != nil {
+		return fmt.Errorf("query stopped: %w", context.Cause(ctx))
 	}
 	return nil
 }
