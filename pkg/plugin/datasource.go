@@ -61,7 +61,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		ds.setupErr = err
 		return ds, nil
 	}
-	ds.store, err = acquireEngine(settings.DataDir, engine.Options{OnWALSync: ds.metrics.ObserveWALSync})
+	ds.store, err = acquireEngine(settings.DataDir, ds.metrics.EngineOptions(engine.Options{}))
 	if err != nil {
 		ds.setupErr = fmt.Errorf("open the store in %s: %w", settings.DataDir, err)
 		return ds, nil

@@ -15,6 +15,8 @@ type Options struct {
 	Token string
 	// MaxBodyBytes limits request bodies (default 10 MiB, as Quickwit).
 	MaxBodyBytes int64
+	// MaxBodyLines limits NDJSON and bulk bodies (default ingest.DefaultMaxBodyLines).
+	MaxBodyLines int
 	Logger       *slog.Logger
 	Metrics      *Metrics
 }
@@ -34,11 +36,12 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	}
 	ingestAPI := ingest.NewHandler(opts.Metrics.InstrumentStore(eng), ingest.HandlerOptions{
 		MaxBodyBytes: opts.MaxBodyBytes,
+		MaxBodyLines: opts.MaxBodyLines,
 		Logger:       opts.Logger,
 	})
 	api := http.NewServeMux()
 	indexAPI{eng: eng}.register(api)
-	searchAPI{eng: eng, metrics: opts.Metrics, next: ingestAPI}.register(api)
+	searchAPI{eng: eng, metrics: opts.Metrics, logger: opts.Logger, next: ingestAPI}.register(api)
 	api.Handle("/", ingestAPI)
 	var guarded http.Handler = api
 	if opts.Token != "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ type searchRequest struct {
 type searchAPI struct {
 	eng     *engine.Engine
 	metrics *Metrics
+	logger  *slog.Logger
 	// next serves the other /api/v1/{index}/{op} routes (ingest).
 	next http.Handler
 }
@@ -74,7 +76,7 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 	if req.SortBy != "" && !strings.HasPrefix(req.SortBy, "-") {
 		order = engine.Asc
 	}
-	resp := map[string]any{"errors": []string{}}
+	resp := map[string]any{}
 	res, err := a.eng.Search(r.Context(), engine.SearchRequest{
 		Index: index, Query: req.Query, Start: start, End: end,
 		Limit: max(maxHits+req.StartOffset, 1), Order: order, CountTotal: true,
@@ -106,7 +108,9 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resp["aggregations"] = elasticAggResult(aggs, ares.Aggs)
+		res.Warnings = append(res.Warnings, ares.Warnings...)
 	}
+	resp["errors"] = a.answerErrors(r, index, res.Warnings)
 	resp["elapsed_time_micros"] = time.Since(started).Microseconds()
 	writeJSON(w, http.StatusOK, resp)
 }

@@ -115,3 +115,15 @@ func TestMetricsNeedTheTokenBeyondLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestServeLimitFlags(t *testing.T) {
+	cfg, err := ParseServeFlags([]string{"-query-timeout", "5s", "-max-query-clauses", "64", "-max-connections", "10", "-data", t.TempDir()}, io.Discard)
+	if err != nil || cfg.Limits.Timeout != 5*time.Second || cfg.Limits.MaxClauses != 64 || cfg.ListenLimits.MaxConnections != 10 {
+		t.Fatalf("%+v, %v", cfg, err)
+	}
+	for _, name := range limitFlags {
+		if _, err := ParseServeFlags([]string{"-" + name, "0", "-data", t.TempDir()}, io.Discard); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("-%s 0: %v, want an error naming the flag", name, err)
+		}
+	}
+}
