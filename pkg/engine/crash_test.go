@@ -43,6 +43,51 @@ func TestCrashChild(t *testing.T) {
 	}
 }
 
+// killChildAfter starts TestCrashChild on dir from batch next, SIGKILLs it
+// after want acknowledgements, adds every batch it acknowledged to acked
+// and returns the next batch number to use.
+func killChildAfter(t *testing.T, dir string, next, want int, acked map[int]bool) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
+	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir, crashStartEnv+"="+strconv.Itoa(next))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	got := 0
+	for got < want && sc.Scan() {
+		line := sc.Text()
+		n, ok := strings.CutPrefix(line, "ack ")
+		if !ok {
+			t.Fatalf("child said %q", line)
+		}
+		b, _ := strconv.Atoi(n)
+		acked[b] = true
+		next = max(next, b+1)
+		got++
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// Acks printed before the kill landed still count.
+	for sc.Scan() {
+		if n, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
+			b, _ := strconv.Atoi(n)
+			acked[b] = true
+			next = max(next, b+1)
+		}
+	}
+	cmd.Wait()
+	if got < want {
+		t.Fatalf("child stopped after %d acks", got)
+	}
+	return next + 1 // the batch in flight at the kill may or may not be stored
+}
+
 // TestCrashRecovery SIGKILLs a child mid-ingest several times and checks
 // after each crash that every acknowledged event is present exactly once.
 func TestCrashRecovery(t *testing.T) {
@@ -53,48 +98,9 @@ func TestCrashRecovery(t *testing.T) {
 	acked := map[int]bool{}
 	next := 0
 	for round := 0; round < 4; round++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
-		cmd.Env = append(os.Environ(), crashDirEnv+"="+dir, crashStartEnv+"="+strconv.Itoa(next))
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		// Kill after a varying number of acknowledgements, so the kill lands
 		// in different phases (group commit, commit, flush).
-		want := 30 + round*25
-		sc := bufio.NewScanner(stdout)
-		got := 0
-		for got < want && sc.Scan() {
-			line := sc.Text()
-			n, ok := strings.CutPrefix(line, "ack ")
-			if !ok {
-				t.Fatalf("child said %q", line)
-			}
-			b, _ := strconv.Atoi(n)
-			acked[b] = true
-			next = max(next, b+1)
-			got++
-		}
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		// Acks printed before the kill landed still count.
-		for sc.Scan() {
-			if n, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
-				b, _ := strconv.Atoi(n)
-				acked[b] = true
-				next = max(next, b+1)
-			}
-		}
-		cmd.Wait()
-		if got < want {
-			t.Fatalf("round %d: child stopped after %d acks", round, got)
-		}
-		next++ // the batch in flight at the kill may or may not be stored
-
+		next = killChildAfter(t, dir, next, 30+round*25, acked)
 		e, err := Open(dir, testOptions())
 		if err != nil {
 			t.Fatalf("round %d: reopen after crash: %v", round, err)
@@ -115,6 +121,9 @@ func TestCrashRecovery(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("round %d: %d acknowledged batches, %d events stored, %d in splits", round, len(acked), len(counts), st.Events-int64(st.HeadEvents))
+		if len(st.Damage) != 0 {
+			t.Fatalf("round %d: a crash was reported as damage: %+v", round, st.Damage)
+		}
+		t.Logf("round %d: %d acknowledged batches, %d events stored, %d in splits, %d torn writes cut", round, len(acked), len(counts), st.Events-int64(st.HeadEvents), st.WALTornWrites)
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sort"
 	"sync"
@@ -44,6 +45,9 @@ type Options struct {
 	// without some damaged splits (they are named in its result too), for
 	// metrics: a partial answer is never silent.
 	OnPartialResult func(index string, skippedSplits []string)
+	// Logger receives what Open and queries find damaged (default
+	// slog.Default()).
+	Logger *slog.Logger
 
 	// walOpen replaces the WAL's file creation in fault-injection tests.
 	walOpen walOpenFunc
@@ -65,6 +69,9 @@ func (o Options) withDefaults() Options {
 	if o.WALSegmentBytes <= 0 {
 		o.WALSegmentBytes = 64 << 20
 	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	if o.walOpen == nil {
 		o.walOpen = createWALFile
 	}
@@ -80,40 +87,18 @@ type Engine struct {
 	// lock is the store's flock, held until Close.
 	lock *os.File
 
-	mu       sync.RWMutex
-	indexes  map[string]*indexState
-	closed   bool
-	createMu sync.Mutex // serializes CreateIndex and DeleteIndex
+	mu      sync.RWMutex
+	indexes map[string]*indexState
+	// unavailable holds the indexes that could not be opened, with why.
+	unavailable map[string]error
+	closed      bool
+	createMu    sync.Mutex // serializes CreateIndex and DeleteIndex
 
 	// buffered is the estimated memory of events not yet in splits.
 	buffered atomic.Int64
 
 	stop chan struct{}
 	wg   sync.WaitGroup
-}
-
-// IndexStats describes an index's current contents. The JSON names are
-// what the index API and health checks show.
-type IndexStats struct {
-	// Events counts the events in the head and in splits.
-	Events      int64  `json:"num_events"`
-	HeadEvents  int    `json:"head_events"`
-	HeadBytes   int64  `json:"head_bytes"`
-	Splits      int    `json:"num_splits"`
-	SplitBytes  int64  `json:"split_bytes"`
-	MinTime     int64  `json:"min_time_ns"` // Unix ns over splits and head; 0 when empty
-	MaxTime     int64  `json:"max_time_ns"`
-	LastSeq     uint64 `json:"last_seq"`
-	FlushedSeq  uint64 `json:"flushed_seq"`
-	WALSegments int    `json:"wal_segments"`
-	// Merges counts the background merges committed since Open, and
-	// MergeFailures those that failed (retried a minute later),
-	// LastMergeError why the latest one failed.
-	Merges         int64  `json:"merges"`
-	MergeFailures  int64  `json:"merge_failures"`
-	LastMergeError string `json:"last_merge_error,omitempty"`
-	// CorruptSplits lists splits set aside because they failed their checksums.
-	CorruptSplits []string `json:"corrupt_splits,omitempty"`
 }
 
 // Open opens (creating if needed) a store in dir; the default index `logs`
@@ -136,28 +121,34 @@ func Open(dir string, opts Options) (*Engine, error) {
 }
 
 func openLocked(dir string, opts Options) (*Engine, error) {
-	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, stop: make(chan struct{})}
-	cfgs, err := loadCatalog(dir)
+	e := &Engine{dir: dir, opts: opts.withDefaults(), indexes: map[string]*indexState{}, unavailable: map[string]error{}, stop: make(chan struct{})}
+	entries, err := loadCatalog(dir, e.opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	hasDefault := false
-	for _, cfg := range cfgs {
-		hasDefault = hasDefault || cfg.IndexID == DefaultIndexID
+	for _, ce := range entries {
+		hasDefault = hasDefault || ce.id == DefaultIndexID
 	}
 	if !hasDefault {
 		if err := createIndexDir(dir, DefaultIndexConfig()); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", dir, err)
 		}
-		cfgs = append(cfgs, DefaultIndexConfig())
+		entries = append(entries, catalogEntry{id: DefaultIndexID, cfg: DefaultIndexConfig()})
 	}
-	for _, cfg := range cfgs {
-		ix, err := openIndex(e, cfg)
-		if err != nil {
-			e.closeIndexes()
-			return nil, fmt.Errorf("open store %s: %w", dir, err)
+	// One index that cannot open never keeps the others from serving: it
+	// is listed as unavailable, with why, and its files stay as they are.
+	for _, ce := range entries {
+		if ce.err == nil {
+			ix, err := openIndex(e, ce.cfg)
+			if err == nil {
+				e.indexes[ce.id] = ix
+				continue
+			}
+			ce.err = fmt.Errorf("%w: %w", ErrIndexUnavailable, err)
 		}
-		e.indexes[cfg.IndexID] = ix
+		e.unavailable[ce.id] = ce.err
+		e.opts.Logger.Error("an index could not be opened; the other indexes are served", "index", ce.id, "error", ce.err)
 	}
 	e.wg.Add(1)
 	go e.runCommitTicker()
@@ -225,6 +216,9 @@ func (e *Engine) lookup(id string) (*indexState, error) {
 	}
 	ix, ok := e.indexes[id]
 	if !ok {
+		if err := e.unavailable[id]; err != nil {
+			return nil, fmt.Errorf("index %q: %w", id, err)
+		}
 		return nil, fmt.Errorf("index %q: %w", id, ErrIndexNotFound)
 	}
 	return ix, nil
@@ -295,9 +289,14 @@ func (e *Engine) CreateIndex(cfg IndexConfig) error {
 	return nil
 }
 
-// DescribeIndex returns an index's config and current stats.
+// DescribeIndex returns an index's config and current stats. An index that
+// could not be opened is described too: its stats say why (Unavailable)
+// and list the damage its quarantine reports.
 func (e *Engine) DescribeIndex(id string) (IndexConfig, IndexStats, error) {
 	ix, err := e.lookup(id)
+	if errors.Is(err, ErrIndexUnavailable) {
+		return IndexConfig{IndexID: id}, unavailableStats(indexDir(e.dir, id), id, err, e.opts.Logger), nil
+	}
 	if err != nil {
 		return IndexConfig{}, IndexStats{}, err
 	}
@@ -308,8 +307,11 @@ func (e *Engine) DescribeIndex(id string) (IndexConfig, IndexStats, error) {
 func (e *Engine) ListIndexes() []string {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	ids := make([]string, 0, len(e.indexes))
+	ids := make([]string, 0, len(e.indexes)+len(e.unavailable))
 	for id := range e.indexes {
+		ids = append(ids, id)
+	}
+	for id := range e.unavailable {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
@@ -327,7 +329,8 @@ func (e *Engine) UpdateRetention(id, period string) error {
 }
 
 // DeleteIndex removes an index and all its data. Snapshots taken before
-// keep their open splits readable until released.
+// keep their open splits readable until released. An unavailable index
+// can be deleted too.
 func (e *Engine) DeleteIndex(id string) error {
 	e.createMu.Lock()
 	defer e.createMu.Unlock()
@@ -336,6 +339,11 @@ func (e *Engine) DeleteIndex(id string) error {
 	if e.closed {
 		e.mu.Unlock()
 		return ErrClosed
+	}
+	if _, broken := e.unavailable[id]; broken {
+		delete(e.unavailable, id)
+		e.mu.Unlock()
+		return deleteIndexDir(e.dir, id)
 	}
 	if !ok {
 		e.mu.Unlock()

@@ -76,7 +76,7 @@ func TestGroupCommit(t *testing.T) {
 	}
 	wg.Wait()
 	var records []int
-	if _, _, err := replayWAL(filepath.Join(indexDir(dir, "logs"), indexWALDir), func(events []Event) {
+	if _, err := replayWAL(filepath.Join(indexDir(dir, "logs"), indexWALDir), testReplayEnv(indexDir(dir, "logs")), func(events []Event) {
 		records = append(records, len(events))
 	}); err != nil {
 		t.Fatal(err)

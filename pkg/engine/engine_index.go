@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +48,8 @@ type indexState struct {
 
 	// merge is the background merger of small splits (engine_merge.go).
 	merge mergeState
+	// damage records what Open set aside and what queries found damaged.
+	damage *damageLog
 }
 
 // commitReq is one Ingest call's batch on its way through the committer.
@@ -59,115 +59,6 @@ type commitReq struct {
 	size      int64
 	done      chan error
 	committed <-chan struct{} // set before done is signalled
-}
-
-func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
-	m, err := compileMapping(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("index %q: %w", cfg.IndexID, err)
-	}
-	ix := &indexState{e: e, id: cfg.IndexID, dir: indexDir(e.dir, cfg.IndexID), cfg: cfg,
-		reqs: make(chan *commitReq, 64), flushReq: make(chan struct{}, 1), stop: make(chan struct{}), head: newHead()}
-	ix.mapper.Store(m)
-	ix.initMerger(e.opts)
-	splits, flushed, err := openIndexSplits(ix.dir)
-	if err != nil {
-		return nil, fmt.Errorf("index %q: %w", ix.id, err)
-	}
-	ix.flushedSeq.Store(flushed)
-	ix.view = &indexView{head: ix.head, splits: splits}
-	now := time.Now()
-	walDir := filepath.Join(ix.dir, indexWALDir)
-	segs, lastSeq, err := replayWAL(walDir, func(events []Event) {
-		i := 0
-		for i < len(events) && events[i].Seq <= flushed {
-			i++
-		}
-		if events = events[i:]; len(events) == 0 {
-			return
-		}
-		var size int64
-		for j := range events {
-			size += eventSize(&events[j])
-		}
-		e.buffered.Add(size)
-		ix.head.add(events, size, now)
-	})
-	if err == nil {
-		ix.wal, err = openWAL(walDir, e.opts.walOpen, e.opts.WALSegmentBytes, segs)
-		if err == nil {
-			ix.wal.onSync = e.opts.OnWALSync
-		}
-	}
-	if err != nil {
-		ix.releaseSplits()
-		bytes, _, _ := ix.head.stats(now)
-		e.unreserve(bytes)
-		return nil, fmt.Errorf("index %q: %w", ix.id, err)
-	}
-	ix.head.commit()
-	ix.nextSeq = max(lastSeq, flushed) + 1
-	ix.wg.Add(3)
-	go ix.runCommitter()
-	go ix.runFlusher()
-	go ix.runMerger()
-	return ix, nil
-}
-
-// openIndexSplits opens the index's splits and returns the highest seq
-// they hold (or the checkpoint's, if higher): WAL records up to it are
-// already in splits and must not be applied twice.
-func openIndexSplits(dir string) ([]*splitRef, uint64, error) {
-	cp, err := readCheckpoint(dir)
-	if err != nil {
-		return nil, 0, err
-	}
-	flushed := cp.FlushedSeq
-	splitsDir := filepath.Join(dir, indexSplitsDir)
-	if err := os.MkdirAll(splitsDir, 0o755); err != nil {
-		return nil, 0, fmt.Errorf("create splits directory: %w", err)
-	}
-	// Finish merges a crash interrupted before anything is opened, so no
-	// event is visible both in a merged split and in one of its inputs.
-	if err := dropReplacedSplits(dir, splitsDir); err != nil {
-		return nil, 0, err
-	}
-	entries, err := os.ReadDir(splitsDir)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list splits: %w", err)
-	}
-	var refs []*splitRef
-	for _, ent := range entries {
-		path := filepath.Join(splitsDir, ent.Name())
-		if !ent.IsDir() {
-			continue
-		}
-		if strings.HasPrefix(ent.Name(), ".") {
-			if err := os.RemoveAll(path); err != nil { // an interrupted split write
-				return nil, 0, fmt.Errorf("remove unfinished split %s: %w", path, err)
-			}
-			continue
-		}
-		s, err := OpenSplit(path)
-		if errors.Is(err, ErrCorruptSplit) {
-			// Keep serving the rest; the damaged split is moved aside for
-			// inspection and reported by the index's stats.
-			if qerr := quarantineSplit(dir, path); qerr != nil {
-				err = errors.Join(err, qerr)
-			} else {
-				continue
-			}
-		}
-		if err != nil {
-			for _, r := range refs {
-				r.release()
-			}
-			return nil, 0, err
-		}
-		flushed = max(flushed, s.Meta.MaxSeq)
-		refs = append(refs, newSplitRef(s))
-	}
-	return refs, flushed, nil
 }
 
 // submit hands a batch to the committer unless the index is closed.
@@ -336,46 +227,6 @@ func (ix *indexState) updateRetention(period string) error {
 	ix.cfg = cfg
 	ix.mapper.Store(m)
 	return nil
-}
-
-func (ix *indexState) stats() IndexStats {
-	ix.viewMu.Lock()
-	v := ix.view
-	ix.viewMu.Unlock()
-	now := time.Now()
-	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir),
-		Merges: ix.merge.merges.Load(), MergeFailures: ix.merge.failures.Load(), LastMergeError: ix.lastMergeError()}
-	first := true
-	span := func(lo, hi int64) {
-		if first || lo < st.MinTime {
-			st.MinTime = lo
-		}
-		if first || hi > st.MaxTime {
-			st.MaxTime = hi
-		}
-		first = false
-	}
-	for _, r := range v.splits {
-		st.Events += int64(r.split.Meta.Rows)
-		st.SplitBytes += r.split.Meta.SizeBytes
-		span(r.split.Meta.MinTime, r.split.Meta.MaxTime)
-	}
-	for _, h := range append([]*head{v.head}, v.frozen...) {
-		bytes, rows, _ := h.stats(now)
-		st.HeadBytes += bytes
-		st.HeadEvents += rows
-		if sorted := h.view(); len(sorted) > 0 {
-			span(sorted[0].Timestamp, sorted[len(sorted)-1].Timestamp)
-		}
-	}
-	st.Events += int64(st.HeadEvents)
-	ix.walMu.Lock()
-	st.LastSeq = ix.nextSeq - 1
-	if ix.wal != nil {
-		st.WALSegments = len(ix.wal.segs)
-	}
-	ix.walMu.Unlock()
-	return st
 }
 
 func (ix *indexState) releaseSplits() {

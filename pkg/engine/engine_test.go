@@ -78,9 +78,9 @@ func TestEngineDefaultIndexAndIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRejected := []DocError{
-		{3, "missing timestamp field 'timestamp'"},
-		{4, "not a JSON object"},
-		{5, "field 'severity': expected a string, got number 3"},
+		{3, "missing timestamp field 'timestamp'", DocInvalid},
+		{4, "not a JSON object", DocInvalid},
+		{5, "field 'severity': expected a string, got number 3", DocInvalid},
 	}
 	if res.Accepted != 3 || fmt.Sprint(res.Rejected) != fmt.Sprint(wantRejected) {
 		t.Fatalf("result = %+v", res)

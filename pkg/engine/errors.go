@@ -10,15 +10,15 @@ var (
 	ErrIndexExists = errors.New("index already exists")
 	// ErrClosed is returned by calls made after Close.
 	ErrClosed = errors.New("engine is closed")
-	// ErrCorruptWAL means a write-ahead log record other than the last one of
-	// the newest segment failed its checksum: acknowledged data may be damaged,
-	// so Open refuses to guess and names the segment and offset.
-	ErrCorruptWAL = errors.New("write-ahead log is corrupt")
 	// ErrInvalidRequest marks a search or aggregation request that can never
 	// succeed as sent (an empty time range, a date histogram without one,
 	// too many buckets, a percentile outside 0–100): the caller's to fix,
 	// HTTP 400, never retried.
 	ErrInvalidRequest = errors.New("invalid request")
+	// ErrIndexUnavailable means an index could not be opened (its config
+	// is damaged without a usable backup, or its files cannot be read); the
+	// wrapping error names the file and what to do. Other indexes work.
+	ErrIndexUnavailable = errors.New("index is unavailable")
 )
 
 // configError wraps ErrInvalidConfig with a message for the user.

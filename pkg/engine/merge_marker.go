@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -134,47 +135,113 @@ func replacedIDs(splitsDir string, inputs []*Split) ([]string, error) {
 
 // dropReplacedSplits finishes merges a crash interrupted: it deletes every
 // split a published merged split replaces. Open calls it before opening
-// splits, so the same events are never visible twice. A merged split whose
-// marker is damaged is quarantined instead: its inputs, if still present,
-// stay visible, and no event is counted twice.
-func dropReplacedSplits(indexDir, splitsDir string) error {
+// splits, so the same events are never visible twice. The inputs are
+// deleted only once the merged split has passed all its checksums; a
+// merged split that fails them while its inputs still hold all its events
+// is set aside instead, and the inputs serve. A marker that cannot be read
+// is repaired from the splits themselves (merge_marker_repair.go).
+func dropReplacedSplits(q quarantine, splitsDir string) error {
 	entries, err := os.ReadDir(splitsDir)
 	if err != nil {
 		return fmt.Errorf("list splits: %w", err)
 	}
-	replaced := map[string]bool{}
+	present := map[string]bool{}
 	for _, ent := range entries {
-		if !ent.IsDir() || strings.HasPrefix(ent.Name(), ".") {
+		if ent.IsDir() && !strings.HasPrefix(ent.Name(), ".") {
+			present[ent.Name()] = true
+		}
+	}
+	inputs := map[string][]string{} // merged split -> its inputs still on disk
+	unreadable := map[string]error{}
+	var merged []string
+	for _, ent := range entries {
+		if !present[ent.Name()] {
 			continue
 		}
-		path := filepath.Join(splitsDir, ent.Name())
-		m, err := readMergeMarker(path)
-		if errors.Is(err, ErrCorruptSplit) {
-			if qerr := quarantineSplit(indexDir, path); qerr != nil {
-				return errors.Join(err, qerr)
-			}
-			continue
-		}
+		m, err := readMergeMarker(filepath.Join(splitsDir, ent.Name()))
 		if err != nil {
-			return err
+			unreadable[ent.Name()] = err
+			continue
 		}
 		for _, id := range m.Replaces {
-			replaced[id] = true
-		}
-	}
-	removed := false
-	for _, ent := range entries {
-		if replaced[ent.Name()] {
-			if err := os.RemoveAll(filepath.Join(splitsDir, ent.Name())); err != nil {
-				return fmt.Errorf("remove merged split %s: %w", ent.Name(), err)
+			if present[id] && id != ent.Name() {
+				if len(inputs[ent.Name()]) == 0 {
+					merged = append(merged, ent.Name())
+				}
+				inputs[ent.Name()] = append(inputs[ent.Name()], id)
 			}
-			removed = true
 		}
 	}
-	if removed {
-		if err := syncSplitParent(splitsDir); err != nil {
-			return fmt.Errorf("sync splits directory: %w", err)
+	for _, id := range merged {
+		if !present[id] { // itself an input of another merge, already removed
+			continue
+		}
+		if err := finishMerge(q, splitsDir, id, inputs[id], present); err != nil {
+			return err
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(unreadable)) {
+		if present[id] {
+			if err := repairMergeMarker(q, splitsDir, id, unreadable[id], present); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// finishMerge deletes the inputs of a published merged split once it is
+// known whole. A merged split that fails its checksums is set aside when
+// its inputs still hold all its events, or when it cannot be opened at all
+// (the inputs left are then all there is); one readable in part whose
+// other inputs are gone stays, its damage reported by the queries that
+// meet it, and the merge is finished.
+func finishMerge(q quarantine, splitsDir, id string, inputs []string, present map[string]bool) error {
+	path := filepath.Join(splitsDir, id)
+	s, err := OpenSplit(path)
+	opened := err == nil
+	if opened {
+		err = verifySplit(s)
+		s.Close()
+	}
+	if err != nil && !isSplitDamage(err) {
+		return err
+	}
+	if err == nil {
+		return removeSplits(splitsDir, inputs, present)
+	}
+	served := ""
+	if m, merr := ReadSplitMeta(path); merr == nil && inputRows(splitsDir, inputs) == m.Rows {
+		served = fmt.Sprintf("its inputs %s are whole and serve all its events", strings.Join(inputs, ", "))
+	}
+	if served == "" && opened {
+		return removeSplits(splitsDir, inputs, present)
+	}
+	present[id] = false
+	return q.quarantineSplit(path, err, served)
+}
+
+// removeSplits deletes split directories and makes that durable.
+func removeSplits(splitsDir string, ids []string, present map[string]bool) error {
+	for _, id := range ids {
+		if err := os.RemoveAll(filepath.Join(splitsDir, id)); err != nil {
+			return fmt.Errorf("remove merged split %s: %w", id, err)
+		}
+		present[id] = false
+	}
+	if err := syncSplitParent(splitsDir); err != nil {
+		return fmt.Errorf("sync splits directory: %w", err)
+	}
+	return nil
+}
+
+// inputRows sums the rows of splits whose metadata can be read.
+func inputRows(splitsDir string, ids []string) int {
+	n := 0
+	for _, id := range ids {
+		if m, err := ReadSplitMeta(filepath.Join(splitsDir, id)); err == nil {
+			n += m.Rows
+		}
+	}
+	return n
 }

@@ -90,6 +90,11 @@ func (w *wal) roll() error {
 		os.Remove(path)
 		return fmt.Errorf("sync WAL directory %s: %w", w.dir, err)
 	}
+	if err := writeWALHead(w.dir, num); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("record WAL segment %s as the newest: %w", path, err)
+	}
 	w.f, w.size = f, 0
 	w.segs = append(w.segs, walSegment{num: num})
 	return nil

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,27 +40,74 @@ func walSegmentPath(dir string, num int) string {
 	return filepath.Join(dir, fmt.Sprintf("%08d%s", num, walSegmentSuffix))
 }
 
-// listWALSegments returns the segment numbers in dir in write order.
-func listWALSegments(dir string) ([]int, error) {
+// walHeadFile, beside the WAL directory, records the newest segment ever
+// created. Replay compares it with the segments on disk: newest segments
+// deleted whole leave no later record to show the gap, so without it
+// their loss would be silent. It is written once per segment (at Open, at
+// each flush and every WALSegmentBytes), not per record.
+const walHeadFile = "wal_head.json"
+
+type walHead struct {
+	Segment int `json:"segment"`
+}
+
+func walHeadPath(walDir string) string { return filepath.Join(filepath.Dir(walDir), walHeadFile) }
+
+// readWALHead returns the newest segment number ever created, 0 when the
+// store predates the record.
+func readWALHead(walDir string) (int, error) {
+	data, err := os.ReadFile(walHeadPath(walDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	var h walHead
+	if err == nil {
+		err = json.Unmarshal(data, &h)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", walHeadPath(walDir), err)
+	}
+	return h.Segment, nil
+}
+
+func writeWALHead(walDir string, num int) error {
+	data, err := json.Marshal(walHead{Segment: num})
+	if err == nil {
+		err = writeFileAtomic(walHeadPath(walDir), data)
+	}
+	return err
+}
+
+// walRewriteSuffix names a segment being rewritten without its damaged
+// bytes (wal_repair.go); one left by a crash is removed at the next Open.
+const walRewriteSuffix = ".rewrite"
+
+// listWALDir returns the segment numbers in dir in write order, and the
+// names of entries that are not segments (stray files an operator or a
+// tool left, which replay moves aside).
+func listWALDir(dir string) (nums []int, strays []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("list WAL segments in %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("list WAL segments in %s: %w", dir, err)
 	}
-	var nums []int
 	for _, e := range entries {
 		name := e.Name()
-		base, ok := strings.CutSuffix(name, walSegmentSuffix)
-		if !ok || e.IsDir() {
+		if strings.HasPrefix(name, ".") && strings.HasSuffix(name, walRewriteSuffix) {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				return nil, nil, fmt.Errorf("remove interrupted WAL rewrite %s: %w", name, err)
+			}
 			continue
 		}
+		base, ok := strings.CutSuffix(name, walSegmentSuffix)
 		n, err := strconv.Atoi(base)
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("unexpected file %s in WAL directory %s: remove it", name, dir)
+		if !ok || err != nil || n <= 0 || !e.Type().IsRegular() || walSegmentPath(dir, n) != filepath.Join(dir, name) {
+			strays = append(strays, name)
+			continue
 		}
 		nums = append(nums, n)
 	}
 	sort.Ints(nums)
-	return nums, nil
+	return nums, strays, nil
 }
 
 // syncDir makes a directory's entries (created, renamed or removed files) durable.

@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -29,10 +32,14 @@ func walTestRecord(first uint64, n int) []byte {
 }
 
 // writeTestWAL writes records of 3 events each (seqs 1..3, 4..6, …),
-// rolling segments at segBytes, and returns the directory.
+// rolling segments at segBytes, and returns the directory (wal/ inside a
+// directory standing for the index, which holds the quarantine).
 func writeTestWAL(t *testing.T, records int, segBytes int64) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), indexWALDir)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	w, err := openWAL(dir, createWALFile, segBytes, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -49,18 +56,38 @@ func writeTestWAL(t *testing.T, records int, segBytes int64) string {
 	return dir
 }
 
-func replaySeqs(dir string) ([]uint64, []walSegment, error) {
+// testReplayEnv replays the WAL of the index directory indexDir with
+// nothing flushed, its quarantine beside it and a silent log.
+func testReplayEnv(indexDir string) walReplayEnv {
+	return walReplayEnv{flushedKnown: true,
+		q: quarantine{indexDir: indexDir, log: newDamageLog("test", slog.New(slog.DiscardHandler), nil)}}
+}
+
+// replayDamage replays the WAL in dir and returns the seqs replayed and
+// what replay reported.
+func replayDamage(dir string) ([]uint64, walReplay, *damageLog, error) {
 	var seqs []uint64
-	segs, _, err := replayWAL(dir, func(events []Event) {
+	env := testReplayEnv(filepath.Dir(dir))
+	reports, err := loadDamageReports(filepath.Dir(dir))
+	if err != nil {
+		return nil, walReplay{}, nil, err
+	}
+	env.q.log.reports = reports
+	r, err := replayWAL(dir, env, func(events []Event) {
 		for _, e := range events {
 			seqs = append(seqs, e.Seq)
 		}
 	})
-	return seqs, segs, err
+	return seqs, r, env.q.log, err
+}
+
+func replaySeqs(dir string) ([]uint64, []walSegment, error) {
+	seqs, r, _, err := replayDamage(dir)
+	return seqs, r.segs, err
 }
 
 func lastSegment(t *testing.T, dir string) string {
-	nums, err := listWALSegments(dir)
+	nums, _, err := listWALDir(dir)
 	if err != nil || len(nums) == 0 {
 		t.Fatalf("segments: %v %v", nums, err)
 	}
@@ -98,82 +125,132 @@ func TestWALRecordRoundTrip(t *testing.T) {
 
 func TestWALReplay(t *testing.T) {
 	recLen := int64(len(walTestRecord(1, 3)))
+	segBytes := 4*recLen + 20 // 4 records per segment: seqs 1-12, 13-24, 25-30
 	tests := []struct {
-		name    string
-		damage  func(t *testing.T, dir string)
-		want    int // events replayed
-		corrupt bool
+		name   string
+		damage func(t *testing.T, dir string)
+		want   int   // events replayed
+		lost   int64 // reported lost; -1 when uncounted
+		// first is the first lost seq; reports and torn what replay said.
+		first   uint64
+		reports int
+		torn    int64
 	}{
-		{"intact", func(*testing.T, string) {}, 30, false},
+		{"intact", func(*testing.T, string) {}, 30, 0, 0, 0, 0},
 		{"torn tail mid record", func(t *testing.T, dir string) {
 			p := lastSegment(t, dir)
 			st, _ := os.Stat(p)
 			os.Truncate(p, st.Size()-recLen/2)
-		}, 27, false},
+		}, 27, 0, 0, 0, 1},
 		{"torn tail inside header", func(t *testing.T, dir string) {
 			p := lastSegment(t, dir)
 			st, _ := os.Stat(p)
 			os.Truncate(p, st.Size()-recLen+3)
-		}, 27, false},
-		{"last record damaged in place", func(t *testing.T, dir string) {
-			damageAt(t, lastSegment(t, dir), -10)
-		}, 27, false},
+		}, 27, 0, 0, 0, 1},
 		{"zeroed tail", func(t *testing.T, dir string) {
 			f, _ := os.OpenFile(lastSegment(t, dir), os.O_WRONLY|os.O_APPEND, 0)
 			f.Write(make([]byte, 4096))
 			f.Close()
-		}, 30, false},
+		}, 30, 0, 0, 0, 1},
+		// A complete final frame whose checksum fails was whole on disk, so
+		// it may have been acknowledged: it is damage, not a torn write.
+		{"last record damaged in place", func(t *testing.T, dir string) {
+			damageAt(t, lastSegment(t, dir), -10)
+		}, 27, 3, 28, 1, 0},
+		{"last record's checksum damaged", func(t *testing.T, dir string) {
+			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+5)
+		}, 27, 3, 28, 1, 0},
+		{"last record's header and payload damaged", func(t *testing.T, dir string) {
+			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+walFrameHeaderSize+1)
+		}, 27, -1, 0, 1, 0},
 		{"damage in the middle of the last segment", func(t *testing.T, dir string) {
 			damageAt(t, lastSegment(t, dir), 12)
-		}, 0, true},
+		}, 27, 3, 25, 1, 0},
 		{"damage in an older segment", func(t *testing.T, dir string) {
 			damageAt(t, walSegmentPath(dir, 1), -5)
-		}, 0, true},
+		}, 27, 3, 10, 1, 0},
 		{"older segment cut short", func(t *testing.T, dir string) {
 			p := walSegmentPath(dir, 1)
 			st, _ := os.Stat(p)
 			os.Truncate(p, st.Size()-1)
-		}, 0, true},
+		}, 27, 3, 10, 1, 0},
+		{"length field damaged in an older segment", func(t *testing.T, dir string) {
+			damageAt(t, walSegmentPath(dir, 1), walFrameOffsets(t, walSegmentPath(dir, 1))[1]+1)
+		}, 30, 0, 0, 1, 0},
+		{"length field of the last record damaged", func(t *testing.T, dir string) {
+			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+2)
+		}, 30, 0, 0, 1, 0},
+		{"garbage between records", func(t *testing.T, dir string) {
+			p := walSegmentPath(dir, 2)
+			data, _ := os.ReadFile(p)
+			at := walFrameOffsets(t, p)[2]
+			garbage := bytes.Repeat([]byte{1, 0, 0, 0, 0xee}, 300)
+			os.WriteFile(p, slices.Concat(data[:at], garbage, data[at:]), 0o644)
+		}, 30, 0, 0, 1, 0},
+		{"segment deleted", func(t *testing.T, dir string) {
+			os.Remove(walSegmentPath(dir, 2))
+		}, 18, 12, 13, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeTestWAL(t, 10, 4*recLen+20) // 4 records per segment
+			dir := writeTestWAL(t, 10, segBytes)
 			tc.damage(t, dir)
-			seqs, segs, err := replaySeqs(dir)
-			if tc.corrupt {
-				if !errors.Is(err, ErrCorruptWAL) {
-					t.Fatalf("err = %v, want ErrCorruptWAL", err)
-				}
-				return
-			}
+			seqs, r, dlog, err := replayDamage(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(seqs) != tc.want {
 				t.Fatalf("replayed %d events, want %d", len(seqs), tc.want)
 			}
-			for i, s := range seqs {
-				if s != uint64(i+1) {
-					t.Fatalf("seq %d at %d", s, i)
+			for i := 1; i < len(seqs); i++ {
+				if seqs[i] <= seqs[i-1] {
+					t.Fatalf("seq %d after %d", seqs[i], seqs[i-1])
 				}
 			}
-			// The tail was cut: replay again finds a clean log, and
+			var st IndexStats
+			dlog.fill(&st)
+			lost := st.EventsLost
+			if st.UncountedLosses > 0 {
+				lost = -1
+			}
+			if len(st.Damage) != tc.reports || lost != tc.lost || st.WALTornWrites != tc.torn {
+				t.Fatalf("reports %+v, lost %d, torn %d; want %d reports, lost %d, torn %d", st.Damage, lost, st.WALTornWrites, tc.reports, tc.lost, tc.torn)
+			}
+			if tc.first != 0 && (st.Damage[0].FirstSeq != tc.first || st.Damage[0].LastSeq != tc.first+uint64(tc.lost)-1) {
+				t.Fatalf("lost seqs %d-%d, want from %d", st.Damage[0].FirstSeq, st.Damage[0].LastSeq, tc.first)
+			}
+			// Every seq up to the last used one is replayed or reported lost.
+			if tc.lost >= 0 && r.lastSeq != uint64(tc.want)+uint64(tc.lost) {
+				t.Fatalf("last seq %d, want %d replayed + %d lost", r.lastSeq, tc.want, tc.lost)
+			}
+			// The log is repaired: replaying again finds nothing new, and
 			// appending after it keeps the order.
-			w, err := openWAL(dir, createWALFile, 4*recLen+20, segs)
+			w, err := openWAL(dir, createWALFile, segBytes, r.segs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			next := uint64(tc.want + 1)
+			next := r.lastSeq + 1
 			if err := w.append(walTestRecord(next, 3), next+2); err != nil {
 				t.Fatal(err)
 			}
 			w.close()
-			seqs, _, err = replaySeqs(dir)
+			seqs, r2, dlog2, err := replayDamage(dir)
 			if err != nil || len(seqs) != tc.want+3 {
 				t.Fatalf("after reopen: %d events, %v", len(seqs), err)
 			}
+			var st2 IndexStats
+			dlog2.fill(&st2)
+			if len(st2.Damage) != tc.reports || st2.WALTornWrites != 0 || r2.lastSeq != next+2 {
+				t.Fatalf("second replay: reports %+v, torn %d, last seq %d", st2.Damage, st2.WALTornWrites, r2.lastSeq)
+			}
 		})
 	}
+}
+
+// lastFrame returns the offset of the last record of an intact segment.
+func lastFrame(t *testing.T, path string) int64 {
+	offs := walFrameOffsets(t, path)
+	return offs[len(offs)-1]
 }
 
 func damageAt(t *testing.T, path string, off int64) {
@@ -315,4 +392,32 @@ func FuzzWALRecord(f *testing.F) {
 			data = data[size:]
 		}
 	})
+}
+
+// TestWALRepairInterruptedByCrash: a crash after replay reported damage
+// but before it rewrote the segment leaves the damaged segment as it was;
+// the next replay finds the same damage, keeps one report with the same
+// count and does not count the same loss twice.
+func TestWALRepairInterruptedByCrash(t *testing.T) {
+	dir := writeTestWAL(t, 10, 4*int64(len(walTestRecord(1, 3)))+20)
+	seg := walSegmentPath(dir, 2)
+	damageAt(t, seg, walFrameOffsets(t, seg)[1]+walFrameHeaderSize+4)
+	damaged, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 2; run++ {
+		seqs, _, dlog, err := replayDamage(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st IndexStats
+		dlog.fill(&st)
+		if len(seqs) != 27 || len(st.Damage) != 1 || st.EventsLost != 3 || st.Damage[0].FirstSeq != 16 {
+			t.Fatalf("run %d: %d events replayed, damage %+v", run, len(seqs), st.Damage)
+		}
+		if err := os.WriteFile(seg, damaged, 0o644); err != nil { // the rewrite never happened
+			t.Fatal(err)
+		}
+	}
 }
