@@ -18,29 +18,7 @@ func TestPartialAnswersAreReported(t *testing.T) {
 	opts.OnPartialResult = func(index string, skipped []string) { reported = append(reported, skipped...) }
 	e := openTestEngine(t, t.TempDir(), opts)
 	defer e.Close()
-	ix, _ := e.lookup("logs")
-	for part := 0; part < 2; part++ {
-		if _, err := e.Ingest(context.Background(), "logs", testDocs(part*100, 100), IngestOptions{Commit: CommitForce}); err != nil {
-			t.Fatal(err)
-		}
-		if err := ix.flush(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	snap, _ := e.Snapshot("logs")
-	victim := snap.Splits()[0]
-	snap.Release()
-	path := filepath.Join(victim.Path(), splitDataFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < len(data); i += 16 { // a byte of every column chunk
-		data[i] ^= 0xff
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	victim := splitsWithOneDamaged(t, e, 2, 0, 16)
 	ctx := context.Background()
 	search := SearchRequest{Index: "logs", Limit: 1000, CountTotal: true}
 	agg := AggRequest{Index: "logs", Aggs: []Agg{{Name: "s", Terms: &TermsAgg{Field: "id"}}}}
@@ -71,4 +49,41 @@ func TestPartialAnswersAreReported(t *testing.T) {
 	if _, err := e.FieldValues(strict, values); !errors.As(err, &pe) {
 		t.Fatalf("field values without partial results: %v", err)
 	}
+}
+
+// splitsWithOneDamaged ingests `flushed` splits of 100 test documents and
+// `head` more left in the head, then flips a byte in every `every` bytes of
+// the first split's column data, in place (the open split reads through its
+// file handle). It returns the damaged split.
+func splitsWithOneDamaged(t *testing.T, e *Engine, flushed, head, every int) *Split {
+	t.Helper()
+	ix, err := e.lookup("logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for part := 0; part < flushed+head; part++ {
+		if _, err := e.Ingest(context.Background(), "logs", testDocs(part*100, 100), IngestOptions{Commit: CommitForce}); err != nil {
+			t.Fatal(err)
+		}
+		if part < flushed {
+			if err := ix.flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	snap, _ := e.Snapshot("logs")
+	victim := snap.Splits()[0]
+	snap.Release()
+	path := filepath.Join(victim.Path(), splitDataFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(data); i += every {
+		data[i] ^= 0xA5
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return victim
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/triage-logs/triage/pkg/query"
@@ -66,7 +67,7 @@ func (e *LimitError) Error() string {
 	if e.Limit == LimitTimeout {
 		return fmt.Sprintf("the query ran longer than its time limit of %s; narrow the time range or the query", e.Timeout)
 	}
-	return fmt.Sprintf("the query needs more than its memory limit of %s (the hits it returns, its buckets and the distinct values terms aggregations count); narrow the time range, return fewer hits or aggregate a field with fewer distinct values", formatBytes(e.MaxBytes))
+	return fmt.Sprintf("the query needs more than its memory limit of %s (the hits it returns, its buckets and the distinct values terms aggregations count); narrow the time range, return fewer hits or aggregate a field with fewer distinct values", mebibytes(e.MaxBytes))
 }
 
 func (e *LimitError) Unwrap() error { return ErrInvalidRequest }
@@ -129,12 +130,7 @@ func collectorsCost(env *aggEnv, specs []Agg) int64 {
 
 func termKeyCost(v *Value) int64 { return termKeyBaseCost + int64(len(v.Str)) }
 
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
+// mebibytes renders a size as "256 MiB" or "0.5 MiB".
+func mebibytes(n int64) string {
+	return strconv.FormatFloat(float64(n)/(1<<20), 'g', 4, 64) + " MiB"
 }
