@@ -93,7 +93,9 @@ func ListenWithLimits(addr string, token string, h http.Handler, lim ListenLimit
 		})),
 		ReadHeaderTimeout: lim.ReadHeaderTimeout,
 		IdleTimeout:       lim.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		// Room for a GET search's URL-encoded query at its 64 KiB limit;
+		// a quarter of net/http's default, times the connection cap.
+		MaxHeaderBytes: 256 << 10,
 	}
 	go func() { _ = l.srv.Serve(netutil.LimitListener(ln, lim.MaxConnections)) }()
 	return l, nil

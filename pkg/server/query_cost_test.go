@@ -147,6 +147,15 @@ func TestSearchQueryLimitsAre400(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a query past the size limit in a GET URL", func(t *testing.T) {
+		// The listener's header limit leaves room for a URL carrying the
+		// largest query accepted, so the refusal names the query limit.
+		long := setQuery(hundredK[:10_000])
+		code, msg := send(t, "GET", base+"/api/v1/logs/search?query="+url.QueryEscape(long), "", nil, nil)
+		if code != http.StatusBadRequest || !strings.Contains(msg, "bytes long, more than the limit") {
+			t.Fatalf("%d-byte query in the URL: %d %.300s, want 400 naming the query size limit", len(long), code, msg)
+		}
+	})
 }
 
 func mustJSON(v any) string {
