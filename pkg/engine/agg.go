@@ -20,6 +20,9 @@ type AggRequest struct {
 	// need both and fill empty buckets over the whole range.
 	Start, End time.Time
 	Aggs       []Agg
+	// SearchFields, when set, replaces the index's default search fields
+	// for the query's terms without a field (see SearchRequest).
+	SearchFields []string
 	// MaxBuckets overrides DefaultMaxBuckets when positive.
 	MaxBuckets int
 	// Now anchors date math in the query; zero means time.Now().
@@ -148,13 +151,14 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	}
 	ctx, cancel, budget := e.startQuery(ctx)
 	defer cancel()
-	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, false)
+	p, err := e.planQuery(req.Index, req.Query, req.SearchFields, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return AggResult{}, err
 	}
 	defer p.release()
 	p.budget = budget
-	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField(), budget: budget}
+	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField(),
+		canonical: p.schema.m.canonicalField, budget: budget}
 	if err := env.check(req.Aggs, 1); err != nil {
 		return AggResult{}, invalidRequest(err)
 	}

@@ -39,8 +39,10 @@ type aggEnv struct {
 	slots  map[string]int
 	fields []string
 	needTS bool
-	// tsField is the timestamp field, read from the timestamp column.
+	// tsField is the timestamp field, read from the timestamp column;
+	// canonical maps its aliases (DocMapping.TimestampAliases) to it.
 	tsField    string
+	canonical  func(string) string
 	start, end int64
 	maxBuckets int
 	buckets    int
@@ -67,6 +69,9 @@ func (env *aggEnv) charge(n int64) {
 
 // slot returns field's slot, adding it on first use.
 func (env *aggEnv) slot(field string) int {
+	if env.canonical != nil {
+		field = env.canonical(field)
+	}
 	if i, ok := env.slots[field]; ok {
 		return i
 	}

@@ -18,7 +18,7 @@ type blockBuilder struct {
 	// granule terms: field → distinct terms, reset per granule.
 	terms    map[string]map[string]struct{}
 	tokCache map[string]struct{}
-	tokBuf   []string
+	indexer  termIndexer
 }
 
 // fieldValues holds one field's values of the current block.
@@ -107,11 +107,14 @@ func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
 			case KindFloat64, KindTime, KindNull:
 				continue
 			case KindString:
-				if f.spec.Tokenizer == TokenizerRaw {
+				switch tok := tokenizerOf(f.spec.Tokenizer); {
+				case f.spec.Elements:
+					b.addElementTokens(set, tok, v.Str)
+				case tok != tokRaw:
+					b.addTokens(set, tok, v.Str)
+				case len(v.Str) < maxTokenBytes:
 					set[v.Str] = struct{}{}
-					continue
 				}
-				b.addTokens(set, v.Str)
 			default:
 				set[v.Text()] = struct{}{}
 			}
@@ -121,13 +124,19 @@ func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
 }
 
 // addTokens adds text's tokens, tokenizing each distinct text once per granule.
-func (b *blockBuilder) addTokens(set map[string]struct{}, text string) {
+func (b *blockBuilder) addTokens(set map[string]struct{}, tok tokenizer, text string) {
 	if _, seen := b.tokCache[text]; seen {
 		return
 	}
 	b.tokCache[text] = struct{}{}
-	b.tokBuf = appendTokens(b.tokBuf[:0], text)
-	for _, t := range b.tokBuf {
-		set[t] = struct{}{}
+	b.indexer.add(set, tok, text)
+}
+
+// addElementTokens adds the tokens of each element of a JSON array value.
+func (b *blockBuilder) addElementTokens(set map[string]struct{}, tok tokenizer, text string) {
+	if _, seen := b.tokCache[text]; seen {
+		return
 	}
+	b.tokCache[text] = struct{}{}
+	b.indexer.addElements(set, tok, text)
 }

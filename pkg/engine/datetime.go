@@ -10,8 +10,9 @@ import (
 	"github.com/itchyny/timefmt-go"
 )
 
-// Datetime input formats accepted in a field mapping's input_formats; any
-// other value containing '%' is a strptime pattern such as "%Y-%m-%d %H:%M:%S".
+// Datetime input formats accepted in a field mapping's input_formats, as
+// Quickwit names them (case-insensitive); any other value must be a
+// strptime pattern such as "%Y-%m-%d %H:%M:%S".
 const (
 	FormatRFC3339       = "rfc3339"
 	FormatRFC2822       = "rfc2822"
@@ -22,15 +23,21 @@ const (
 // dateFormat is one compiled input format.
 type dateFormat struct {
 	name    string
-	layouts []string // Go layouts for rfc3339, rfc2822 and iso8601
-	strp    string   // strptime pattern
-	unix    bool
+	layouts []string // Go layouts for rfc3339 and rfc2822
+	iso8601 bool
+	strp    string // strptime pattern
+	// strpYear is false when the pattern names no year, which is then
+	// inferred (see inferYear).
+	strpYear bool
+	unix     bool
 }
 
-var (
-	rfc2822Layouts = []string{time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700", "02 Jan 2006 15:04:05 MST"}
-	iso8601Layouts = []string{time.RFC3339Nano, "20060102T150405Z0700", "20060102T150405Z07:00", "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02"}
-)
+var rfc2822Layouts = []string{time.RFC1123Z, time.RFC1123, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700", "02 Jan 2006 15:04:05 MST"}
+
+// strftimeMarkers are the specifiers one of which a custom format must
+// contain to be taken for a strptime pattern (Quickwit's rule).
+var strftimeMarkers = []string{"%a", "%A", "%b", "%B", "%c", "%C", "%d", "%D", "%e", "%f", "%F", "%h", "%H", "%I", "%j", "%k",
+	"%l", "%m", "%M", "%n", "%p", "%P", "%r", "%R", "%S", "%t", "%T", "%U", "%w", "%W", "%x", "%X", "%y", "%Y", "%z", "%Z"}
 
 func parseDateFormat(f string) (dateFormat, error) {
 	switch strings.ToLower(f) {
@@ -39,18 +46,49 @@ func parseDateFormat(f string) (dateFormat, error) {
 	case FormatRFC2822:
 		return dateFormat{name: FormatRFC2822, layouts: rfc2822Layouts}, nil
 	case FormatISO8601:
-		return dateFormat{name: FormatISO8601, layouts: iso8601Layouts}, nil
+		return dateFormat{name: FormatISO8601, iso8601: true}, nil
 	case FormatUnixTimestamp:
 		return dateFormat{name: FormatUnixTimestamp, unix: true}, nil
 	}
-	if strings.Contains(f, "%") {
-		// Formatting a fixed time proves the pattern's directives are known.
-		if _, err := timefmt.Parse(timefmt.Format(time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC), f), f); err != nil {
-			return dateFormat{}, fmt.Errorf("input format %q is not a usable strptime pattern: %v", f, err)
-		}
-		return dateFormat{name: f, strp: f}, nil
+	if err := checkStrptime(f, "input"); err != nil {
+		return dateFormat{}, err
 	}
-	return dateFormat{}, fmt.Errorf("input format %q is not supported, use rfc3339, rfc2822, iso8601, unix_timestamp or a strptime pattern such as \"%%Y-%%m-%%d %%H:%%M:%%S\"", f)
+	return dateFormat{name: f, strp: f, strpYear: strings.ContainsAny(strpDirectives(f), "YyCGgDFcx")}, nil
+}
+
+// checkStrptime validates a custom format: it needs a specifier (else it
+// is a misspelt format name), %Z is refused as in Quickwit (zone names are
+// ambiguous; use %z), and formatting a fixed time proves the rest known.
+func checkStrptime(f, kind string) error {
+	known := false
+	for _, m := range strftimeMarkers {
+		known = known || strings.Contains(f, m)
+	}
+	if !known {
+		return fmt.Errorf("%s format %q is not supported, use rfc3339, rfc2822, iso8601, %s or a strptime pattern such as \"%%Y-%%m-%%d %%H:%%M:%%S\"",
+			kind, f, map[string]string{"input": "unix_timestamp", "output": "unix_timestamp_secs (millis, micros, nanos)"}[kind])
+	}
+	if strings.Contains(strpDirectives(f), "Z") {
+		return fmt.Errorf("%s format %q: the time zone name specifier %%Z is not supported, use %%z (+hhmm or +hh:mm)", kind, f)
+	}
+	if _, err := timefmt.Parse(timefmt.Format(time.Date(2021, 3, 4, 5, 6, 7, 0, time.UTC), f), f); err != nil {
+		return fmt.Errorf("%s format %q is not a usable strptime pattern: %v", kind, f, err)
+	}
+	return nil
+}
+
+// strpDirectives returns the letters of f's specifiers (%% excluded).
+func strpDirectives(f string) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == '%' {
+			if f[i+1] != '%' {
+				b.WriteByte(f[i+1])
+			}
+			i++
+		}
+	}
+	return b.String()
 }
 
 // parseDatetimeString tries each format in order and returns Unix nanoseconds.
@@ -61,13 +99,41 @@ func parseDatetimeString(s string, formats []dateFormat) (int64, error) {
 				return timeToNanos(t)
 			}
 		}
-		if f.strp != "" {
-			if t, err := timefmt.Parse(s, f.strp); err == nil {
+		switch {
+		case f.iso8601:
+			if t, err := parseISO8601(s); err == nil {
 				return timeToNanos(t)
 			}
+		case f.strp != "":
+			if t, err := timefmt.Parse(s, f.strp); err == nil {
+				if !f.strpYear {
+					t = withInferredYear(t, time.Now().UTC())
+				}
+				return timeToNanos(t)
+			}
+		case f.unix && isJSONNumber(s):
+			// Quickwit also reads a Unix timestamp sent as a string.
+			return parseDatetimeNumber(s, formats)
 		}
 	}
 	return 0, fmt.Errorf("cannot parse %q as a datetime with input formats %s", truncateForError(s), formatNames(formats))
+}
+
+func isJSONNumber(s string) bool {
+	sc := jsonScanner{buf: []byte(s)}
+	n, err := sc.number()
+	return err == nil && n == s
+}
+
+// withInferredYear gives a time parsed without a year the current one, or
+// the previous one when its month is more than three months ahead (a log
+// line from December read in January), as Quickwit's infer_year does.
+func withInferredYear(t, now time.Time) time.Time {
+	year := now.Year()
+	if int(t.Month()) > int(now.Month())+3 {
+		year--
+	}
+	return time.Date(year, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 // parseDatetimeNumber reads a Unix timestamp when unix_timestamp is allowed.

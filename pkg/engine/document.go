@@ -21,7 +21,7 @@ import (
 // null is the same as an absent field. A dotted key ("a.b") and a nested
 // object ({"a":{"b":…}}) name the same field; giving both is an error.
 func (m *docMapper) parseDocument(raw []byte) (Event, error) {
-	return m.parseDocumentIn(raw, &docBatch{})
+	return m.parseDocumentIn(raw, &docBatch{}, "")
 }
 
 // docBatch is state shared by the documents of one Ingest call: interned
@@ -32,14 +32,20 @@ type docBatch struct {
 	fields  []Field
 	nameBuf []byte
 	scratch []byte
+	aliases []aliasVal
 }
 
-func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch) (Event, error) {
+// parseDocumentIn is parseDocument within a batch; a non-empty id is kept
+// in the event's IDField, which documents themselves may not hold.
+func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (Event, error) {
+	if len(id) > maxIDBytes {
+		return Event{}, fmt.Errorf("document id %q is %d bytes; ids are limited to %d bytes", truncateForError(id), len(id), maxIDBytes)
+	}
 	if b.names == nil {
 		b.names = make(map[string]string)
 	}
-	p := docParser{m: m, batch: b, jsonScanner: jsonScanner{buf: raw, scratch: b.scratch}, fields: b.fields[:0]}
-	defer func() { b.fields, b.scratch = p.fields[:0], p.scratch }()
+	p := docParser{m: m, batch: b, jsonScanner: jsonScanner{buf: raw, scratch: b.scratch}, fields: b.fields[:0], aliasVals: b.aliases[:0]}
+	defer func() { b.fields, b.scratch, b.aliases = p.fields[:0], p.scratch, p.aliasVals[:0] }()
 	p.skipWS()
 	if p.peek() != '{' {
 		return Event{}, errNotObject
@@ -51,8 +57,14 @@ func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch) (Event, error) {
 	if p.pos != len(p.buf) {
 		return Event{}, p.errorf("unexpected data after the object")
 	}
+	if err := p.applyAliases(); err != nil {
+		return Event{}, err
+	}
 	if !p.hasTimestamp {
-		return Event{}, fmt.Errorf("missing timestamp field '%s'", m.timestamp.name)
+		return Event{}, m.missingTimestamp()
+	}
+	if id != "" {
+		p.fields = append(p.fields, Field{Name: IDField, Value: StringValue(id)})
 	}
 	slices.SortFunc(p.fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(p.fields); i++ {
@@ -75,6 +87,15 @@ type docParser struct {
 	fields       []Field
 	timestamp    int64
 	hasTimestamp bool
+	// aliasVals holds the values of timestamp aliases until the end of the
+	// document tells whether the timestamp field itself was there.
+	aliasVals []aliasVal
+}
+
+type aliasVal struct {
+	name string
+	rank int
+	v    jsonVal
 }
 
 // fieldName joins prefix and key, reusing the batch's equal string.
@@ -145,7 +166,23 @@ func (p *docParser) object(prefix string, dynamicOnly bool) error {
 
 func (p *docParser) value(name string) error {
 	if rule, ok := p.m.fields[name]; ok {
+		if name == IDField {
+			return errIDInDocument
+		}
 		return p.mapped(rule)
+	}
+	if rank := p.m.aliases[name]; rank != 0 && p.peek() != '{' && p.peek() != '[' {
+		v, err := p.scalar()
+		if err != nil || v.kind == jsonNull {
+			return err
+		}
+		for _, a := range p.aliasVals {
+			if a.name == name {
+				return fmt.Errorf("field '%s' appears twice", name)
+			}
+		}
+		p.aliasVals = append(p.aliasVals, aliasVal{name: name, rank: rank, v: v})
+		return nil
 	}
 	switch p.peek() {
 	case '{':
@@ -184,6 +221,11 @@ func (p *docParser) dynamic(name string, dynamicOnly bool) error {
 	if err != nil {
 		return err
 	}
+	return p.dynamicScalar(name, v)
+}
+
+// dynamicScalar adds an unmapped scalar typed from its JSON form.
+func (p *docParser) dynamicScalar(name string, v jsonVal) error {
 	switch v.kind {
 	case jsonString:
 		return p.add(name, StringValue(v.s))
@@ -205,6 +247,44 @@ func (p *docParser) dynamic(name string, dynamicOnly bool) error {
 		return p.add(name, Float64Value(f))
 	}
 	return nil // null
+}
+
+// applyAliases takes the event's time from the first timestamp alias when
+// the timestamp field was absent; other alias keys are ordinary fields.
+func (p *docParser) applyAliases() error {
+	if len(p.aliasVals) == 0 {
+		return nil
+	}
+	slices.SortFunc(p.aliasVals, func(a, b aliasVal) int { return a.rank - b.rank })
+	rest := p.aliasVals
+	if !p.hasTimestamp {
+		a := p.aliasVals[0]
+		val, err := convertScalar(p.m.timestamp, a.v)
+		if err != nil {
+			return fmt.Errorf("field '%s' (the timestamp): %v", a.name, err)
+		}
+		p.timestamp, p.hasTimestamp = val.Int, true
+		rest = rest[1:]
+	}
+	for _, a := range rest {
+		switch p.m.mode {
+		case ModeStrict:
+			return fmt.Errorf("unknown field '%s' (mapping mode is strict; it stands for the timestamp only when '%s' is absent)", a.name, p.m.timestamp.name)
+		case ModeDynamic:
+			if err := p.dynamicScalar(a.name, a.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// missingTimestamp names the keys that could have held the event's time.
+func (m *docMapper) missingTimestamp() error {
+	if len(m.cfg.DocMapping.TimestampAliases) == 0 {
+		return fmt.Errorf("missing timestamp field '%s'", m.timestamp.name)
+	}
+	return fmt.Errorf("missing timestamp field '%s' (or '%s')", m.timestamp.name, strings.Join(m.cfg.DocMapping.TimestampAliases, "', '"))
 }
 
 func (p *docParser) mapped(rule *fieldRule) error {
@@ -389,3 +469,8 @@ func valueToJSON(v Value) any {
 	}
 	return v.Text()
 }
+
+// errIDInDocument refuses a document holding the id field itself, as
+// Elasticsearch does: the id comes with the request (the bulk action's
+// _id), where retries can be recognised.
+var errIDInDocument = fmt.Errorf("field '%s' is reserved for the document id: send the id in the bulk action's _id, not inside the document", IDField)

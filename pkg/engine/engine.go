@@ -127,8 +127,9 @@ func openLocked(dir string, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	hasDefault := false
-	for _, ce := range entries {
+	for i, ce := range entries {
 		hasDefault = hasDefault || ce.id == DefaultIndexID
+		entries[i].cfg = upgradeStoredConfig(ce.cfg)
 	}
 	if !hasDefault {
 		if err := createIndexDir(dir, DefaultIndexConfig()); err != nil {

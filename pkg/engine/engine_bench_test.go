@@ -101,7 +101,7 @@ func BenchmarkParseDocument(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := m.parseDocumentIn(doc, &batch); err != nil {
+		if _, err := m.parseDocumentIn(doc, &batch, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

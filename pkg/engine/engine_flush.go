@@ -94,10 +94,17 @@ func (ix *indexState) writeFrozen(h *head) error {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
 	ix.flushedSeq.Store(meta.MaxSeq)
+	// The head's ids leave pending as its split becomes visible, atomically
+	// for ingest calls checking ids (see idIndex).
+	ix.ids.swap.Lock()
 	ix.viewMu.Lock()
 	v := ix.view
 	ix.view = &indexView{head: v.head, frozen: v.frozen[1:], splits: append(slices.Clip(v.splits), newSplitRef(s))}
 	ix.viewMu.Unlock()
+	if meta.IDs > 0 {
+		ix.ids.removeEvents(events)
+	}
+	ix.ids.swap.Unlock()
 	bytes, _, _ := h.stats(time.Now())
 	ix.e.unreserve(bytes)
 	ix.walMu.Lock()
@@ -118,8 +125,10 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 		switch {
 		case r.typ == TypeText && !r.array:
 			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
-		case r.array && (r.typ == TypeText || r.typ == TypeIP || r.typ == TypeDatetime):
-			// Arrays are kept as JSON text; tokens find their elements.
+		case r.array && r.typ == TypeText:
+			// Arrays are kept as JSON text; each element is tokenized.
+			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed, Elements: true}
+		case r.array && (r.typ == TypeIP || r.typ == TypeDatetime):
 			schema[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: r.indexed}
 		case r.typ != TypeJSON:
 			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}

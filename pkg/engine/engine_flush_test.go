@@ -21,6 +21,7 @@ func TestSplitSchema(t *testing.T) {
 		"host":     {Tokenizer: TokenizerDefault, Indexed: true},
 		"n":        {Tokenizer: TokenizerDefault, Indexed: true}, // a string in one event
 		"k8s.pod":  {Tokenizer: TokenizerDefault, Indexed: true},
+		IDField:    {Tokenizer: TokenizerRaw, Indexed: true}, // document ids match whole
 	}
 	for name, spec := range want {
 		if got[name] != spec {

@@ -50,6 +50,8 @@ type indexState struct {
 	merge mergeState
 	// damage records what Open set aside and what queries found damaged.
 	damage *damageLog
+	// ids keeps document ids unique (ids.go).
+	ids idIndex
 }
 
 // commitReq is one Ingest call's batch on its way through the committer.
@@ -59,6 +61,11 @@ type commitReq struct {
 	size      int64
 	done      chan error
 	committed <-chan struct{} // set before done is signalled
+	// ids holds each event's document id ("" for none), nil when the batch
+	// has none; the committer drops events whose id is already stored and
+	// lists their indices in dropped (ids.go).
+	ids     []string
+	dropped []int
 }
 
 // submit hands a batch to the committer unless the index is closed.
@@ -114,23 +121,32 @@ func (ix *indexState) runCommitter() {
 }
 
 func (ix *indexState) commitGroup(buf []byte, group []*commitReq) []byte {
+	ix.walMu.Lock()
+	var claimed []string
 	n := 0
 	for _, r := range group {
+		if r.ids != nil {
+			before := r.size
+			claimed = ix.ids.claim(r, claimed)
+			ix.e.unreserve(before - r.size)
+		}
 		n += len(r.events)
 	}
-	ix.walMu.Lock()
 	first := ix.nextSeq
-	buf = walRecordHead(buf, first, n)
-	for _, r := range group {
-		buf = append(buf, r.body...)
-	}
-	sealWALRecord(buf)
-	if err := ix.wal.append(buf, first+uint64(n)-1); err != nil {
-		ix.walMu.Unlock()
+	if n > 0 {
+		buf = walRecordHead(buf, first, n)
 		for _, r := range group {
-			r.done <- err
+			buf = append(buf, r.body...)
 		}
-		return buf
+		sealWALRecord(buf)
+		if err := ix.wal.append(buf, first+uint64(n)-1); err != nil {
+			ix.ids.release(claimed)
+			ix.walMu.Unlock()
+			for _, r := range group {
+				r.done <- err
+			}
+			return buf
+		}
 	}
 	ix.nextSeq += uint64(n)
 	seq, now := first, time.Now()
@@ -197,6 +213,7 @@ func (ix *indexState) config() IndexConfig {
 		}
 	}
 	c.SearchSettings.DefaultSearchFields = slices.Clone(c.SearchSettings.DefaultSearchFields)
+	c.DocMapping.TimestampAliases = slices.Clone(c.DocMapping.TimestampAliases)
 	if c.Retention != nil {
 		r := *c.Retention
 		c.Retention = &r

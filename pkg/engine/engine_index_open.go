@@ -71,6 +71,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
 	}
 	ix.head.commit()
+	ix.ids.addEvents(ix.head.view())
 	ix.nextSeq = max(replayed.lastSeq, flushed) + 1
 	ix.wg.Add(3)
 	go ix.runCommitter()

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // Ingest checks each raw JSON object against the index mapping; valid ones
@@ -10,6 +11,10 @@ import (
 // ones are reported in Rejected and do not stop the valid ones. When the
 // buffer is full it returns ErrOverloaded having written nothing, so the
 // caller can retry the whole call without creating duplicates.
+//
+// With opts.IDs, a document whose id the index already holds (in a split,
+// in the buffer, or earlier in the same call) is not stored again: it is
+// listed in Existing (IDIndex) or rejected as a DocConflict (IDCreate).
 func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts IngestOptions) (IngestResult, error) {
 	ix, err := e.lookup(index)
 	if err != nil {
@@ -18,22 +23,52 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 	if err := ctx.Err(); err != nil {
 		return IngestResult{}, err
 	}
+	if opts.IDs != nil && len(opts.IDs) != len(docs) {
+		return IngestResult{}, fmt.Errorf("ingest into index %q: %d document ids for %d documents", index, len(opts.IDs), len(docs))
+	}
 	m := ix.mapper.Load()
 	var res IngestResult
 	events := make([]Event, 0, len(docs))
 	var batch docBatch
+	var ids []string // per event, when the call has ids
+	var pos []int    // each event's document position, when the call has ids
+	hasIDs := false
+	if opts.IDs != nil {
+		ids, pos = make([]string, 0, len(docs)), make([]int, 0, len(docs))
+	}
 	for i, doc := range docs {
-		ev, err := m.parseDocumentIn(doc, &batch)
+		id := ""
+		if opts.IDs != nil {
+			id = opts.IDs[i]
+		}
+		ev, err := m.parseDocumentIn(doc, &batch, id)
 		if err != nil {
-			res.Rejected = append(res.Rejected, DocError{Position: i, Reason: err.Error()})
+			res.Rejected = append(res.Rejected, DocError{Position: i, Reason: err.Error(), Kind: DocInvalid})
 			continue
+		}
+		if opts.IDs != nil {
+			ids, pos = append(ids, id), append(pos, i)
+			hasIDs = hasIDs || id != ""
 		}
 		events = append(events, ev)
 	}
-	if len(events) == 0 {
-		return res, nil
+	if !hasIDs {
+		ids = nil
 	}
-	r := &commitReq{events: events, done: make(chan error, 1)}
+	if ids != nil {
+		// Held until the batch is committed: no flush moves ids from the
+		// buffer into a split meanwhile (see idIndex).
+		ix.ids.swap.RLock()
+		defer ix.ids.swap.RUnlock()
+		events, ids, pos, err = ix.dropStoredIDs(events, ids, pos, opts.IDMode, &res)
+		if err != nil {
+			return IngestResult{}, fmt.Errorf("ingest into index %q: nothing of this batch was stored: %w", index, err)
+		}
+	}
+	if len(events) == 0 {
+		return finishResult(res), nil
+	}
+	r := &commitReq{events: events, ids: ids, done: make(chan error, 1)}
 	for i := range events {
 		r.body = appendEvent(r.body, &events[i])
 		r.size += eventSize(&events[i])
@@ -51,7 +86,10 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 		e.unreserve(r.size)
 		return IngestResult{}, fmt.Errorf("ingest into index %q: nothing of this batch was stored: %w", index, err)
 	}
-	res.Accepted = len(events)
+	for _, i := range r.dropped {
+		res.storedID(pos[i], ids[i], opts.IDMode)
+	}
+	res.Accepted = len(r.events)
 	switch opts.Commit {
 	case CommitForce:
 		ix.commitNow()
@@ -63,5 +101,50 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 		case <-ctx.Done():
 		}
 	}
-	return res, nil
+	return finishResult(res), nil
+}
+
+// dropStoredIDs removes the events whose id is already in a split or
+// earlier in the batch; the committer settles ids still in the buffer.
+func (ix *indexState) dropStoredIDs(events []Event, ids []string, pos []int, mode IDMode, res *IngestResult) ([]Event, []string, []int, error) {
+	stored, err := ix.idsInSplits(ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ix.ids.afterSplitCheck != nil {
+		ix.ids.afterSplitCheck()
+	}
+	seen := make(map[string]struct{}, len(ids))
+	n := 0
+	for i := range events {
+		id := ids[i]
+		if id != "" {
+			_, dup := seen[id]
+			if dup || stored[i] {
+				res.storedID(pos[i], id, mode)
+				continue
+			}
+			seen[id] = struct{}{}
+		}
+		events[n], ids[n], pos[n] = events[i], id, pos[i]
+		n++
+	}
+	return events[:n], ids[:n], pos[:n], nil
+}
+
+// storedID records a document not stored again because its id is.
+func (res *IngestResult) storedID(pos int, id string, mode IDMode) {
+	if mode == IDCreate {
+		res.Rejected = append(res.Rejected, DocError{Position: pos, Kind: DocConflict,
+			Reason: fmt.Sprintf("[%s]: version conflict, document already exists", truncateForError(id))})
+		return
+	}
+	res.Existing = append(res.Existing, pos)
+}
+
+// finishResult orders the per-document lists by position.
+func finishResult(res IngestResult) IngestResult {
+	slices.SortFunc(res.Rejected, func(a, b DocError) int { return a.Position - b.Position })
+	slices.Sort(res.Existing)
+	return res
 }

@@ -114,6 +114,9 @@ func (ix *indexState) mergeOnce(ctx context.Context, now time.Time) (merged bool
 		spans[i] = splitSpan{MinTime: r.split.Meta.MinTime, MaxTime: r.split.Meta.MaxTime, Rows: r.split.Meta.Rows}
 	}
 	picked := ix.merge.policy.pick(spans, now)
+	if len(picked) == 0 {
+		picked = outdatedTermsSplit(all)
+	}
 	inputs := make([]*splitRef, 0, len(picked))
 	for _, i := range picked {
 		inputs = append(inputs, all[i])

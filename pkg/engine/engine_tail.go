@@ -35,7 +35,7 @@ func (e *Engine) Tail(index, queryText string, buffer int) (*Tail, error) {
 		return nil, err
 	}
 	// The query compiles against the index's fields as they are now.
-	p, err := e.planQuery(index, queryText, time.Time{}, time.Time{}, time.Time{}, false)
+	p, err := e.planQuery(index, queryText, nil, time.Time{}, time.Time{}, time.Time{}, false)
 	if err != nil {
 		return nil, err
 	}

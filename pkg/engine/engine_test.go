@@ -78,9 +78,9 @@ func TestEngineDefaultIndexAndIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRejected := []DocError{
-		{3, "missing timestamp field 'timestamp'", DocInvalid},
-		{4, "not a JSON object", DocInvalid},
-		{5, "field 'severity': expected a string, got number 3", DocInvalid},
+		{Position: 3, Reason: "missing timestamp field 'timestamp' (or '@timestamp')"},
+		{Position: 4, Reason: "not a JSON object"},
+		{Position: 5, Reason: "field 'severity': expected a string, got number 3"},
 	}
 	if res.Accepted != 3 || fmt.Sprint(res.Rejected) != fmt.Sprint(wantRejected) {
 		t.Fatalf("result = %+v", res)

@@ -87,7 +87,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	}
 	ctx, cancel, budget := e.startQuery(ctx)
 	defer cancel()
-	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, false)
+	p, err := e.planQuery(req.Index, req.Query, nil, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return nil, err
 	}

@@ -6,42 +6,38 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// prefixMatcher matches `field:value*`. Raw values (and values that are
-// not strings) must start with the prefix. On default-tokenized text the
-// prefix is tokenized like a phrase whose last word may continue, unless
-// the prefix ends in a separator: `timeo*` matches the token timeout,
-// `/api/v1/*` matches the tokens api v1 in a row.
+// prefixMatcher matches `field:value*`. The prefix is tokenized like the
+// field's values and matched as a phrase whose last token may continue,
+// unless the prefix ends outside a token: `timeo*` matches the token
+// timeout, `/api/v1/*` matches the tokens api v1 in a row. Raw and
+// lowercase values must start with the prefix (lower-cased for lowercase);
+// values that are not strings compare by their text form.
 type prefixMatcher struct {
 	prefix string
-	raw    bool
+	tok    tokenizer
 	seq    tokenSeq
 }
 
 func newPrefixMatcher(prefix string, tok string) *prefixMatcher {
-	m := &prefixMatcher{prefix: prefix, raw: tok == TokenizerRaw}
-	if !m.raw {
-		m.seq = newTokenSeq(tokenize(prefix), endsInWord(prefix))
-	}
+	m := &prefixMatcher{prefix: prefix, tok: tokenizerOf(tok)}
+	m.seq = newTokenSeq(m.tok, prefix, m.tok.whole() || endsInToken(m.tok, prefix))
 	return m
 }
 
 func (m *prefixMatcher) match(v *Value) bool {
-	if v.Kind != KindString || m.raw {
+	if v.Kind != KindString {
 		return strings.HasPrefix(v.Text(), m.prefix)
 	}
-	if len(m.seq.toks) == 0 {
+	if m.seq.empty() && !m.tok.whole() {
 		return true // a prefix of separators only: any value
 	}
 	return m.seq.match(v.Str)
 }
 
 func (m *prefixMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
-	return textGranules(s, field, func(tok string) (*roaring.Bitmap, error) {
-		if (tok == TokenizerRaw) != m.raw {
-			return nil, nil // indexed and matched differently: no narrowing
-		}
-		if m.raw {
-			return s.LookupPrefix(field, m.prefix)
+	return textGranules(s, field, m.tok, func(s *Split, field string) (*roaring.Bitmap, error) {
+		if m.seq.empty() && !m.tok.whole() {
+			return nil, nil
 		}
 		return m.seq.granules(s, field)
 	}, func(Kind) (*roaring.Bitmap, error) {

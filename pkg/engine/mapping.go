@@ -28,6 +28,13 @@ type DocMapping struct {
 	Mode           string         `json:"mode,omitempty"`
 	FieldMappings  []FieldMapping `json:"field_mappings"`
 	TimestampField string         `json:"timestamp_field"`
+	// TimestampAliases is a Triage extension: other top-level keys that
+	// hold an event's time when the timestamp field is absent, tried in
+	// order (the default index takes Elasticsearch shippers' @timestamp).
+	// The time is stored in the timestamp field, and a query or aggregation
+	// naming an alias means the timestamp field. When the timestamp field
+	// is present, an alias key is an ordinary field.
+	TimestampAliases []string `json:"timestamp_aliases,omitempty"`
 }
 
 // FieldMapping declares one field's type and how it is indexed.
@@ -36,7 +43,8 @@ type FieldMapping struct {
 	// Type is text, u64, i64, f64, bool, datetime, ip, json or array<scalar type>.
 	Type        string `json:"type"`
 	Description string `json:"description,omitempty"`
-	// Tokenizer is default (lower-cased words) or raw (whole value), text only.
+	// Tokenizer is default, raw, lowercase or whitespace (Quickwit's rules,
+	// see tokenize.go), text only.
 	Tokenizer string `json:"tokenizer,omitempty"`
 	// Fast asks for a column usable for sorting and aggregations.
 	Fast bool `json:"fast,omitempty"`
@@ -45,6 +53,11 @@ type FieldMapping struct {
 	Stored  *bool `json:"stored,omitempty"`
 	// InputFormats lists the accepted datetime formats, tried in order.
 	InputFormats []string `json:"input_formats,omitempty"`
+	// OutputFormat is how search answers render the field's values:
+	// datetimes as rfc3339 (default), iso8601, rfc2822, unix_timestamp_secs
+	// (millis, micros, nanos) or a strptime pattern; numbers as number
+	// (default) or string. See OutputFormats.
+	OutputFormat string `json:"output_format,omitempty"`
 	// FastPrecision is accepted so Quickwit configs load unchanged
 	// (seconds, milliseconds, microseconds or nanoseconds); Triage's columns
 	// always keep nanoseconds, so it never loses precision.
@@ -86,12 +99,6 @@ const (
 	TypeDatetime = "datetime"
 	TypeIP       = "ip"
 	TypeJSON     = "json"
-)
-
-// Tokenizers of text fields.
-const (
-	TokenizerDefault = "default"
-	TokenizerRaw     = "raw"
 )
 
 var indexIDPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9._-]{0,254}$`)
@@ -146,6 +153,9 @@ type docMapper struct {
 	fields    map[string]*fieldRule
 	prefixes  map[string]bool // proper dotted prefixes of mapped names
 	timestamp *fieldRule
+	// aliases maps each timestamp alias to its rank in TimestampAliases.
+	aliases   map[string]int
+	outputs   OutputFormats
 	retention retentionPeriod
 }
 
@@ -162,6 +172,9 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 		return nil, invalidConfig(fmt.Sprintf("doc_mapping.mode %q: use strict, lenient or dynamic", m.mode))
 	}
 	for i, fm := range cfg.DocMapping.FieldMappings {
+		if fm.Name == IDField {
+			return nil, invalidConfig(fmt.Sprintf("doc_mapping.field_mappings[%d]: field name %q is reserved for document ids", i, IDField))
+		}
 		rule, err := compileField(fm)
 		if err != nil {
 			return nil, invalidConfig(fmt.Sprintf("doc_mapping.field_mappings[%d]: %v", i, err))
@@ -179,9 +192,18 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 			m.prefixes[p] = true
 		}
 	}
+	m.fields[IDField] = &fieldRule{name: IDField, typ: TypeText, tokenizer: TokenizerRaw, indexed: true}
 	if err := m.compileTimestamp(); err != nil {
 		return nil, err
 	}
+	if err := m.compileAliases(); err != nil {
+		return nil, err
+	}
+	outputs, err := outputFormatsOf(cfg.DocMapping.FieldMappings, m.timestamp.name)
+	if err != nil {
+		return nil, invalidConfig(err.Error())
+	}
+	m.outputs = outputs
 	for _, name := range cfg.SearchSettings.DefaultSearchFields {
 		if err := m.checkSearchable(name); err != nil {
 			return nil, invalidConfig(fmt.Sprintf("search_settings.default_search_fields: %v", err))
@@ -224,6 +246,34 @@ func (m *docMapper) compileTimestamp() error {
 	return nil
 }
 
+func (m *docMapper) compileAliases() error {
+	for i, a := range m.cfg.DocMapping.TimestampAliases {
+		switch err := checkFieldName(a); {
+		case err != nil:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %v", i, err))
+		case a == m.timestamp.name || a == IDField:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q cannot be an alias of the timestamp", i, a))
+		case m.fields[a] != nil || m.prefixes[a]:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q is a mapped field; remove it from field_mappings or from the aliases", i, a))
+		case m.aliases[a] != 0:
+			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q is listed twice", i, a))
+		}
+		if m.aliases == nil {
+			m.aliases = map[string]int{}
+		}
+		m.aliases[a] = i + 1
+	}
+	return nil
+}
+
+// canonicalField maps a timestamp alias to the timestamp field.
+func (m *docMapper) canonicalField(name string) string {
+	if m.aliases[name] != 0 {
+		return m.timestamp.name
+	}
+	return name
+}
+
 func (m *docMapper) checkSearchable(name string) error {
 	if r, ok := m.fields[name]; ok {
 		if r.typ != TypeText && r.typ != TypeJSON {
@@ -259,12 +309,12 @@ func compileField(fm FieldMapping) (*fieldRule, error) {
 	switch r.typ {
 	case TypeText:
 		switch fm.Tokenizer {
-		case "", TokenizerDefault:
+		case "":
 			r.tokenizer = TokenizerDefault
-		case TokenizerRaw:
-			r.tokenizer = TokenizerRaw
+		case TokenizerDefault, TokenizerRaw, TokenizerLowercase, TokenizerWhitespace:
+			r.tokenizer = fm.Tokenizer
 		default:
-			return nil, fmt.Errorf("field %q: tokenizer %q is not supported, use default or raw", fm.Name, fm.Tokenizer)
+			return nil, fmt.Errorf("field %q: tokenizer %q is not supported, use default, raw, lowercase or whitespace", fm.Name, fm.Tokenizer)
 		}
 	case TypeU64, TypeI64, TypeF64, TypeBool, TypeIP, TypeJSON:
 	case TypeDatetime:

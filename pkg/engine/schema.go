@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 
@@ -18,6 +19,8 @@ type indexSchema struct {
 	snap  *Snapshot
 	heads *headKinds        // nil: scan the head events every time
 	kinds map[string]uint16 // discovered field → kinds, filled lazily
+	// searchFields overrides the mapping's default search fields.
+	searchFields []string
 }
 
 func newIndexSchema(m *docMapper, snap *Snapshot) *indexSchema {
@@ -27,7 +30,7 @@ func newIndexSchema(m *docMapper, snap *Snapshot) *indexSchema {
 // Field types a mapped field from its rule and an unmapped one from the
 // kinds it holds; an unmapped field nobody has written is unknown.
 func (s *indexSchema) Field(name string) (query.FieldInfo, bool) {
-	if r, ok := s.m.fields[name]; ok {
+	if r, ok := s.m.fields[s.m.canonicalField(name)]; ok {
 		return ruleInfo(r), true
 	}
 	kinds := s.discovered()[name]
@@ -54,39 +57,64 @@ func (s *indexSchema) underJSON(name string) bool {
 // lenient modes an unmapped field can hold nothing.
 func (s *indexSchema) Strict() bool { return s.m.mode != ModeDynamic }
 
-// DefaultFields are the mapping's default search fields.
-func (s *indexSchema) DefaultFields() []string { return s.m.cfg.SearchSettings.DefaultSearchFields }
+// DefaultFields are the fields searched by terms without a field: the
+// mapping's default search fields, unless the request named others.
+func (s *indexSchema) DefaultFields() []string {
+	if s.searchFields != nil {
+		return s.searchFields
+	}
+	return s.m.cfg.SearchSettings.DefaultSearchFields
+}
 
-// FieldNames lists mapped and discovered fields, for suggestions.
+// searchIn replaces the default search fields for one query, checking them
+// as the mapping checks its own.
+func (s *indexSchema) searchIn(fields []string) error {
+	if len(fields) == 0 {
+		return nil
+	}
+	for _, name := range fields {
+		if err := s.m.checkSearchable(s.m.canonicalField(name)); err != nil {
+			return fmt.Errorf("search field: %v", err)
+		}
+	}
+	s.searchFields = fields
+	return nil
+}
+
+// FieldNames lists mapped and discovered fields, for suggestions; the
+// document id field only once some event holds one.
 func (s *indexSchema) FieldNames() []string {
 	seen := map[string]bool{}
 	for name := range s.m.fields {
-		seen[name] = true
+		seen[name] = name != IDField
 	}
 	for name := range s.discovered() {
 		seen[name] = true
 	}
 	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
+	for n, ok := range seen {
+		if ok {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
 }
 
 // tokenizer says how the exact check tokenizes field's strings: mapped
-// text by its tokenizer, unmapped strings by the default one (as the split
-// writer indexes them, see ix.splitSchema), and arrays, which are stored
-// as their JSON text, by the default one so that a term finds an element.
-// The split writer indexes arrays of numbers and booleans raw; their term
-// lookups then cannot narrow granules (see the matchers' granules).
+// text (and each element of a text array) by its tokenizer, unmapped
+// strings by the default one (as the split writer indexes them, see
+// ix.splitSchema), and other arrays, which are stored as their JSON text,
+// by the default one so that a term finds an element. Where the split
+// writer indexed a field with another tokenizer, lookups cannot narrow
+// granules and rows are checked (see textGranules).
 func (s *indexSchema) tokenizer(field string) string {
 	r, ok := s.m.fields[field]
 	switch {
+	case ok && r.typ == TypeText:
+		return r.tokenizer
 	case !ok, r.array, r.typ == TypeJSON:
 		return TokenizerDefault
-	case r.typ == TypeText:
-		return r.tokenizer
 	}
 	return TokenizerRaw
 }

@@ -30,6 +30,11 @@ type SearchRequest struct {
 	Index string
 	// Query is the query text (macros already expanded); empty matches all.
 	Query string
+	// SearchFields, when set, replaces the index's
+	// search_settings.default_search_fields for terms without a field:
+	// Quickwit's search_field parameter, Elasticsearch query_string's
+	// fields and default_field.
+	SearchFields []string
 	// Start and End bound event timestamps, [Start, End); a zero end is open.
 	Start, End time.Time
 	// Limit is the page size (0: DefaultSearchLimit, at most MaxSearchLimit).
@@ -77,7 +82,7 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	}
 	ctx, cancel, budget := e.startQuery(ctx)
 	defer cancel()
-	p, err := e.planQuery(req.Index, req.Query, req.Start, req.End, req.Now, req.Order == Desc)
+	p, err := e.planQuery(req.Index, req.Query, req.SearchFields, req.Start, req.End, req.Now, req.Order == Desc)
 	if err != nil {
 		return SearchResult{}, err
 	}

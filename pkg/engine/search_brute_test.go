@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -20,8 +21,19 @@ func bruteValue(ev *Event, field string) (Value, bool) {
 	return ev.Get(field)
 }
 
-// bruteRaw says which loadgen fields the default mapping keeps whole.
-func bruteRaw(field string) bool { return field == "severity" }
+// bruteTokenizer says how the default mapping tokenizes the loadgen fields
+// (and the tokenizer test mapping its fields, see tokenTestConfig).
+func bruteTokenizer(field string) string {
+	switch field {
+	case "severity", "raw_f":
+		return TokenizerRaw
+	case "low_f":
+		return TokenizerLowercase
+	case "ws_f":
+		return TokenizerWhitespace
+	}
+	return TokenizerDefault
+}
 
 func bruteMatch(f query.Filter, ev *Event) bool {
 	switch v := f.(type) {
@@ -62,28 +74,32 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 		if !ok {
 			return false
 		}
-		if bruteRaw(v.Field.Name) || val.Kind != KindString {
+		if val.Kind != KindString {
 			if v.Prefix {
 				return strings.HasPrefix(val.Text(), v.Text)
 			}
 			return val.Text() == v.Text
 		}
-		return bruteTokens(bruteTokenize(val.Str), tokenize(v.Text), v.Prefix)
+		tok := bruteTokenizer(v.Field.Name)
+		return brutePhrase(bruteTokenize(tok, val.Str), quickwitTokens(tok, v.Text), v.Prefix)
 	case query.FilterPrefix:
 		val, ok := bruteValue(ev, v.Field.Name)
 		if !ok {
 			return false
 		}
-		if bruteRaw(v.Field.Name) || val.Kind != KindString {
+		if val.Kind != KindString {
 			return strings.HasPrefix(val.Text(), v.Prefix)
 		}
-		q := tokenize(v.Prefix)
-		if len(q) == 0 {
-			return true
+		tok := bruteTokenizer(v.Field.Name)
+		q := quickwitTokens(tok, v.Prefix)
+		whole := tok == TokenizerRaw || tok == TokenizerLowercase
+		if len(trimDropped(q)) == 0 && !whole {
+			return true // only separators: Triage matches any value
 		}
-		last := v.Prefix[len(v.Prefix)-1]
-		open := last >= 'a' && last <= 'z' || last >= 'A' && last <= 'Z' || last >= '0' && last <= '9'
-		return bruteTokens(bruteTokenize(val.Str), q, open)
+		// The last token may continue unless the prefix ends outside a token.
+		last, _ := utf8.DecodeLastRuneInString(v.Prefix)
+		open := whole || tok == TokenizerWhitespace && !strings.ContainsRune(" \t\n\f\r", last) || tok == TokenizerDefault && rustAlphanumeric(last)
+		return brutePhrase(bruteTokenize(tok, val.Str), q, open)
 	case query.FilterRange:
 		val, ok := bruteValue(ev, v.Field.Name)
 		if !ok {
@@ -111,11 +127,8 @@ func bruteEqual(field string, val Value, q query.Value) bool {
 		if q.Type != query.TypeText && q.Type != query.TypeJSON {
 			return false
 		}
-		if bruteRaw(field) {
-			return val.Str == q.Text
-		}
-		qt := tokenize(q.Text)
-		return len(qt) > 0 && bruteTokens(bruteTokenize(val.Str), qt, false)
+		tok := bruteTokenizer(field)
+		return brutePhrase(bruteTokenize(tok, val.Str), quickwitTokens(tok, q.Text), false)
 	}
 	c, ok := bruteCompare(val, q)
 	return ok && c == 0
@@ -160,36 +173,61 @@ func bruteCompare(val Value, q query.Value) (int, bool) {
 	return 0, false
 }
 
-// bruteTokenCache memoizes the tokens of row values, which repeat a lot;
-// tests using the brute-force evaluator run it from one goroutine.
-var bruteTokenCache = map[string][]string{}
+// bruteTokenCache memoizes the oracle's tokens of row values, which repeat
+// a lot; tests using the brute-force evaluator run it from one goroutine.
+var bruteTokenCache = map[string][]qwToken{}
 
-func bruteTokenize(s string) []string {
-	toks, ok := bruteTokenCache[s]
+func bruteTokenize(tok, s string) []qwToken {
+	key := tok + "\x00" + s
+	toks, ok := bruteTokenCache[key]
 	if !ok {
-		toks = tokenize(s)
+		toks = quickwitTokens(tok, s)
 		if len(bruteTokenCache) > 1<<20 {
 			clear(bruteTokenCache)
 		}
-		bruteTokenCache[s] = toks
+		bruteTokenCache[key] = toks
 	}
 	return toks
 }
 
-// bruteTokens reports whether q occurs in row as a run (the last token a
-// prefix when open).
-func bruteTokens(row, q []string, open bool) bool {
+// trimDropped removes dropped tokens at either end of a query: they
+// constrain no position.
+func trimDropped(q []qwToken) []qwToken {
+	for len(q) > 0 && q[0].dropped {
+		q = q[1:]
+	}
+	for len(q) > 0 && q[len(q)-1].dropped {
+		q = q[:len(q)-1]
+	}
+	return q
+}
+
+// brutePhrase is tantivy's phrase query on positions: q's tokens at
+// consecutive positions of row, a dropped query token matching any
+// position and a dropped row token matching no term; open lets the last
+// token be a prefix (a phrase prefix query). A query without tokens
+// matches nothing (zero_terms_query: none).
+func brutePhrase(row, q []qwToken, open bool) bool {
+	if n := len(q); n > 0 && q[n-1].dropped {
+		open = false // the prefix token itself was dropped
+	}
+	q = trimDropped(q)
 	if len(q) == 0 {
-		return len(row) == 0
+		return false
 	}
 outer:
 	for i := 0; i+len(q) <= len(row); i++ {
 		for j, t := range q {
-			if j == len(q)-1 && open {
-				if !strings.HasPrefix(row[i+j], t) {
+			r := row[i+j]
+			switch {
+			case t.dropped:
+			case r.dropped:
+				continue outer
+			case j == len(q)-1 && open:
+				if !strings.HasPrefix(r.text, t.text) {
 					continue outer
 				}
-			} else if row[i+j] != t {
+			case r.text != t.text:
 				continue outer
 			}
 		}

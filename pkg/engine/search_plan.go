@@ -50,7 +50,7 @@ type scanPlan struct {
 
 // planQuery takes a snapshot of index and compiles text against it. The
 // caller must release the plan.
-func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc bool) (*scanPlan, error) {
+func (e *Engine) planQuery(index, text string, fields []string, start, end, now time.Time, desc bool) (*scanPlan, error) {
 	ix, err := e.lookup(index)
 	if err != nil {
 		return nil, err
@@ -61,6 +61,10 @@ func (e *Engine) planQuery(index, text string, start, end, now time.Time, desc b
 	}
 	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, onBlock: e.opts.OnBlockScanned}
 	p.schema.heads = headKindsOf(ix)
+	if err := p.schema.searchIn(fields); err != nil {
+		snap.Release()
+		return nil, &QueryError{Query: text, Err: err}
+	}
 	if err := p.compile(text, now, e.opts.Limits.parseLimits()); err != nil {
 		snap.Release()
 		return nil, err

@@ -16,12 +16,15 @@ var ErrCorruptSplit = errors.New("split is corrupt")
 
 // FieldSpec tells the split writer how to index one field.
 type FieldSpec struct {
-	// Tokenizer is TokenizerDefault or TokenizerRaw for text fields; empty
+	// Tokenizer names the tokenizer of text fields (tokenize.go); empty
 	// means raw.
 	Tokenizer string
 	// Indexed puts the field's terms in the term index. Floats and datetimes
 	// are never put there: they are searched by range on column bounds.
 	Indexed bool
+	// Elements marks a mapped array field: its values are JSON arrays, and
+	// each element is tokenized on its own, as queries match elements.
+	Elements bool
 }
 
 // SplitSchema maps field names to their spec. A field missing from the
@@ -53,6 +56,10 @@ type Split struct {
 	termsOnce sync.Once
 	terms     *termIndex
 	termsErr  error
+	// ids is the document id filter, loaded on first use (ids_filter.go).
+	idsOnce sync.Once
+	ids     idFilter
+	idsErr  error
 }
 
 // OpenSplit reads and checks the metadata and opens the data file; column

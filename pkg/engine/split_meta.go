@@ -39,6 +39,14 @@ type SplitMeta struct {
 	// termindex_bloom.go); BloomCRC is the CRC32C of the bloom file.
 	Blooms   map[string][]BloomRef `json:"blooms,omitempty"`
 	BloomCRC uint32                `json:"bloom_crc"`
+	// TermsVersion is the version of the tokenizer rules the term index was
+	// built with (tokenize.go); 0, absent, is the Unicode word segmenter of
+	// splits written before Triage followed Quickwit's tokenizers.
+	TermsVersion int `json:"terms_version,omitempty"`
+	// IDs counts the events with a document id (IDField); IDFilterCRC is
+	// the CRC32C of their filter file (ids_filter.go), present when IDs > 0.
+	IDs         int    `json:"ids,omitempty"`
+	IDFilterCRC uint32 `json:"id_filter_crc,omitempty"`
 }
 
 // FieldMeta summarizes one field over a split (or, in ChunkMeta, a block).

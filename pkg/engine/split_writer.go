@@ -119,7 +119,7 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	}
 	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
-	meta := SplitMeta{Version: splitMetaVersion, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
+	meta := SplitMeta{Version: splitMetaVersion, TermsVersion: termsVersionQuickwit, ID: id, Rows: len(events), GranuleRows: opts.granuleRows,
 		MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
 		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Fields: map[string]FieldMeta{}}
 	unbounded := map[string]uint16{}
@@ -164,6 +164,9 @@ func buildSplit(path, id string, schema SplitSchema, events []Event, opts splitO
 	}
 	meta.Blooms, meta.BloomCRC = terms.refs, crc32.Checksum(terms.blooms, splitCRCTable)
 	if err := os.WriteFile(filepath.Join(path, splitBloomFile), terms.blooms, 0o644); err != nil {
+		return SplitMeta{}, err
+	}
+	if err := writeIDFilter(path, &meta, events); err != nil {
 		return SplitMeta{}, err
 	}
 	if w.err == nil {

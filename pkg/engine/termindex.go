@@ -228,3 +228,16 @@ func (s *Split) GranuleBlocks(granules *roaring.Bitmap) *roaring.Bitmap {
 	}
 	return out
 }
+
+// outdatedTermsSplit picks one split whose term index was built with older
+// tokenizer rules, for an idle merger to rewrite alone: the rewrite
+// re-tokenises it, so lookups narrow its granules again (see
+// termsVersionQuickwit).
+func outdatedTermsSplit(refs []*splitRef) []int {
+	for i, r := range refs {
+		if r.split.Meta.TermsVersion < termsVersionQuickwit {
+			return []int{i}
+		}
+	}
+	return nil
+}

@@ -50,7 +50,7 @@ func bruteGranules(events []Event, granuleRows int, field string, match func(ter
 		}
 		terms := []string{v.Text()}
 		if v.Kind == KindString {
-			terms = termsOf(nil, fixtureSchema.spec(field).Tokenizer, v.Str)
+			terms = quickwitTerms(fixtureSchema.spec(field).Tokenizer, v.Str)
 		}
 		for _, term := range terms {
 			if match(term) {
@@ -156,7 +156,7 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 // bruteGranulesTerms lists the terms a field value indexes.
 func bruteGranulesTerms(f Field) []string {
 	if f.Value.Kind == KindString {
-		return termsOf(nil, fixtureSchema.spec(f.Name).Tokenizer, f.Value.Str)
+		return quickwitTerms(fixtureSchema.spec(f.Name).Tokenizer, f.Value.Str)
 	}
 	return []string{f.Value.Text()}
 }
@@ -205,28 +205,5 @@ func TestGranuleBlocks(t *testing.T) {
 		if [3]int{b, lo, hi} != want {
 			t.Fatalf("granule %d = block %d rows [%d, %d), want %v", g, b, lo, hi, want)
 		}
-	}
-}
-
-func TestTokenize(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
-		{"", nil},
-		{"Connection reset by PEER", []string{"connection", "reset", "by", "peer"}},
-		{"GET /api/v1/users?id=42", []string{"get", "api", "v1", "users", "id", "42"}},
-		{"timeout timeout", []string{"timeout", "timeout"}},
-		{"Ünïcödé Straße ☃", []string{"ünïcödé", "straße"}},
-		{"user_id=abc-123 3.14", []string{"user_id", "abc", "123", "3.14"}},
-	}
-	for _, tc := range cases {
-		got := tokenize(tc.in)
-		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-			t.Errorf("tokenize(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	if got := termsOf(nil, TokenizerRaw, "Mixed Case"); len(got) != 1 || got[0] != "Mixed Case" {
-		t.Errorf("raw terms = %q", got)
 	}
 }

@@ -1,39 +1,358 @@
 package engine
 
 import (
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
 )
 
-// The tokenizers are the mapping's TokenizerDefault ("default": Unicode word
-// boundaries, lower-cased, no stemming, no stop words — bleve's unicode
-// tokenizer + lowercase filter) and TokenizerRaw ("raw": the whole value as
-// one case-sensitive term). The term index and query terms must agree.
+// Text fields are tokenized exactly as Quickwit's tokenizers of the same
+// names (quickwit-query's tokenizer manager over tantivy 0.2x):
+//
+//   - default: tantivy's SimpleTokenizer, which starts a token at every char
+//     that is alphanumeric (Rust's char::is_alphanumeric: the Unicode
+//     Alphabetic property or a Number category) and ends it at the next char
+//     that is not; then RemoveLongFilter drops tokens of 255 bytes or more
+//     (measured before lower-casing); then LowerCaser (char::to_lowercase).
+//   - raw: the whole value, case kept; dropped when 255 bytes or more.
+//   - lowercase: the whole value lower-cased; dropped when 255 bytes or more.
+//   - whitespace: split on ASCII whitespace only (space, \t, \n, \f, \r),
+//     case kept, no length limit.
+//
+// A dropped token keeps its position, as in tantivy: a phrase never matches
+// across it, and a long token inside a query phrase matches any one token.
+// The term index and the exact checks of queries both tokenize here, so they
+// always agree; splits record the version of these rules (see
+// termsVersionQuickwit) so that a term index built with older rules is not
+// trusted for them.
 
-var (
-	wordTokenizer = unicode.NewUnicodeTokenizer()
-	lowerFilter   = lowercase.NewLowerCaseFilter()
+// Tokenizers of text fields.
+const (
+	TokenizerDefault    = "default"
+	TokenizerRaw        = "raw"
+	TokenizerLowercase  = "lowercase"
+	TokenizerWhitespace = "whitespace"
 )
 
-// tokenize splits text into the terms the default tokenizer indexes, in
-// order, duplicates kept (a phrase's terms). Search uses it on query text.
-func tokenize(text string) []string {
-	return appendTokens(nil, text)
+// maxTokenBytes is Quickwit's DEFAULT_REMOVE_TOKEN_LENGTH: tokens this long
+// or longer are not indexed.
+const maxTokenBytes = 255
+
+// tokenizer is a tokenizer name compiled for the hot paths.
+type tokenizer uint8
+
+const (
+	tokDefault tokenizer = iota
+	tokRaw
+	tokLowercase
+	tokWhitespace
+)
+
+// tokenizerOf compiles a tokenizer name; "" and unknown names are raw, as
+// the split writer treats a field without a spec.
+func tokenizerOf(name string) tokenizer {
+	switch name {
+	case TokenizerDefault:
+		return tokDefault
+	case TokenizerLowercase:
+		return tokLowercase
+	case TokenizerWhitespace:
+		return tokWhitespace
+	}
+	return tokRaw
 }
 
-// appendTokens appends text's default-tokenizer terms to dst.
-func appendTokens(dst []string, text string) []string {
-	stream := lowerFilter.Filter(wordTokenizer.Tokenize([]byte(text)))
-	for _, t := range stream {
-		dst = append(dst, string(t.Term))
+// lowers reports whether the tokenizer lower-cases its tokens.
+func (t tokenizer) lowers() bool { return t == tokDefault || t == tokLowercase }
+
+// whole reports whether the tokenizer keeps the value as one token.
+func (t tokenizer) whole() bool { return t == tokRaw || t == tokLowercase }
+
+// span is one token of a value: its bytes before lower-casing. A dropped
+// token (too long) is a gap: it holds a position but matches no term.
+type span struct {
+	start, end int
+	gap        bool
+}
+
+// appendSpans appends the tokens of text.
+func (t tokenizer) appendSpans(dst []span, text string) []span {
+	switch t {
+	case tokDefault:
+		return appendSimpleSpans(dst, text)
+	case tokWhitespace:
+		return appendWhitespaceSpans(dst, text)
+	case tokLowercase:
+		return append(dst, span{0, len(text), lowerLen(text) >= maxTokenBytes})
+	}
+	return append(dst, span{0, len(text), len(text) >= maxTokenBytes})
+}
+
+// appendSimpleSpans splits on every char that is not alphanumeric; ASCII
+// bytes are classified by table, other chars decoded and looked up.
+func appendSimpleSpans(dst []span, s string) []span {
+	i := 0
+	for i < len(s) {
+		if n := alnumAt(s, i); n < 0 {
+			i -= n
+			continue
+		}
+		start := i
+		for i < len(s) {
+			n := alnumAt(s, i)
+			if n < 0 {
+				break
+			}
+			i += n
+		}
+		dst = append(dst, span{start, i, i-start >= maxTokenBytes})
 	}
 	return dst
 }
 
-// termsOf appends the terms a value of a field with tokenizer tok indexes.
-func termsOf(dst []string, tok string, text string) []string {
-	if tok == TokenizerRaw {
-		return append(dst, text)
+// alnumAt returns the byte length of the char at s[i], negated when it is
+// not alphanumeric.
+func alnumAt(s string, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		if asciiAlnum[c] {
+			return 1
+		}
+		return -1
 	}
-	return appendTokens(dst, text)
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if isAlnum(r) {
+		return n
+	}
+	return -n
+}
+
+// appendWhitespaceSpans splits on Rust's char::is_ascii_whitespace.
+func appendWhitespaceSpans(dst []span, s string) []span {
+	i := 0
+	for i < len(s) {
+		if asciiSpace[s[i]] {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && !asciiSpace[s[i]] {
+			i++
+		}
+		dst = append(dst, span{start, i, false})
+	}
+	return dst
+}
+
+var asciiAlnum, asciiSpace [256]bool
+
+func init() {
+	for c := '0'; c <= '9'; c++ {
+		asciiAlnum[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		asciiAlnum[c] = true
+		asciiAlnum[c-'a'+'A'] = true
+	}
+	for _, c := range " \t\n\f\r" {
+		asciiSpace[c] = true
+	}
+}
+
+// isAlnum is Rust's char::is_alphanumeric: the Alphabetic property
+// (letters, letter numbers, Other_Alphabetic, Other_Lowercase,
+// Other_Uppercase) or a Number category (Nd, Nl, No).
+func isAlnum(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiAlnum[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r) ||
+		unicode.In(r, unicode.Other_Alphabetic, unicode.Other_Lowercase, unicode.Other_Uppercase)
+}
+
+// lowerRune appends Rust's char::to_lowercase of r: Unicode's simple
+// lower-case mapping, plus SpecialCasing's one unconditional lower-case
+// expansion (İ → i̇). Final sigma and locale rules are not applied, as in
+// tantivy's LowerCaser.
+func appendLowerRune(dst []byte, r rune) []byte {
+	if r == 'İ' {
+		return append(dst, "i\u0307"...)
+	}
+	return utf8.AppendRune(dst, unicode.ToLower(r))
+}
+
+// appendLower appends s lower-cased, with an ASCII fast path.
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		dst = appendLowerRune(dst, r)
+		i += n
+	}
+	return dst
+}
+
+// lowerLen is len(lower(s)) without building it.
+func lowerLen(s string) int {
+	n := 0
+	var buf [8]byte
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n += len(appendLowerRune(buf[:0], r))
+		i += size
+	}
+	return n
+}
+
+// queryTokens is a query text tokenized like the values of its field: the
+// terms in order, lower-cased where the tokenizer lower-cases, with gap[i]
+// marking a position whose token was dropped for length. Gaps at either
+// end are trimmed: they constrain nothing.
+type queryTokens struct {
+	toks []string
+	gap  []bool
+}
+
+// tokenizeQuery tokenizes query text for a field with tokenizer t.
+func (t tokenizer) tokenizeQuery(text string) queryTokens {
+	var q queryTokens
+	for _, sp := range t.appendSpans(nil, text) {
+		tok := text[sp.start:sp.end]
+		if t.lowers() {
+			tok = string(appendLower(nil, tok))
+		}
+		q.toks = append(q.toks, tok)
+		q.gap = append(q.gap, sp.gap)
+	}
+	for len(q.gap) > 0 && q.gap[0] {
+		q.toks, q.gap = q.toks[1:], q.gap[1:]
+	}
+	for n := len(q.gap); n > 0 && q.gap[n-1]; n = len(q.gap) {
+		q.toks, q.gap = q.toks[:n-1], q.gap[:n-1]
+	}
+	return q
+}
+
+// terms returns the distinct indexed terms of q (gaps left out).
+func (q queryTokens) terms() []string {
+	var out []string
+	for i, t := range q.toks {
+		if !q.gap[i] && !containsString(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenize returns the default tokenizer's indexed terms of text, in order
+// (gaps left out): what a bare word in a query is split into.
+func tokenize(text string) []string {
+	var out []string
+	for _, sp := range appendSimpleSpans(nil, text) {
+		if !sp.gap {
+			out = append(out, string(appendLower(nil, text[sp.start:sp.end])))
+		}
+	}
+	return out
+}
+
+// termIndexer adds the indexed terms of values to a set without allocating
+// for terms already there: ASCII tokens without capitals are substrings of
+// the value, others are lower-cased into a scratch buffer first.
+type termIndexer struct {
+	spans []span
+	buf   []byte
+}
+
+func (x *termIndexer) add(set map[string]struct{}, t tokenizer, text string) {
+	x.spans = t.appendSpans(x.spans[:0], text)
+	for _, sp := range x.spans {
+		if sp.gap {
+			continue
+		}
+		tok := text[sp.start:sp.end]
+		if !t.lowers() || isLowerASCII(tok) {
+			set[tok] = struct{}{}
+			continue
+		}
+		x.buf = appendLower(x.buf[:0], tok)
+		if _, ok := set[string(x.buf)]; !ok {
+			set[string(x.buf)] = struct{}{}
+		}
+	}
+}
+
+// isLowerASCII reports whether s is ASCII without capitals: its own
+// lower-case form.
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// termsVersionQuickwit is SplitMeta.TermsVersion for term indexes built
+// with the rules above. Splits of version 0 indexed default-tokenized text
+// with bleve's Unicode word segmenter ("a.b" one term, "東京" two): their
+// term index cannot answer for tokens of these rules, so lookups of such
+// fields check every row of the split instead (see Split.termsMatch), and
+// the merger rewrites those splits, re-tokenising them, when it is idle.
+const termsVersionQuickwit = 1
+
+// termsMatch reports whether the split's term index holds the terms a
+// predicate tokenized with tok looks up in a field indexed with fieldTok.
+func (s *Split) termsMatch(fieldTok string, tok tokenizer) bool {
+	ft := tokenizerOf(fieldTok)
+	return ft == tok && (ft == tokRaw || s.Meta.TermsVersion >= termsVersionQuickwit)
+}
+
+// addElements adds the terms of each element of a JSON array (a mapped
+// array field's stored form): strings tokenized by t, numbers and booleans
+// as their text. A value that is not a JSON array is tokenized whole.
+func (x *termIndexer) addElements(set map[string]struct{}, t tokenizer, text string) {
+	sc := jsonScanner{buf: []byte(text)}
+	if sc.peek() != '[' {
+		x.add(set, t, text)
+		return
+	}
+	err := sc.container(func() error {
+		v, err := sc.scalar()
+		switch {
+		case err != nil:
+			return err
+		case v.kind == jsonString:
+			x.add(set, t, v.s)
+		case v.kind == jsonNumber:
+			set[v.s] = struct{}{}
+		case v.kind == jsonBool:
+			set[strconv.FormatBool(v.b)] = struct{}{}
+		}
+		return nil
+	})
+	if err != nil {
+		x.add(set, t, text)
+	}
 }

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"math/bits"
+	"os"
+	"path/filepath"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Each split holding document ids keeps a filter of them (ids.bin), loaded
+// on the first ingest call with ids and kept: 2 bytes per id. It is a
+// blocked bloom filter: the probes of one id fall in one 64-byte block, so
+// a test costs one cache miss per split, and 16 bits per id give ~0.1%
+// false positives, each settled by reading the id column of the blocks the
+// term index points to (see idIndex).
+
+const (
+	splitIDFile         = "ids.bin"
+	idFilterBitsPerID   = 16
+	idFilterBlockBits   = 512
+	idFilterProbes      = 7
+	idFilterProbeBits   = 9 // log2(idFilterBlockBits)
+	idFilterHeaderBytes = 4
+)
+
+// idHash is the filter's hash of an id; it is part of the file format.
+func idHash(id string) uint64 { return xxhash.Sum64String(id) }
+
+// appendIDFilter appends a filter of hashes: block count (uint32 LE), then
+// the blocks.
+func appendIDFilter(dst []byte, hashes []uint64) []byte {
+	nblocks := max(1, (len(hashes)*idFilterBitsPerID+idFilterBlockBits-1)/idFilterBlockBits)
+	dst = binary.LittleEndian.AppendUint32(dst, uint32(nblocks))
+	start := len(dst)
+	dst = append(dst, make([]byte, nblocks*idFilterBlockBits/8)...)
+	for _, h := range hashes {
+		block := dst[start+idFilterBlockOf(h, nblocks)*idFilterBlockBits/8:][:idFilterBlockBits/8]
+		g := idFilterProbeBitsOf(h)
+		for i := 0; i < idFilterProbes; i++ {
+			b := g & (idFilterBlockBits - 1)
+			block[b>>3] |= 1 << (b & 7)
+			g >>= idFilterProbeBits
+		}
+	}
+	return dst
+}
+
+// idFilterBlockOf maps the hash's high bits onto the blocks (the probes
+// use the low ones).
+func idFilterBlockOf(h uint64, nblocks int) int {
+	hi, _ := bits.Mul64(h, uint64(nblocks))
+	return int(hi)
+}
+
+// idFilterProbeBitsOf remixes the hash so the probes do not reuse the
+// bits that chose the block.
+func idFilterProbeBitsOf(h uint64) uint64 { return h * 0x9E3779B97F4A7C15 }
+
+// idFilter is a loaded filter.
+type idFilter struct {
+	nblocks int
+	blocks  []byte
+}
+
+func parseIDFilter(b []byte) (idFilter, error) {
+	if len(b) < idFilterHeaderBytes {
+		return idFilter{}, fmt.Errorf("id filter of %d bytes", len(b))
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	if n <= 0 || len(b)-idFilterHeaderBytes != n*idFilterBlockBits/8 {
+		return idFilter{}, fmt.Errorf("id filter claims %d blocks in %d bytes", n, len(b))
+	}
+	return idFilter{nblocks: n, blocks: b[idFilterHeaderBytes:]}, nil
+}
+
+func (f idFilter) mayContain(h uint64) bool {
+	block := f.blocks[idFilterBlockOf(h, f.nblocks)*idFilterBlockBits/8:][:idFilterBlockBits/8]
+	g := idFilterProbeBitsOf(h)
+	for i := 0; i < idFilterProbes; i++ {
+		b := g & (idFilterBlockBits - 1)
+		if block[b>>3]&(1<<(b&7)) == 0 {
+			return false
+		}
+		g >>= idFilterProbeBits
+	}
+	return true
+}
+
+// writeIDFilter writes the filter of the events' ids into the split
+// directory being built and records it in meta; events without ids write
+// nothing.
+func writeIDFilter(path string, meta *SplitMeta, events []Event) error {
+	var hashes []uint64
+	for i := range events {
+		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
+			hashes = append(hashes, idHash(v.Str))
+		}
+	}
+	if len(hashes) == 0 {
+		return nil
+	}
+	b := appendIDFilter(nil, hashes)
+	if err := os.WriteFile(filepath.Join(path, splitIDFile), b, 0o644); err != nil {
+		return fmt.Errorf("write id filter: %w", err)
+	}
+	meta.IDs, meta.IDFilterCRC = len(hashes), crc32.Checksum(b, splitCRCTable)
+	return nil
+}
+
+// idFilter loads the split's id filter on first use.
+func (s *Split) idFilter() (idFilter, error) {
+	s.idsOnce.Do(func() {
+		b, err := os.ReadFile(filepath.Join(s.path, splitIDFile))
+		switch {
+		case err != nil:
+			s.idsErr = fmt.Errorf("split %s: read id filter: %w", s.Meta.ID, err)
+		case crc32.Checksum(b, splitCRCTable) != s.Meta.IDFilterCRC:
+			s.idsErr = fmt.Errorf("split %s: %w: id filter checksum mismatch", s.Meta.ID, ErrCorruptSplit)
+		default:
+			s.ids, err = parseIDFilter(b)
+			if err != nil {
+				s.idsErr = fmt.Errorf("split %s: %w: %v", s.Meta.ID, ErrCorruptSplit, err)
+			}
+		}
+	})
+	return s.ids, s.idsErr
+}
