@@ -5,13 +5,9 @@
 package main
 
 import (
-	"archive/zip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,7 +24,7 @@ const pluginID = "triage-logs-datasource"
 
 // goPackages are the Go packages of the project; never ./... at the root,
 // because node_modules ships Go files.
-var goPackages = []string{"./pkg/...", "./cmd/...", "./test/..."}
+var goPackages = []string{"./pkg/...", "./cmd/...", "./internal/...", "./test/..."}
 
 // Default is what `mage` with no target does.
 var Default = Build
@@ -38,24 +34,33 @@ func Build() {
 	mg.SerialDeps(Frontend, Backend)
 }
 
-// Backend builds dist/gpx_triage_<os>_<arch> with the SDK's build settings.
+// Backend builds dist/gpx_triage_<os>_<arch> with the SDK's build settings
+// (made reproducible by reproducibleBuild).
 func Backend() error {
 	return build.Build{}.Custom(runtime.GOOS, runtime.GOARCH)
 }
 
-// Run starts Triage standalone on a default data directory with a demo
+// Run starts Triage standalone on its default data directory with a demo
 // incident streaming into it, and prints what to curl and how to point
-// Grafana and Vector at it. Extra flags: TRIAGE_SERVE_ARGS (e.g. "-listen 0.0.0.0:7280 -token t").
+// Grafana and Vector at it once the demo's first hour is searchable. A
+// second run continues the same demo; TRIAGE_SERVE_ARGS=-reset starts it
+// clean. Other flags go in TRIAGE_SERVE_ARGS too (e.g. "-listen 0.0.0.0:7280 -token t").
 func Run() error {
 	mg.Deps(Backend)
 	args := append([]string{"serve", "-demo"}, strings.Fields(os.Getenv("TRIAGE_SERVE_ARGS"))...)
 	return sh.RunV(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)), args...)
 }
 
-// Frontend builds module.js and copies plugin.json and assets into dist/.
+// Frontend builds module.js and copies plugin.json and assets into dist/,
+// with plugin.json's date pinned to the commit's (see sourceDate).
 func Frontend() error {
 	mg.Deps(NodeModules)
-	return sh.RunV("npm", "run", "build")
+	return progress("frontend build", func() error {
+		if err := npm(nil, "run", "--silent", "build"); err != nil {
+			return err
+		}
+		return pinPluginJSONDate()
+	})
 }
 
 // NodeModules runs `npm ci` when node_modules is missing; nothing global.
@@ -63,49 +68,93 @@ func NodeModules() error {
 	if _, err := os.Stat("node_modules"); err == nil {
 		return nil
 	}
-	return sh.RunV("npm", "ci", "--no-audit", "--no-fund")
+	return progress("npm ci", func() error { return npm(nil, "ci", "--no-audit", "--no-fund", "--loglevel=error") })
 }
 
-// Test runs every test: typecheck, lint, jest and the browser test, then the
-// package check and the Go tests (unit and protocol tests against the
-// packaged executable).
-// The Go summary is printed last.
+// Test runs every test: typecheck, lint and jest, the package (this
+// platform plus cross-compiled linux/arm64 and windows/amd64, checked
+// header by header), the Go tests (unit tests and the protocol tests
+// against the packaged executable), then the browser tests, which are
+// skipped with a note when no Chromium is found (CHROMIUM_PATH names one;
+// TRIAGE_REQUIRE_BROWSER=1 makes a missing one an error). The Go summary
+// is printed last whatever failed.
 func Test() error {
 	mg.Deps(NodeModules)
-	for _, script := range []string{"typecheck", "lint"} {
-		if err := sh.RunV("npm", "run", script); err != nil {
-			return fmt.Errorf("npm run %s: %w", script, err)
+	var failures []string
+	run := func(name string, fn func() error) bool {
+		if err := progress(name, fn); err != nil {
+			failures = append(failures, fmt.Sprintf("%s: %v", name, err))
+			return false
 		}
+		return true
 	}
-	if err := sh.RunV("npx", "jest", "--ci", "--passWithNoTests", "--maxWorkers", "2"); err != nil {
-		return fmt.Errorf("jest: %w", err)
-	}
-	// The query editor in Debian's Chromium; the screenshot lands in test-results/.
-	if err := sh.RunV("npm", "run", "test:browser"); err != nil {
-		return fmt.Errorf("npm run test:browser (needs /usr/bin/chromium: apt-get install -y chromium): %w", err)
-	}
-	zipPath, err := packagePlugin()
-	if err != nil {
+	run("typecheck", func() error { return npm(nil, "run", "--silent", "typecheck") })
+	run("lint", func() error { return npm(nil, "run", "--silent", "lint") })
+	run("jest", func() error { return npm(nil, "exec", "--no", "--", "jest", "--ci", "--silent", "--passWithNoTests", "--maxWorkers", "2") })
+	var zips packaged
+	run("package "+platformList(testPlatforms()), func() (err error) {
+		zips, err = packagePlugin(testPlatforms())
 		return err
+	})
+	summary := "go test: not run, the package did not build"
+	if zips.all != "" {
+		host := platform{runtime.GOOS, runtime.GOARCH}
+		env := map[string]string{
+			"TRIAGE_PACKAGE_ZIP":       zips.all,
+			"TRIAGE_PACKAGE_PLATFORMS": platformList(testPlatforms()),
+			"PLUGIN_BINARY":            mustAbs(filepath.Join("dist", binaryName(host.OS, host.Arch))),
+		}
+		run("go test", func() (err error) {
+			summary, err = runGoTestJSON(env, append([]string{"-count=1", "-timeout=20m"}, goPackages...))
+			return err
+		})
 	}
-	// Tests run in their package's directory: hand them absolute paths.
-	absZip, err := filepath.Abs(zipPath)
+	run("browser tests", browserTests)
+	for _, f := range failures {
+		fmt.Println("FAILED", f)
+	}
+	fmt.Println(summary)
+	if len(failures) > 0 {
+		return fmt.Errorf("%d steps failed", len(failures))
+	}
+	return nil
+}
+
+// progress prints one line when a long step starts and one when it ends,
+// so a quiet CI log still shows where the time goes.
+func progress(name string, fn func() error) error {
+	fmt.Printf("== %s\n", name)
+	start := time.Now()
+	err := fn()
+	status := "done"
 	if err != nil {
-		return err
+		status = "FAILED"
 	}
-	absBinary, err := filepath.Abs(filepath.Join("dist", binaryName(runtime.GOOS, runtime.GOARCH)))
+	fmt.Printf("== %s %s in %s\n", name, status, time.Since(start).Round(100*time.Millisecond))
+	return err
+}
+
+// npm runs npm without its update notice, funding and audit adverts.
+func npm(env map[string]string, args ...string) error {
+	all := map[string]string{"npm_config_update_notifier": "false", "npm_config_fund": "false", "npm_config_audit": "false"}
+	for k, v := range env {
+		all[k] = v
+	}
+	return sh.RunWithV(all, "npm", args...)
+}
+
+func mustAbs(path string) string {
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		return err
+		panic(err)
 	}
-	env := map[string]string{"TRIAGE_PACKAGE_ZIP": absZip, "PLUGIN_BINARY": absBinary}
-	return goTest(env, append([]string{"-count=1", "-timeout=20m"}, goPackages...)...)
+	return abs
 }
 
 // E2E runs the Playwright tests in tests/e2e (@grafana/plugin-e2e) against
 // a running Grafana at GRAFANA_URL (default http://localhost:3000, the
-// docker compose service) with the Chromium at
-// PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH (default Debian's /usr/bin/chromium).
-// It is not part of Test or CI, which run without Docker.
+// docker compose service) with the Chromium findChromium picks
+// (CHROMIUM_PATH). It is not part of Test or CI, which run without Docker.
 func E2E() error {
 	mg.Deps(NodeModules)
 	grafana := strings.TrimRight(os.Getenv("GRAFANA_URL"), "/")
@@ -123,51 +172,12 @@ func E2E() error {
 	if err != nil {
 		return fmt.Errorf("no Grafana at %s: start it with docker compose up (%v)", grafana, err)
 	}
-	browser := os.Getenv("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH")
-	if browser == "" {
-		browser = "/usr/bin/chromium"
+	browser, err := findChromium()
+	if err != nil {
+		return fmt.Errorf("e2e tests: %w; install chromium or set %s", err, chromiumEnv)
 	}
-	if _, err := os.Stat(browser); err != nil {
-		return fmt.Errorf("no Chromium at %s: set PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH or apt-get install -y chromium", browser)
-	}
-	env := map[string]string{"GRAFANA_URL": grafana, "PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH": browser}
+	env := map[string]string{"GRAFANA_URL": grafana, chromiumEnv: browser}
 	return sh.RunWithV(env, "npx", "playwright", "test", "-c", "tests/e2e/playwright.config.ts")
-}
-
-// Package builds and zips the plugin as grafana-cli installs it:
-// triage-logs-datasource-<version>.<os>_<arch>.zip with one top folder, plus its sha256.
-func Package() error {
-	_, err := packagePlugin()
-	return err
-}
-
-func packagePlugin() (string, error) {
-	mg.SerialDeps(Frontend, Backend)
-	version, err := packageVersion()
-	if err != nil {
-		return "", err
-	}
-	zipPath := filepath.Join("artifacts", fmt.Sprintf("%s-%s.%s_%s.zip", pluginID, version, runtime.GOOS, runtime.GOARCH))
-	if err := writeZip("dist", pluginID, zipPath); err != nil {
-		return "", fmt.Errorf("package %s: %w", zipPath, err)
-	}
-	sum, err := fileSHA256(zipPath)
-	if err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(zipPath+".sha256", []byte(sum+"  "+filepath.Base(zipPath)+"\n"), 0o644); err != nil {
-		return "", err
-	}
-	fmt.Printf("packaged %s (sha256 %s)\n", zipPath, sum)
-	return zipPath, nil
-}
-
-func binaryName(goos, goarch string) string {
-	name := fmt.Sprintf("gpx_triage_%s_%s", goos, goarch)
-	if goos == "windows" {
-		name += ".exe"
-	}
-	return name
 }
 
 func packageVersion() (string, error) {
@@ -182,69 +192,6 @@ func packageVersion() (string, error) {
 		return "", fmt.Errorf("package.json has no version: %v", err)
 	}
 	return pkg.Version, nil
-}
-
-// writeZip stores every file of srcDir under top/ in the zip, keeping modes
-// so the executable keeps its run bit.
-func writeZip(srcDir, top, zipPath string) error {
-	if err := os.MkdirAll(filepath.Dir(zipPath), 0o755); err != nil {
-		return err
-	}
-	out, err := os.Create(zipPath)
-	if err != nil {
-		return err
-	}
-	zw := zip.NewWriter(out)
-	walkErr := filepath.WalkDir(srcDir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(srcDir, path)
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		hdr, err := zip.FileInfoHeader(info)
-		if err != nil {
-			return err
-		}
-		hdr.Name = top + "/" + filepath.ToSlash(rel)
-		hdr.Method = zip.Deflate
-		w, err := zw.CreateHeader(hdr)
-		if err != nil {
-			return err
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.Copy(w, f)
-		return err
-	})
-	if err := zw.Close(); err != nil && walkErr == nil {
-		walkErr = err
-	}
-	if err := out.Close(); err != nil && walkErr == nil {
-		walkErr = err
-	}
-	return walkErr
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // benchDir receives `mage bench` output; it is git-ignored.
@@ -315,5 +262,7 @@ func benchRun(path string, env map[string]string, cmd string, args ...string) er
 // goTest runs go test and prints failures in full, then a summary whose
 // last line CI reads ("go test: N passed, N failed, N skipped").
 func goTest(env map[string]string, args ...string) error {
-	return runGoTestJSON(env, args)
+	summary, err := runGoTestJSON(env, args)
+	fmt.Println(summary)
+	return err
 }

@@ -23,9 +23,10 @@ type testEvent struct {
 }
 
 // runGoTestJSON runs `go test -json`, echoes package results and the full
-// output of failed tests, and ends with one summary line, so the Go result
-// is what CI prints last whatever ran before it.
-func runGoTestJSON(env map[string]string, args []string) error {
+// output of failed tests, and returns the summary line ("go test: N passed,
+// N failed, N skipped") for the caller to print last, after any later step,
+// because CI reads the last line.
+func runGoTestJSON(env map[string]string, args []string) (string, error) {
 	cmd := exec.Command("go", append([]string{"test", "-json"}, args...)...)
 	cmd.Env = os.Environ()
 	for k, v := range env {
@@ -34,11 +35,11 @@ func runGoTestJSON(env map[string]string, args []string) error {
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return "", err
 	}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return err
+		return "", err
 	}
 	outputs := map[string]*strings.Builder{}
 	var passed, failed, skipped int
@@ -95,9 +96,9 @@ func runGoTestJSON(env map[string]string, args []string) error {
 		fmt.Println("--- FAIL:", name)
 	}
 	fmt.Printf("go test finished in %s\n", time.Since(start).Round(time.Second))
-	fmt.Printf("go test: %d passed, %d failed, %d skipped\n", passed, failed, skipped)
+	summary := fmt.Sprintf("go test: %d passed, %d failed, %d skipped", passed, failed, skipped)
 	if waitErr != nil || failed > 0 || len(failedPackages) > 0 {
-		return fmt.Errorf("go test failed (%d tests, packages: %s)", failed, strings.Join(failedPackages, ", "))
+		return summary, fmt.Errorf("go test failed (%d tests, packages: %s)", failed, strings.Join(failedPackages, ", "))
 	}
-	return nil
+	return summary, nil
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/triage-logs/triage/test/harness"
 )
 
-var renderPNG = flag.String("render-dashboard", "", "also screenshot the rendered incident dashboard into this PNG (e.g. ../docs/incident-dashboard.png) with headless Chromium")
+var renderPNG = flag.String("render-dashboard", "", "also screenshot the rendered incident dashboard into this PNG (e.g. ../src/img/incident-dashboard.png) with headless Chromium")
 
 // The README's picture: thirty minutes ending eight minutes into the
 // incident, as the on-call engineer opens the dashboard.
@@ -141,7 +141,7 @@ func TestRenderIncidentDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browser := os.Getenv("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH")
+	browser := os.Getenv("CHROMIUM_PATH")
 	if browser == "" {
 		browser = "/usr/bin/chromium"
 	}

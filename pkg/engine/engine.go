@@ -84,8 +84,8 @@ func (o Options) withDefaults() Options {
 type Engine struct {
 	dir  string
 	opts Options
-	// lock is the store's flock, held until Close.
-	lock *os.File
+	// lock is the store's file lock, held until Close.
+	lock *storeLock
 
 	mu      sync.RWMutex
 	indexes map[string]*indexState

@@ -46,6 +46,12 @@ func (l QueryLimits) parseLimits() query.Limits {
 	return query.Limits{MaxBytes: l.MaxQueryBytes, MaxClauses: l.MaxClauses}
 }
 
+// ParseLimits are the query-text limits the engine applies, for callers
+// that parse a query themselves before handing it over (the _elastic API's
+// query_string, Quickwit's search_field), so they refuse what the engine
+// would and accept what it accepts.
+func (e *Engine) ParseLimits() query.Limits { return e.opts.Limits.parseLimits() }
+
 // Names of the limits a LimitError reports.
 const (
 	LimitTimeout = "timeout"

@@ -12,8 +12,8 @@ type BulkItem struct {
 	Action string
 	// Index comes from the action's _index, else from the request path.
 	Index string
-	// ID is the action's _id; Triage assigns its own order key, so it is
-	// only echoed back in the response.
+	// ID is the action's _id: the store keeps one document per id, so a
+	// resent item is not stored twice.
 	ID string
 	// Doc is the document line (nil for delete and for failed items).
 	Doc []byte
@@ -40,6 +40,9 @@ type BulkSyntaxError struct {
 func (e *BulkSyntaxError) Error() string {
 	return fmt.Sprintf("malformed bulk body: line %d: %s", e.Line, e.Reason)
 }
+
+// maxIDBytes is Elasticsearch's limit on a document _id.
+const maxIDBytes = 512
 
 type bulkMeta struct {
 	Index string          `json:"_index"`
@@ -143,6 +146,10 @@ func parseAction(b []byte, line int, pathIndex string) (BulkItem, error) {
 		} else {
 			item.ID = string(meta.ID)
 		}
+	}
+	if len(item.ID) > maxIDBytes {
+		item.Err = &BulkError{Type: "action_request_validation_exception",
+			Reason: fmt.Sprintf("validation failed: id is too long, must be no longer than %d bytes but was: %d", maxIDBytes, len(item.ID))}
 	}
 	if item.Index == "" {
 		item.Err = &BulkError{Type: "action_request_validation_exception",

@@ -1,18 +1,17 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
 // elasticVersion is the Elasticsearch version Triage reports. Vector and
-// other shippers pick their bulk dialect from it; 7.x means typeless bulk
-// actions, which is what Triage reads.
-const elasticVersion = "7.10.2"
+// other shippers pick their bulk dialect from it (7.x: typeless actions,
+// which is what Triage reads); Grafana's Elasticsearch datasource warns
+// below 7.16, and go-elasticsearch 7.14+ checks X-Elastic-Product instead.
+const elasticVersion = "7.17.0"
 
 // bulkItemResult is one entry of the bulk response's items array.
 type bulkItemResult struct {
@@ -59,89 +58,6 @@ func parseRefresh(r *http.Request) (engine.CommitMode, error) {
 	}
 }
 
-func (h *handler) elasticBulk(w http.ResponseWriter, r *http.Request) {
-	started := time.Now()
-	commit, err := parseRefresh(r)
-	if err != nil {
-		h.elasticFail(w, r, http.StatusBadRequest, "illegal_argument_exception", err)
-		return
-	}
-	body, err := h.readLineBody(r)
-	if err != nil {
-		h.elasticFail(w, r, statusFor(err), "parse_exception", err)
-		return
-	}
-	items, err := ParseBulk(body, r.PathValue("index"))
-	if err != nil {
-		h.elasticFail(w, r, statusFor(err), "illegal_argument_exception", err)
-		return
-	}
-	if len(items) == 0 {
-		h.elasticFail(w, r, http.StatusBadRequest, "action_request_validation_exception",
-			errors.New("validation failed: no requests added; send action and document lines"))
-		return
-	}
-
-	// One Ingest call per index, in order of first appearance. Overload
-	// of any call rejects the whole request with 429, since Vector's
-	// elasticsearch sink does not retry individual items.
-	var order []string
-	byIndex := map[string][]int{}
-	for i, it := range items {
-		if it.Err != nil {
-			continue
-		}
-		if _, seen := byIndex[it.Index]; !seen {
-			order = append(order, it.Index)
-		}
-		byIndex[it.Index] = append(byIndex[it.Index], i)
-	}
-	results := make([]bulkItemResult, len(items))
-	for i, it := range items {
-		results[i] = bulkItemResult{Index: it.Index, ID: it.ID}
-		if it.Err != nil {
-			results[i].Status, results[i].Error = http.StatusBadRequest, it.Err
-		}
-	}
-	for _, index := range order {
-		idx := byIndex[index]
-		docs := make([][]byte, len(idx))
-		for j, i := range idx {
-			docs[j] = items[i].Doc
-		}
-		res, err := h.store.Ingest(r.Context(), index, docs, engine.IngestOptions{Commit: commit})
-		switch {
-		case errors.Is(err, engine.ErrIndexNotFound):
-			for _, i := range idx {
-				results[i].Status = http.StatusNotFound
-				results[i].Error = &BulkError{Type: "index_not_found_exception",
-					Reason: fmt.Sprintf("no such index [%s]; create it first or fix _index", index)}
-			}
-			continue
-		case errors.Is(err, engine.ErrOverloaded):
-			h.elasticFail(w, r, http.StatusTooManyRequests, "es_rejected_execution_exception",
-				fmt.Errorf("index [%s] is overloaded, retry the whole request later: %w", index, err))
-			return
-		case err != nil:
-			h.elasticFail(w, r, statusFor(err), "exception", fmt.Errorf("ingest into index [%s]: %w", index, err))
-			return
-		}
-		rejected := make(map[int]string, len(res.Rejected))
-		for _, rej := range res.Rejected {
-			rejected[rej.Position] = rej.Reason
-		}
-		for j, i := range idx {
-			if reason, bad := rejected[j]; bad {
-				results[i].Status = http.StatusBadRequest
-				results[i].Error = &BulkError{Type: "document_parsing_exception", Reason: reason}
-				continue
-			}
-			results[i].Status, results[i].Result = http.StatusCreated, "created"
-		}
-	}
-	writeBulkResponse(w, time.Since(started).Milliseconds(), items, results)
-}
-
 // elasticInfo answers GET / of the Elasticsearch API: newer Vector reads
 // version.number from it to choose its bulk dialect.
 func (h *handler) elasticInfo(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +69,7 @@ func (h *handler) elasticInfo(w http.ResponseWriter, r *http.Request) {
 			"number":                              elasticVersion,
 			"build_flavor":                        "default",
 			"build_type":                          "triage",
-			"lucene_version":                      "8.7.0",
+			"lucene_version":                      "8.11.1",
 			"minimum_wire_compatibility_version":  "6.8.0",
 			"minimum_index_compatibility_version": "6.0.0-beta1",
 		},

@@ -62,11 +62,28 @@ func NewHandler(store Store, opts HandlerOptions) http.Handler {
 	mux.HandleFunc("GET /api/v1/_elastic/{$}", h.elasticInfo)
 	mux.HandleFunc("GET /api/v1/_elastic/_cluster/health", h.elasticHealth)
 	mux.HandleFunc("GET /api/v1/_elastic/_cluster/state/version", h.elasticStateVersion)
+	mux.HandleFunc("GET /api/v1/_elastic/_cat/health", h.elasticCatHealth)
 	mux.HandleFunc("POST /loki/api/v1/push", h.lokiPush)
+	routes := h.elasticMisses(mux)
 	if opts.Token == "" {
-		return mux
+		return ElasticProduct(routes)
 	}
-	return h.authenticate(mux)
+	return ElasticProduct(h.authenticate(routes))
+}
+
+// elasticMisses answers requests under /api/v1/_elastic that no route
+// serves in Elasticsearch's error shape. (A catch-all pattern cannot be
+// registered: it would conflict with /api/v1/{index}/ingest.)
+func (h *handler) elasticMisses(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if IsElasticPath(r.URL.Path) {
+			if _, pattern := mux.Handler(r); pattern == "" {
+				h.elasticUnsupported(w, r)
+				return
+			}
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 type handler struct {
@@ -81,10 +98,12 @@ func RequireToken(token string, logger *slog.Logger, next http.Handler) http.Han
 		logger = slog.New(slog.DiscardHandler)
 	}
 	h := &handler{opts: HandlerOptions{Token: token, Logger: logger, RetryAfterSeconds: 1}}
-	return h.authenticate(next)
+	return ElasticProduct(h.authenticate(next))
 }
 
-// authenticate checks the bearer token in constant time before any route.
+// authenticate checks the bearer token in constant time before any route;
+// a refusal under /api/v1/_elastic is in Elasticsearch's error shape, which
+// its clients parse.
 func (h *handler) authenticate(next http.Handler) http.Handler {
 	want := []byte(h.opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -94,6 +113,10 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 			msg := "missing credentials: send the ingest token as \"Authorization: Bearer <token>\""
 			if ok {
 				msg = "wrong ingest token: check the token configured in the client"
+			}
+			if IsElasticPath(r.URL.Path) {
+				h.elasticFail(w, r, http.StatusUnauthorized, "security_exception", errors.New(msg))
+				return
 			}
 			h.fail(w, r, http.StatusUnauthorized, errors.New(msg))
 			return

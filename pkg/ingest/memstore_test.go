@@ -8,14 +8,19 @@ import (
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
-// memStore is an in-memory Store that records every call. Documents
-// containing "reject-me" are rejected the way the engine rejects a
-// document that does not fit the mapping.
+// memStore is an in-memory Store that records every call and honours the
+// engine's document-id contract (engine.IngestOptions.IDs and IDMode).
+// Documents containing "reject-me" are rejected the way the engine rejects
+// a document that does not fit the mapping.
 type memStore struct {
 	mu      sync.Mutex
 	indexes map[string][][]byte
+	ids     map[string]map[string]bool
 	calls   []storeCall
 	err     error
+	// failIndex makes Ingest into the named indexes fail with the error,
+	// having stored nothing, as the engine does when its buffer is full.
+	failIndex map[string]error
 }
 
 type storeCall struct {
@@ -25,9 +30,10 @@ type storeCall struct {
 }
 
 func newMemStore(indexes ...string) *memStore {
-	s := &memStore{indexes: map[string][][]byte{}}
+	s := &memStore{indexes: map[string][][]byte{}, ids: map[string]map[string]bool{}, failIndex: map[string]error{}}
 	for _, ix := range indexes {
 		s.indexes[ix] = nil
+		s.ids[ix] = map[string]bool{}
 	}
 	return s
 }
@@ -39,6 +45,9 @@ func (s *memStore) Ingest(_ context.Context, index string, docs [][]byte, opts e
 	if s.err != nil {
 		return engine.IngestResult{}, s.err
 	}
+	if err := s.failIndex[index]; err != nil {
+		return engine.IngestResult{}, err
+	}
 	if _, ok := s.indexes[index]; !ok {
 		return engine.IngestResult{}, engine.ErrIndexNotFound
 	}
@@ -47,6 +56,21 @@ func (s *memStore) Ingest(_ context.Context, index string, docs [][]byte, opts e
 		if bytes.Contains(d, []byte("reject-me")) {
 			res.Rejected = append(res.Rejected, engine.DocError{Position: i, Reason: "field severity: expected text, got a number"})
 			continue
+		}
+		id := ""
+		if i < len(opts.IDs) {
+			id = opts.IDs[i]
+		}
+		if id != "" && s.ids[index][id] {
+			if opts.IDMode == engine.IDCreate {
+				res.Rejected = append(res.Rejected, engine.DocError{Position: i, Kind: engine.DocConflict, Reason: "document id already stored"})
+			} else {
+				res.Existing = append(res.Existing, i)
+			}
+			continue
+		}
+		if id != "" {
+			s.ids[index][id] = true
 		}
 		s.indexes[index] = append(s.indexes[index], bytes.Clone(d))
 		res.Accepted++

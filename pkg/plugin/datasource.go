@@ -40,17 +40,24 @@ type Datasource struct {
 	listener *sharedListener
 	// listenErr is why the ingest listener is not running; queries still work.
 	listenErr error
-	metrics   *server.Metrics
-	resources backend.CallResourceHandler
-	logger    log.Logger
+	// rememberErr is why the listener will not come up at the next plugin
+	// start before Grafana uses the datasource.
+	rememberErr error
+	metrics     *server.Metrics
+	resources   backend.CallResourceHandler
+	logger      log.Logger
 }
 
 // NewDatasource is the instance factory given to datasource.Manage: it
 // opens (or shares) the engine of the configured data directory and starts
-// the ingest listener.
+// the ingest listener, taking over the ones brought up at plugin start
+// (standby.go).
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	ds := &Datasource{uid: s.UID, metrics: server.DefaultMetrics(), logger: log.DefaultLogger.With("datasource", s.UID)}
 	ds.resources = httpadapter.New(ds.routes())
+	unlock := lockDatasource(s.UID)
+	defer unlock()
+	defer adoptDatasource(ds)
 	settings, err := ParseSettings(s)
 	ds.settings = settings
 	if err != nil {
@@ -67,12 +74,16 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		return ds, nil
 	}
 	if settings.IngestListen != "" {
-		h := server.NewHandler(ds.store.eng, server.Options{
-			Token:   settings.IngestToken,
-			Logger:  slog.New(slogHandler{ds.logger}),
-			Metrics: ds.metrics,
-		})
-		ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, settings.IngestToken, h)
+		h := ingestHandler(ds.store.eng, settings.IngestToken, ds.logger)
+		tokenSet := settings.IngestToken != ""
+		// A weak token keeps the listener down (health says why); the
+		// shared listener sees only whether one is set.
+		if ds.listenErr = server.CheckToken(settings.IngestToken); ds.listenErr == nil {
+			ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, tokenSet, h)
+			if ds.listenErr != nil && yieldPort(s.UID, settings.IngestListen) {
+				ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, tokenSet, h)
+			}
+		}
 		switch {
 		case ds.listenErr != nil:
 			ds.logger.Error("ingest listener not started", "error", ds.listenErr)
@@ -85,8 +96,22 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 	return ds, nil
 }
 
-// Dispose releases the listener and the engine this instance holds.
+// ingestHandler is the HTTP API a datasource's listener serves.
+func ingestHandler(eng *engine.Engine, token string, logger log.Logger) http.Handler {
+	return server.NewHandler(eng, server.Options{
+		Token:   token,
+		Logger:  slog.New(slogHandler{logger}),
+		Metrics: server.DefaultMetrics(),
+	})
+}
+
+// Dispose releases the listener and the engine this instance holds. When
+// Grafana disposes of the datasource's last instance without replacing it,
+// they stay up in standby (see standby.go) so ingest does not stop.
 func (d *Datasource) Dispose() {
+	unlock := lockDatasource(d.uid)
+	defer unlock()
+	retireDatasource(d)
 	if d.listener != nil {
 		d.listener.release()
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"golang.org/x/sys/unix"
 )
 
 // diskState is what health reports about the data directory.
@@ -35,14 +33,11 @@ func checkDataDir(dir string) (diskState, error) {
 			return diskState{}, fmt.Errorf("data directory %s is not writable: %w", dir, e)
 		}
 	}
-	var st unix.Statfs_t
-	if err := unix.Statfs(filepath.Clean(dir), &st); err != nil {
+	st, err := diskSpace(filepath.Clean(dir))
+	if err != nil {
 		return diskState{}, fmt.Errorf("free space of %s: %w", dir, err)
 	}
-	return diskState{
-		FreeBytes:  st.Bavail * uint64(st.Bsize),
-		TotalBytes: st.Blocks * uint64(st.Bsize),
-	}, nil
+	return st, nil
 }
 
 // formatBytes renders a byte count for people ("12.3 GiB").

@@ -107,6 +107,9 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 			details.Warnings = append(details.Warnings, "no ingest token is set: the ingest listener accepts only loopback clients")
 		}
 	}
+	if d.rememberErr != nil {
+		details.Warnings = append(details.Warnings, "the ingest listener will come up after a restart only once Grafana uses this datasource: "+d.rememberErr.Error())
+	}
 	msg := fmt.Sprintf("Triage is ready: %d events in %d indexes, data directory %s (%s free)", events, len(details.Indexes), s.DataDir, formatBytes(disk.FreeBytes))
 	if details.IngestBound != "" {
 		msg += ", ingest on " + details.IngestBound

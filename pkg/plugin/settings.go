@@ -126,15 +126,20 @@ func defaultDataDir(uid string) string {
 	if uid == "" {
 		uid = "default"
 	}
-	base := os.Getenv("GF_PATHS_DATA")
-	if base == "" {
-		if cache, err := os.UserCacheDir(); err == nil {
-			base = cache
-		} else {
-			base = os.TempDir()
-		}
+	return filepath.Join(pluginDataBase(), "triage", uid)
+}
+
+// pluginDataBase is where the plugin keeps its files: Grafana's data path
+// (GF_PATHS_DATA, set in Grafana's images and inherited by plugins), else
+// the OS cache directory.
+func pluginDataBase() string {
+	if base := os.Getenv("GF_PATHS_DATA"); base != "" {
+		return base
 	}
-	return filepath.Join(base, "triage", uid)
+	if cache, err := os.UserCacheDir(); err == nil {
+		return cache
+	}
+	return os.TempDir()
 }
 
 // ParseRetention reads a retention period as index configs do (`30d`,

@@ -43,7 +43,15 @@ func acquireEngine(dir string, opts engine.Options) (*sharedEngine, error) {
 	}
 	se := &sharedEngine{dir: dir, eng: eng, refs: 1}
 	shared.engines[dir] = se
+	server.DefaultEngineCollector().Add(dir, eng)
 	return se, nil
+}
+
+// retain adds a user of an engine someone already holds.
+func (se *sharedEngine) retain() {
+	shared.mu.Lock()
+	se.refs++
+	shared.mu.Unlock()
 }
 
 // release closes the engine when its last user lets go.
@@ -53,6 +61,7 @@ func (se *sharedEngine) release() error {
 	last := se.refs == 0
 	if last {
 		delete(shared.engines, se.dir)
+		server.DefaultEngineCollector().Remove(se.dir)
 	}
 	shared.mu.Unlock()
 	if last {
@@ -73,12 +82,12 @@ type sharedListener struct {
 // acquireListener gives datasource uid a listener on addr serving h. A
 // replacement instance of the same datasource with the same address and
 // auth mode takes over the socket; otherwise the old socket is closed
-// first so its port can be bound again.
-func acquireListener(uid, addr, token string, h http.Handler) (*sharedListener, error) {
+// first so its port can be bound again. tokenSet says h requires a token.
+func acquireListener(uid, addr string, tokenSet bool, h http.Handler) (*sharedListener, error) {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if cur := shared.listeners[uid]; cur != nil {
-		if cur.addr == addr && cur.tokenSet == (token != "") {
+		if cur.addr == addr && cur.tokenSet == tokenSet {
 			cur.refs++
 			cur.l.SetHandler(h)
 			return cur, nil
@@ -87,13 +96,33 @@ func acquireListener(uid, addr, token string, h http.Handler) (*sharedListener, 
 		cur.closed = true
 		delete(shared.listeners, uid)
 	}
-	l, err := server.Listen(addr, token, h)
+	// server.Listen reads the token only to check its strength and to
+	// decide whether a non-loopback address may be bound; h does the
+	// checking against the real one, whose strength the datasource checked
+	// (a standby knows only its hash). The marker stands in for it.
+	authMarker := ""
+	if tokenSet {
+		authMarker = "token-checked-by-the-datasource"
+	}
+	l, err := server.Listen(addr, authMarker, h)
 	if err != nil {
 		return nil, fmt.Errorf("%w (is another datasource or program using this address? change ingestListen, or leave it empty to disable the listener)", err)
 	}
-	sl := &sharedListener{owner: uid, addr: addr, tokenSet: token != "", l: l, refs: 1}
+	sl := &sharedListener{owner: uid, addr: addr, tokenSet: tokenSet, l: l, refs: 1}
 	shared.listeners[uid] = sl
 	return sl, nil
+}
+
+// retain adds a user of a listener someone already holds; false when it
+// has been closed for a replacement on another address.
+func (sl *sharedListener) retain() bool {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if sl.closed {
+		return false
+	}
+	sl.refs++
+	return true
 }
 
 // release closes the socket when its last user lets go, waiting for

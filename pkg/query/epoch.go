@@ -41,3 +41,28 @@ func UnixSeconds(sec int64) time.Time {
 	}
 	return time.Unix(sec, 0).UTC()
 }
+
+// UnixUnits returns the instant n units after the epoch (n may be a
+// fraction: 1.5 seconds), clamped to [MinTime, MaxTime] as UnixSeconds is.
+// Whole counts are converted exactly; float products are not. NaN is the
+// caller's to refuse.
+func UnixUnits(n float64, unit time.Duration) time.Time {
+	if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+		whole, lim := int64(n), math.MaxInt64/int64(unit)
+		switch {
+		case whole > lim:
+			return MaxTime
+		case whole < -lim:
+			return MinTime
+		}
+		return time.Unix(0, whole*int64(unit)).UTC()
+	}
+	switch ns := n * float64(unit); {
+	case ns >= math.MaxInt64:
+		return MaxTime
+	case ns <= math.MinInt64:
+		return MinTime
+	default:
+		return time.Unix(0, int64(ns)).UTC()
+	}
+}

@@ -32,13 +32,18 @@ func (l Limits) withDefaults() Limits {
 // ParseWithLimits is Parse with explicit limits; a query over them is a
 // *SyntaxError naming the limit, raised before the rest is parsed.
 func ParseWithLimits(text string, lim Limits) (Node, error) {
+	return parseLimited(&parser{text: text}, lim)
+}
+
+// parseLimited parses all of p's text within lim, in either mode.
+func parseLimited(p *parser, lim Limits) (Node, error) {
 	lim = lim.withDefaults()
-	if len(text) > lim.MaxBytes {
-		return nil, newSyntaxError(text, lim.MaxBytes, "the query is "+strconv.Itoa(len(text))+" bytes long, more than the limit of "+
+	if len(p.text) > lim.MaxBytes {
+		return nil, newSyntaxError(p.text, lim.MaxBytes, "the query is "+strconv.Itoa(len(p.text))+" bytes long, more than the limit of "+
 			strconv.Itoa(lim.MaxBytes)+"; shorten it (a set of values, field:IN [a b c], is the compact way to list many)")
 	}
-	p := parser{text: text, maxClauses: lim.MaxClauses}
-	return p.parse()
+	p.maxClauses = lim.MaxClauses
+	return parseAll(p)
 }
 
 // countClauses adds n clauses found at offset, failing past the limit.

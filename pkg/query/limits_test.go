@@ -41,16 +41,36 @@ func TestQueryLimits(t *testing.T) {
 		{"phrases and ranges count", `"a b" x:[1 TO 2] y:>3 z:* 'c'`, Limits{MaxClauses: 4}, "more than 4 clauses"},
 		{"raised limits", setOf(5000), Limits{MaxBytes: 1 << 20, MaxClauses: 5000}, ""},
 	}
-	for _, tt := range tests {
-		_, err := ParseWithLimits(tt.text, tt.lim)
-		switch {
-		case tt.want == "" && err != nil:
-			t.Errorf("%s: %v", tt.name, err)
-		case tt.want != "":
-			var se *SyntaxError
-			if !errors.As(err, &se) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("%s: %v, want a syntax error saying %q", tt.name, err, tt.want)
+	// Both modes hold to the limits: the _elastic API parses query_string
+	// with ParseDefaultOr before the engine sees the query.
+	modes := []struct {
+		name  string
+		parse func(string, Limits) (Node, error)
+	}{
+		{"AND", ParseWithLimits},
+		{"default OR", ParseDefaultOrWithLimits},
+	}
+	for _, mode := range modes {
+		for _, tt := range tests {
+			_, err := mode.parse(tt.text, tt.lim)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("%s, %s: %v", mode.name, tt.name, err)
+			case tt.want != "":
+				var se *SyntaxError
+				if !errors.As(err, &se) || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s, %s: %v, want a syntax error saying %q", mode.name, tt.name, err, tt.want)
+				}
 			}
+		}
+	}
+}
+
+// Parse and ParseDefaultOr apply the default limits.
+func TestParseAppliesDefaultLimits(t *testing.T) {
+	for name, parse := range map[string]func(string) (Node, error){"Parse": Parse, "ParseDefaultOr": ParseDefaultOr} {
+		if _, err := parse(setOf(DefaultMaxClauses + 1)); err == nil || !strings.Contains(err.Error(), "more than 1024 clauses") {
+			t.Errorf("%s: %v, want the clause limit", name, err)
 		}
 	}
 }

@@ -15,6 +15,8 @@ type parser struct {
 	depth int
 	// clauses counts the leaf clauses parsed so far, up to maxClauses.
 	clauses, maxClauses int
+	// defaultOr makes juxtaposition mean OR (ParseDefaultOr).
+	defaultOr bool
 }
 
 // Parse parses query text in the Quickwit/Lucene-style syntax into a Node,
@@ -36,10 +38,10 @@ func Parse(text string) (Node, error) {
 	return ParseWithLimits(text, Limits{})
 }
 
-func (p *parser) parse() (Node, error) {
-	text := p.text
+// parseAll parses all of p's text.
+func parseAll(p *parser) (Node, error) {
 	p.skipSpace()
-	if p.pos == len(text) {
+	if p.pos == len(p.text) {
 		return MatchAll{}, nil
 	}
 	n, err := p.parseOr("")
@@ -47,7 +49,7 @@ func (p *parser) parse() (Node, error) {
 		return nil, err
 	}
 	p.skipSpace()
-	if p.pos < len(text) {
+	if p.pos < len(p.text) {
 		// parseOr stops early only at a ')' it did not open.
 		return nil, p.errAt(p.pos, "unexpected ')' with no matching '('")
 	}
@@ -61,6 +63,7 @@ func (p *parser) errAt(offset int, msg string) error {
 // parseOr parses clauses joined by OR. field is non-empty inside a field group
 // (`field:(a OR b)`), where every clause is a value of that field.
 func (p *parser) parseOr(field string) (Node, error) {
+	required := []bool{p.atPlus()}
 	first, err := p.parseAnd(field)
 	if err != nil {
 		return nil, err
@@ -68,15 +71,17 @@ func (p *parser) parseOr(field string) (Node, error) {
 	var clauses []Node
 	for {
 		p.skipSpace()
-		if p.keywordAt() != "OR" {
+		if p.keywordAt() == "OR" {
+			opAt := p.pos
+			p.pos += 2
+			p.skipSpace()
+			if err := p.expectClause(opAt, "OR"); err != nil {
+				return nil, err
+			}
+		} else if !p.defaultOr || p.pos == len(p.text) || p.text[p.pos] == ')' {
 			break
 		}
-		opAt := p.pos
-		p.pos += 2
-		p.skipSpace()
-		if err := p.expectClause(opAt, "OR"); err != nil {
-			return nil, err
-		}
+		required = append(required, p.atPlus())
 		next, err := p.parseAnd(field)
 		if err != nil {
 			return nil, err
@@ -88,6 +93,9 @@ func (p *parser) parseOr(field string) (Node, error) {
 	}
 	if clauses == nil {
 		return first, nil
+	}
+	if p.defaultOr {
+		return combineDefaultOr(clauses, required), nil
 	}
 	return joinOr(clauses), nil
 }
@@ -105,7 +113,7 @@ func (p *parser) parseAnd(field string) (Node, error) {
 			break
 		}
 		kw := p.keywordAt()
-		if kw == "OR" {
+		if kw == "OR" || (p.defaultOr && kw != "AND") {
 			break
 		}
 		if kw == "AND" {

@@ -49,7 +49,7 @@ func TestSearchClientErrorsAre4xx(t *testing.T) {
 	}{
 		{"start after end", fmt.Sprintf(`{"query":"*","start_timestamp":%d,"end_timestamp":%d}`, e, s), "start_timestamp"},
 		{"start equals end", fmt.Sprintf(`{"query":"*","start_timestamp":%d,"end_timestamp":%d}`, s, s), "start_timestamp"},
-		{"date histogram without a range", `{"query":"*","max_hits":0,"aggs":{"h":{"date_histogram":{"field":"timestamp","fixed_interval":"1m"}}}}`, "range"},
+		{"date histogram without a range", `{"query":"*","max_hits":0,"aggs":{"h":{"date_histogram":{"field":"timestamp","fixed_interval":"1m"}}}}`, "needs both start_timestamp and end_timestamp"},
 		{"bucket limit", fmt.Sprintf(`{"query":"*","start_timestamp":%d,"end_timestamp":%d,"max_hits":0,"aggs":{"h":{"date_histogram":{"field":"timestamp","fixed_interval":"1ms"}}}}`, s, e), "buckets"},
 		{"terms size -1", `{"query":"*","max_hits":0,"aggs":{"t":{"terms":{"field":"service","size":-1}}}}`, "size"},
 		{"percentile above 100", `{"query":"*","max_hits":0,"aggs":{"p":{"percentiles":{"field":"latency_ms","percents":[101]}}}}`, "percentile"},

@@ -21,9 +21,11 @@ type Options struct {
 	Metrics      *Metrics
 }
 
-// NewHandler serves the ingest, search and index APIs and /metrics over eng.
-// Everything requires the token when one is set; /metrics only from
-// clients beyond loopback, so a local Prometheus agent scrapes it as is.
+// NewHandler serves the ingest, search and index APIs, /metrics and the
+// health endpoints over eng. Everything requires the token when one is set,
+// except /metrics from loopback (a local Prometheus agent scrapes it as is)
+// and /health/*, which probes call without a token and which tell nothing
+// but live or ready (see health.go).
 func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -42,6 +44,7 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	api := http.NewServeMux()
 	indexAPI{eng: eng}.register(api)
 	searchAPI{eng: eng, metrics: opts.Metrics, logger: opts.Logger, next: ingestAPI}.register(api)
+	elasticAPI{eng: eng, metrics: opts.Metrics, logger: opts.Logger}.register(api)
 	api.Handle("/", ingestAPI)
 	var guarded http.Handler = api
 	if opts.Token != "" {
@@ -49,6 +52,7 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	}
 	root := http.NewServeMux()
 	root.Handle("GET /metrics", guardMetrics(opts.Token, opts.Logger, opts.Metrics.Handler()))
+	registerHealth(root, eng)
 	root.Handle("/", refuseOversizedBody(opts.MaxBodyBytes, guarded))
 	return opts.Metrics.InstrumentHTTP(root)
 }

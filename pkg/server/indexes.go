@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/triage-logs/triage/pkg/engine"
 )
@@ -33,14 +34,48 @@ type indexDescription struct {
 	Stats  engine.IndexStats  `json:"stats"`
 }
 
-func (a indexAPI) list(w http.ResponseWriter, _ *http.Request) {
+// describe shows cfg as Quickwit's index metadata does, with each datetime
+// field's output_format spelled out (rfc3339 when the config leaves it
+// out): the Quickwit datasource reads the timestamp field's output_format
+// to parse hits and fails its health check without one.
+func describe(cfg engine.IndexConfig, stats engine.IndexStats) indexDescription {
+	fms := make([]engine.FieldMapping, len(cfg.DocMapping.FieldMappings))
+	copy(fms, cfg.DocMapping.FieldMappings)
+	for i, fm := range fms {
+		typ := strings.TrimSuffix(strings.TrimPrefix(fm.Type, "array<"), ">")
+		if typ == engine.TypeDatetime && fm.OutputFormat == "" {
+			fms[i].OutputFormat = engine.FormatRFC3339
+		}
+	}
+	cfg.DocMapping.FieldMappings = fms
+	return indexDescription{Config: cfg, Stats: stats}
+}
+
+// list serves GET /api/v1/indexes, filtered by index_id_patterns (a
+// comma-separated list of ids and '*' patterns) as Quickwit does.
+func (a indexAPI) list(w http.ResponseWriter, r *http.Request) {
+	ids := a.eng.ListIndexes()
+	for name := range r.URL.Query() {
+		if name != "index_id_patterns" {
+			writeJSON(w, http.StatusBadRequest, errorBody{Message: fmt.Sprintf("unknown parameter %q; the index list takes index_id_patterns", name)})
+			return
+		}
+	}
+	if patterns := r.URL.Query().Get("index_id_patterns"); patterns != "" {
+		matched, _, err := matchIndexPatterns(ids, patterns)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, errorBody{Message: err.Error()})
+			return
+		}
+		ids = matched
+	}
 	out := []indexDescription{}
-	for _, id := range a.eng.ListIndexes() {
+	for _, id := range ids {
 		cfg, stats, err := a.eng.DescribeIndex(id)
 		if err != nil {
 			continue // deleted since ListIndexes
 		}
-		out = append(out, indexDescription{Config: cfg, Stats: stats})
+		out = append(out, describe(cfg, stats))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -51,7 +86,7 @@ func (a indexAPI) describe(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, indexDescription{Config: cfg, Stats: stats})
+	writeJSON(w, http.StatusOK, describe(cfg, stats))
 }
 
 func (a indexAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +113,7 @@ func (a indexAPI) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, indexDescription{Config: cfg, Stats: stats})
+	writeJSON(w, http.StatusOK, describe(cfg, stats))
 }
 
 // update changes what an existing index allows to change: its retention.

@@ -173,20 +173,7 @@ func TestPartialSearchIsReported(t *testing.T) {
 	dir := t.TempDir()
 	base, eng, m := queryServer(t, dir, engine.QueryLimits{}, &log)
 	fillSplits(t, eng, 4000, 2000, 1000)
-	files, _ := filepath.Glob(filepath.Join(dir, "*", "logs", "splits", "*", "columns.bin"))
-	if len(files) != 2 {
-		t.Fatalf("split data files %v, want 2", files)
-	}
-	raw, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < len(raw); i += 8 {
-		raw[i] ^= 0xff
-	}
-	if err := os.WriteFile(files[0], raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	damageOneOfTwoSplits(t, dir)
 	var res struct {
 		NumHits int64    `json:"num_hits"`
 		Errors  []string `json:"errors"`
@@ -208,5 +195,25 @@ func TestPartialSearchIsReported(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "search answered with errors") || !strings.Contains(log.String(), "damaged") {
 		t.Errorf("the log does not report the partial answer:\n%s", log.String())
+	}
+}
+
+// damageOneOfTwoSplits flips bytes through the column data of the first of
+// the two splits of dir's "logs" index, as a failing disk would.
+func damageOneOfTwoSplits(t *testing.T, dir string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "logs", "splits", "*", "columns.bin"))
+	if len(files) != 2 {
+		t.Fatalf("split data files %v, want 2", files)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(raw); i += 8 {
+		raw[i] ^= 0xff
+	}
+	if err := os.WriteFile(files[0], raw, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -30,6 +30,8 @@ type ServeConfig struct {
 	// Demo streams a generated incident into the server (see demo.go).
 	Demo     bool
 	DemoRate float64
+	// Reset, with Demo, deletes the demo's index first (demo.go).
+	Reset bool
 }
 
 // ParseServeFlags reads `gpx_triage serve` flags; the token may also come
@@ -51,6 +53,7 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 	fs.IntVar(&cfg.ListenLimits.MaxConnections, "max-connections", DefaultMaxConnections, "most open client connections; more wait to be accepted")
 	fs.BoolVar(&cfg.Demo, "demo", false, "stream a generated incident into the server")
 	fs.Float64Var(&cfg.DemoRate, "demo-rate", 200, "events per second of the demo stream")
+	fs.BoolVar(&cfg.Reset, "reset", false, "with -demo: delete the demo's index (logs) and start the demo clean; without it a second run continues the demo")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -69,6 +72,9 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 		if !positive(fs.Lookup(name).Value.(flag.Getter).Get()) {
 			return cfg, fmt.Errorf("-%s must be positive (leave it out for the default)", name)
 		}
+	}
+	if cfg.Reset && !cfg.Demo {
+		return cfg, errors.New("-reset deletes the demo's index and needs -demo")
 	}
 	if cfg.Demo && cfg.DemoRate <= 0 {
 		return cfg, fmt.Errorf("-demo-rate must be positive, got %v", cfg.DemoRate)
@@ -104,11 +110,12 @@ func defaultStandaloneDir() string {
 // use it on stdout.
 func Serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	metrics := DefaultMetrics()
+	metrics, engines := standaloneMetrics()
 	eng, err := engine.Open(cfg.DataDir, metrics.EngineOptions(engine.Options{Limits: cfg.Limits}))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
+	engines.Add(cfg.DataDir, eng)
 	h := NewHandler(eng, Options{Token: cfg.Token, Logger: logger, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, MaxBodyLines: cfg.MaxBodyLines})
 	l, err := ListenWithLimits(cfg.Listen, cfg.Token, h, cfg.ListenLimits)
 	if err != nil {
@@ -117,12 +124,22 @@ func Serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	if l.Warning != "" {
 		logger.Warn(l.Warning)
 	}
-	printBanner(stdout, cfg, l.Addr)
 	var demoDone chan error
 	if cfg.Demo {
+		// The banner waits for the demo's history: what it says to curl finds data.
+		live, err := prepareDemo(ctx, eng, cfg, stderr)
+		if err != nil {
+			return errors.Join(err, l.Close(10*time.Second), eng.Close())
+		}
 		demoDone = make(chan error, 1)
-		go func() { demoDone <- runDemo(ctx, eng, "http://"+l.Addr, cfg, stderr) }()
+		go func() { demoDone <- live(ctx, "http://"+l.Addr) }()
 	}
+	sample, err := writeSampleEvents(cfg.DataDir, time.Now())
+	if err != nil {
+		logger.Warn(err.Error())
+		sample = "events.ndjson"
+	}
+	printBanner(stdout, cfg, l.Addr, sample)
 	select {
 	case <-ctx.Done():
 	case err = <-demoDone:
@@ -136,7 +153,7 @@ func Serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 	return errors.Join(closeErr, eng.Close())
 }
 
-func printBanner(w io.Writer, cfg ServeConfig, addr string) {
+func printBanner(w io.Writer, cfg ServeConfig, addr, sample string) {
 	auth := ""
 	if cfg.Token != "" {
 		auth = ` -H "Authorization: Bearer $TRIAGE_INGEST_TOKEN"`
@@ -144,14 +161,15 @@ func printBanner(w io.Writer, cfg ServeConfig, addr string) {
 	fmt.Fprintf(w, `Triage is listening on http://%[1]s (store: %[2]s)
 
 Send logs (Quickwit NDJSON; Elasticsearch _bulk and Loki push work too):
-  curl -XPOST%[3]s 'http://%[1]s/api/v1/logs/ingest?commit=wait_for' --data-binary @events.ndjson
+  curl -XPOST%[3]s 'http://%[1]s/api/v1/logs/ingest?commit=wait_for' --data-binary @'%[4]s'
 Search:
   curl%[3]s 'http://%[1]s/api/v1/logs/search?query=severity:error&max_hits=10'
-Indexes and metrics:
+Indexes, metrics and health:
   curl%[3]s http://%[1]s/api/v1/indexes      curl http://%[1]s/metrics
+  curl http://%[1]s/health/livez      curl http://%[1]s/health/readyz
 Vector: point an http sink (framing newline_delimited) at http://%[1]s/api/v1/logs/ingest,
   or an elasticsearch sink at http://%[1]s/api/v1/_elastic (see examples/vector.toml).
 Grafana: install the plugin and provision a Triage datasource; its own listener defaults to
   127.0.0.1:7280, so give it another ingestListen (or stop this server) on the same machine.
-`, addr, cfg.DataDir, auth)
+`, addr, cfg.DataDir, auth, sample)
 }

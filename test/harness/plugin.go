@@ -6,6 +6,9 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,7 +31,11 @@ type Plugin struct {
 // Options tunes how the plugin process is started.
 type Options struct {
 	// Env adds variables to the child's environment (which otherwise holds
-	// only PATH and PLUGIN_UNIX_SOCKET_DIR, as the SDK's notes require).
+	// only PATH, PLUGIN_UNIX_SOCKET_DIR and GF_PATHS_DATA, as the SDK's
+	// notes require). GF_PATHS_DATA defaults to a directory of this process
+	// alone, so what one plugin process remembers (its datasources'
+	// listeners) never reaches another test's; pass the same one to two
+	// processes to restart the plugin as Grafana would.
 	Env []string
 	// Log receives the plugin's log lines; nil discards them.
 	Log io.Writer
@@ -50,6 +57,9 @@ func Start(t testing.TB, opts Options) *Plugin {
 func StartProcess(binary, socketDir string, opts Options) (*Plugin, error) {
 	cmd := exec.Command(binary)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "PLUGIN_UNIX_SOCKET_DIR=" + socketDir}, opts.Env...)
+	if !slices.ContainsFunc(opts.Env, func(kv string) bool { return strings.HasPrefix(kv, "GF_PATHS_DATA=") }) {
+		cmd.Env = append(cmd.Env, "GF_PATHS_DATA="+filepath.Join(socketDir, "grafana-data"))
+	}
 	logOut := opts.Log
 	if logOut == nil {
 		logOut = io.Discard

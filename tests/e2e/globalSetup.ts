@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   }
   if (!existsSync(chromiumPath())) {
     throw new Error(
-      `no Chromium at ${chromiumPath()}: set PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH or apt-get install -y chromium`
+      `no Chromium at ${chromiumPath()}: set CHROMIUM_PATH or apt-get install -y chromium`
     );
   }
 }

@@ -5,7 +5,7 @@ export function grafanaURL(): string {
   return (process.env.GRAFANA_URL || 'http://localhost:3000').replace(/\/+$/, '');
 }
 
-/** The Chromium to drive: PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH, else Debian's. */
+/** The Chromium to drive: CHROMIUM_PATH (the one variable every browser test reads), else Debian's. */
 export function chromiumPath(): string {
-  return process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH || '/usr/bin/chromium';
+  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 }

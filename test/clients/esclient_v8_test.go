@@ -1,0 +1,108 @@
+package clients
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	elasticsearch "github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"github.com/elastic/go-elasticsearch/v8/esutil"
+)
+
+// esV8 drives Triage with the official go-elasticsearch v8 client.
+type esV8 struct {
+	es *elasticsearch.Client
+}
+
+func newESV8(t *testing.T, baseURL string, tr *statusCounter) esClient {
+	t.Helper()
+	es, err := elasticsearch.NewClient(elasticsearch.Config{
+		Addresses: []string{baseURL + "/api/v1/_elastic"},
+		Transport: tr,
+		// The retry settings of go-elasticsearch's own bulk indexer example
+		// (429 added to the retried statuses, exponential backoff), which
+		// examples/go-elasticsearch.md documents for Triage.
+		RetryOnStatus: retryOnStatus,
+		MaxRetries:    maxRetries,
+		RetryBackoff:  retryBackoff,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &esV8{es: es}
+}
+
+func (c *esV8) name() string { return "v8" }
+
+func (c *esV8) bulk(t *testing.T, cfg bulkConfig) *bulkStats {
+	t.Helper()
+	st := &bulkStats{}
+	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
+		Client: c.es, Index: cfg.index, NumWorkers: cfg.workers, FlushBytes: cfg.flushBytes,
+		OnError: func(_ context.Context, err error) { st.noteFailure(err.Error()) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i := 0; i < cfg.n; i++ {
+		id, doc := cfg.doc(i)
+		err := bi.Add(ctx, esutil.BulkIndexerItem{Action: "index", DocumentID: id, Body: bytes.NewReader(doc),
+			OnFailure: func(_ context.Context, _ esutil.BulkIndexerItem, res esutil.BulkIndexerResponseItem, err error) {
+				st.noteFailure(fmt.Sprintf("item %s: %d %s %s %v", id, res.Status, res.Error.Type, res.Error.Reason, err))
+			}})
+		if err != nil {
+			t.Fatalf("add item %d: %v", i, err)
+		}
+		if cfg.tick != nil && i%1000 == 999 {
+			cfg.tick(bi.Stats().NumFlushed)
+		}
+	}
+	if err := bi.Close(ctx); err != nil {
+		t.Fatalf("close bulk indexer: %v", err)
+	}
+	s := bi.Stats()
+	st.added, st.flushed, st.failed = s.NumAdded, s.NumFlushed, s.NumFailed
+	return st
+}
+
+func (c *esV8) read(t *testing.T, res *esapi.Response, err error) []byte {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", c.name(), err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.IsError() {
+		t.Fatalf("%s: %s: %s", c.name(), res.Status(), body)
+	}
+	return body
+}
+
+func (c *esV8) search(t *testing.T, index, body string) []byte {
+	res, err := c.es.Search(c.es.Search.WithIndex(index), c.es.Search.WithBody(strings.NewReader(body)))
+	return c.read(t, res, err)
+}
+
+func (c *esV8) msearch(t *testing.T, body string) []byte {
+	res, err := c.es.Msearch(strings.NewReader(body))
+	return c.read(t, res, err)
+}
+
+func (c *esV8) count(t *testing.T, index, body string) []byte {
+	opts := []func(*esapi.CountRequest){c.es.Count.WithIndex(index)}
+	if body != "" {
+		opts = append(opts, c.es.Count.WithBody(strings.NewReader(body)))
+	}
+	res, err := c.es.Count(opts...)
+	return c.read(t, res, err)
+}
+
+func (c *esV8) fieldCaps(t *testing.T, index, fields string) []byte {
+	res, err := c.es.FieldCaps(c.es.FieldCaps.WithIndex(index), c.es.FieldCaps.WithFields(fields))
+	return c.read(t, res, err)
+}
