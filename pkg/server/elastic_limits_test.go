@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -144,11 +143,7 @@ func TestElasticTimestampsPastInt64NanosAreClamped(t *testing.T) {
 // _shards; allow_partial_search_results=false turns it into Elasticsearch's
 // 503 for missing shards, in the URL or an _msearch header.
 func TestElasticPartialAnswersAreReported(t *testing.T) {
-	var log bytes.Buffer
-	dir := t.TempDir()
-	base, eng, m := queryServer(t, dir, engine.QueryLimits{}, &log)
-	fillSplits(t, eng, 4000, 2000, 1000)
-	damageOneOfTwoSplits(t, dir)
+	base, m, log := damagedServer(t)
 	// The aggregation reads the damaged split's columns.
 	body := `{"size":10,"aggs":{"s":{"terms":{"field":"service"}}}}`
 	code, msg := send(t, "POST", base+"/api/v1/_elastic/logs/_search", "", nil, []byte(body))

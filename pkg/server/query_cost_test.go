@@ -169,11 +169,7 @@ func mustJSON(v any) string {
 // A damaged split is never silent: the search answers from the rest and
 // names the split in Quickwit's `errors`, in /metrics and in the log.
 func TestPartialSearchIsReported(t *testing.T) {
-	var log bytes.Buffer
-	dir := t.TempDir()
-	base, eng, m := queryServer(t, dir, engine.QueryLimits{}, &log)
-	fillSplits(t, eng, 4000, 2000, 1000)
-	damageOneOfTwoSplits(t, dir)
+	base, m, log := damagedServer(t)
 	var res struct {
 		NumHits int64    `json:"num_hits"`
 		Errors  []string `json:"errors"`
@@ -198,10 +194,15 @@ func TestPartialSearchIsReported(t *testing.T) {
 	}
 }
 
-// damageOneOfTwoSplits flips bytes through the column data of the first of
-// the two splits of dir's "logs" index, as a failing disk would.
-func damageOneOfTwoSplits(t *testing.T, dir string) {
+// damagedServer serves a "logs" index of two splits, one damaged as a
+// failing disk damages it (bytes flipped through its column data), with
+// the server's log.
+func damagedServer(t *testing.T) (string, *Metrics, *bytes.Buffer) {
 	t.Helper()
+	var log bytes.Buffer
+	dir := t.TempDir()
+	base, eng, m := queryServer(t, dir, engine.QueryLimits{}, &log)
+	fillSplits(t, eng, 4000, 2000, 1000)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "logs", "splits", "*", "columns.bin"))
 	if len(files) != 2 {
 		t.Fatalf("split data files %v, want 2", files)
@@ -216,4 +217,5 @@ func damageOneOfTwoSplits(t *testing.T, dir string) {
 	if err := os.WriteFile(files[0], raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return base, m, &log
 }
