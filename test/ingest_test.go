@@ -82,9 +82,12 @@ func freePort(t *testing.T) string {
 	return addr
 }
 
+// ingestTestToken is long enough to pass the listener's token check.
+const ingestTestToken = "ingest-test-token-0123456789"
+
 func TestIngestThroughTheInstanceListener(t *testing.T) {
 	p := harness.Start(t, harness.Options{})
-	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": "127.0.0.1:0"}, map[string]string{"ingestToken": "tok"})
+	ds := p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": "127.0.0.1:0"}, map[string]string{"ingestToken": ingestTestToken})
 	h, d := health(t, ds)
 	if h.Status != pluginv2.CheckHealthResponse_OK || d.IngestBound == "" {
 		t.Fatalf("health = %v %q, want OK with the bound address", h.Status, h.Message)
@@ -96,7 +99,7 @@ func TestIngestThroughTheInstanceListener(t *testing.T) {
 	if code, body := post(t, url, "wrong", ndjson(0, 10)); code != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %d %s, want 401", code, body)
 	}
-	code, body := post(t, url, "tok", ndjson(0, 25))
+	code, body := post(t, url, ingestTestToken, ndjson(0, 25))
 	if code != http.StatusOK || !strings.Contains(body, `"num_ingested_docs":25`) {
 		t.Fatalf("ingest: %d %s, want 200 with 25 ingested", code, body)
 	}

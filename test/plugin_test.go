@@ -57,9 +57,23 @@ func TestHealth(t *testing.T) {
 		{
 			name:        "token configured",
 			jsonData:    map[string]any{"dataDir": t.TempDir(), "defaultIndex": "app-logs", "ingestListen": "127.0.0.1:0"},
-			secure:      map[string]string{"ingestToken": "s3cret"},
+			secure:      map[string]string{"ingestToken": "s3cret-s3cret-s3cret"},
 			wantStatus:  pluginv2.CheckHealthResponse_OK,
 			wantDetails: map[string]any{"ingestAuth": "bearer token", "defaultIndex": "app-logs"},
+		},
+		{
+			name:        "a token too short to guard the listener is refused and health says why",
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "ingestListen": "0.0.0.0:0"},
+			secure:      map[string]string{"ingestToken": "s3cret"},
+			wantStatus:  pluginv2.CheckHealthResponse_ERROR,
+			wantMessage: []string{"ingest listener is not running", "6 bytes long", "at least 16"},
+		},
+		{
+			name:        "a whitespace token is refused, not taken as set",
+			jsonData:    map[string]any{"dataDir": t.TempDir(), "ingestListen": "0.0.0.0:0"},
+			secure:      map[string]string{"ingestToken": "   "},
+			wantStatus:  pluginv2.CheckHealthResponse_ERROR,
+			wantMessage: []string{"ingest listener is not running", "whitespace"},
 		},
 		{
 			name:        "data directory cannot be created",

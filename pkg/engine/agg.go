@@ -151,15 +151,18 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	if maxBuckets <= 0 {
 		maxBuckets = DefaultMaxBuckets
 	}
+	ctx, cancel, budget := e.startQuery(ctx)
+	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, req.SearchFields, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return AggResult{}, err
 	}
 	defer p.release()
+	p.budget = budget
 	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField(),
-		canonical: p.schema.m.canonicalField}
+		canonical: p.schema.m.canonicalField, budget: budget}
 	if err := env.check(req.Aggs, 1); err != nil {
-		return AggResult{}, err
+		return AggResult{}, invalidRequest(err)
 	}
 	if _, ok := env.slots[env.tsField]; ok {
 		env.needTS = true
@@ -176,11 +179,14 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	if env.err != nil {
 		return AggResult{}, env.err
 	}
+	if err := e.checkPartial(ctx, p); err != nil {
+		return AggResult{}, err
+	}
 	return res, nil
 }
 
 func tooManyBuckets(n, limit int) error {
-	return fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit)
+	return invalidRequest(fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit))
 }
 
 func results(specs []Agg, colls []collector) []AggValue {

@@ -55,6 +55,16 @@ type aggEnv struct {
 	// expansions, when positive, is how many more terms buckets the
 	// optimistic pass may give sub-collectors; negative means no limit.
 	expansions int
+	// budget meters the collectors and keys the request builds.
+	budget *queryBudget
+}
+
+// charge meters n bytes of collector state; past the budget it sets err,
+// which stops the scan at the end of the block.
+func (env *aggEnv) charge(n int64) {
+	if err := env.budget.charge(n); err != nil && env.err == nil {
+		env.err = err
+	}
 }
 
 // slot returns field's slot, adding it on first use.
@@ -142,8 +152,16 @@ func (env *aggEnv) check(specs []Agg, mult int) error {
 	return nil
 }
 
+// newPass starts a pass over the rows with fresh collectors; the last
+// pass's are dropped, so the budget meters this pass alone.
+func (env *aggEnv) newPass(specs []Agg) *aggRoot {
+	env.budget.used = 0
+	return &aggRoot{env: env, colls: env.newCollectors(specs)}
+}
+
 // newCollectors builds fresh collectors for specs (one bucket's worth).
 func (env *aggEnv) newCollectors(specs []Agg) []collector {
+	env.charge(collectorsCost(env, specs))
 	out := make([]collector, len(specs))
 	for i := range specs {
 		a := &specs[i]

@@ -28,7 +28,7 @@ func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*ag
 	levels := termsLevels(specs)
 	if len(levels) > 0 {
 		env.expansions = maxExpansions
-		root := &aggRoot{env: env, colls: env.newCollectors(specs)}
+		root := env.newPass(specs)
 		err := p.run(ctx, root)
 		if !errors.Is(err, errTooManyExpansions) && !errors.Is(env.err, errTooManyExpansions) {
 			return root, err
@@ -41,7 +41,7 @@ func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*ag
 		for _, t := range level {
 			env.countOnly[t] = true
 		}
-		root := &aggRoot{env: env, colls: env.newCollectors(specs)}
+		root := env.newPass(specs)
 		if err := p.run(ctx, root); err != nil {
 			return nil, err
 		}
@@ -51,7 +51,7 @@ func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*ag
 		env.keepTopKeys(root.colls)
 	}
 	env.countOnly = nil
-	root := &aggRoot{env: env, colls: env.newCollectors(specs)}
+	root := env.newPass(specs)
 	return root, p.run(ctx, root)
 }
 

@@ -74,6 +74,7 @@ func (t *termsCollector) collect(r *aggRow) {
 	}
 	b := t.buckets[*v]
 	if b == nil {
+		t.env.charge(termKeyCost(v))
 		b = &termBucket{key: *v}
 		if len(t.specs) > 0 {
 			if t.env.expansions > 0 {
@@ -172,6 +173,7 @@ func (t *termsCollector) add(v Value, n int64) {
 	}
 	b := t.buckets[v]
 	if b == nil {
+		t.env.charge(termKeyCost(&v))
 		b = &termBucket{key: v}
 		t.buckets[v] = b
 	}

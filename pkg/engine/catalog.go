@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -151,7 +152,7 @@ func createIndexDir(root string, cfg IndexConfig) error {
 	if _, err := os.Stat(final); err == nil {
 		return fmt.Errorf("create index %q: %w", cfg.IndexID, ErrIndexExists)
 	}
-	tmp := filepath.Join(root, catalogDir, catalogTempPrefix+cfg.IndexID+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	tmp := filepath.Join(root, catalogDir, catalogTempName("new"))
 	for _, d := range []string{tmp, filepath.Join(tmp, indexWALDir), filepath.Join(tmp, indexSplitsDir)} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return fmt.Errorf("create index %q: %w", cfg.IndexID, err)
@@ -171,6 +172,15 @@ func createIndexDir(root string, cfg IndexConfig) error {
 	return nil
 }
 
+// catalogTemps makes temporary names unique within the process.
+var catalogTemps atomic.Uint64
+
+// catalogTempName names a directory being created or deleted. It leaves
+// the index id out: an id may take all 255 bytes a file name allows.
+func catalogTempName(kind string) string {
+	return catalogTempPrefix + kind + "-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.FormatUint(catalogTemps.Add(1), 36)
+}
+
 func writeIndexConfig(dir string, cfg IndexConfig) error {
 	data, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
@@ -188,7 +198,7 @@ func writeIndexConfig(dir string, cfg IndexConfig) error {
 // removes its files.
 func deleteIndexDir(root, id string) error {
 	dir := indexDir(root, id)
-	trash := filepath.Join(root, catalogDir, catalogTempPrefix+"deleted-"+id+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	trash := filepath.Join(root, catalogDir, catalogTempName("deleted"))
 	if err := os.Rename(dir, trash); err != nil {
 		return fmt.Errorf("delete index %q: %w", id, err)
 	}

@@ -39,6 +39,16 @@ type Options struct {
 	// merge_policy.go.
 	MergeFactor  int
 	MergeMaxRows int
+	// Limits bound each search and aggregation (see QueryLimits).
+	Limits QueryLimits
+	// OnBlockScanned, when set, is called for every split block a query
+	// reads, for metrics: the work queries do, which stops when one is
+	// cancelled or runs out of time.
+	OnBlockScanned func()
+	// OnPartialResult, when set, is called for every query answered
+	// without some damaged splits (they are named in its result too), for
+	// metrics: a partial answer is never silent.
+	OnPartialResult func(index string, skippedSplits []string)
 	// Logger receives what Open and queries find damaged (default
 	// slog.Default()).
 	Logger *slog.Logger

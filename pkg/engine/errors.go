@@ -10,6 +10,11 @@ var (
 	ErrIndexExists = errors.New("index already exists")
 	// ErrClosed is returned by calls made after Close.
 	ErrClosed = errors.New("engine is closed")
+	// ErrInvalidRequest marks a search or aggregation request that can never
+	// succeed as sent (an empty time range, a date histogram without one,
+	// too many buckets, a percentile outside 0–100): the caller's to fix,
+	// HTTP 400, never retried.
+	ErrInvalidRequest = errors.New("invalid request")
 	// ErrIndexUnavailable means an index could not be opened (its config
 	// is damaged without a usable backup, or its files cannot be read); the
 	// wrapping error names the file and what to do. Other indexes work.
@@ -23,3 +28,19 @@ func (e *configError) Error() string { return "invalid index config: " + e.msg }
 func (e *configError) Unwrap() error { return ErrInvalidConfig }
 
 func invalidConfig(msg string) error { return &configError{msg: msg} }
+
+// requestError wraps ErrInvalidRequest around a message for the user.
+type requestError struct{ err error }
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() []error {
+	return []error{e.err, ErrInvalidRequest}
+}
+
+// invalidRequest marks err as the request's fault; nil stays nil.
+func invalidRequest(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &requestError{err: err}
+}

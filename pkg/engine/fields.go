@@ -80,21 +80,30 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	case limit == 0:
 		limit = DefaultSearchLimit
 	case limit < 0 || limit > MaxSearchLimit:
-		return nil, fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit)
+		return nil, invalidRequest(fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit))
 	}
 	if req.Field == "" {
-		return nil, fmt.Errorf("field values: name the field whose values to list")
+		return nil, invalidRequest(fmt.Errorf("field values: name the field whose values to list"))
 	}
+	ctx, cancel, budget := e.startQuery(ctx)
+	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, nil, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return nil, err
 	}
 	defer p.release()
 	if p.schema.m.timestamp.name == req.Field {
-		return nil, fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field)
+		return nil, invalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
 	}
-	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[Value]int64{}}
-	if err := p.run(ctx, v); err != nil {
+	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[Value]int64{}, budget: budget}
+	err = p.run(ctx, v)
+	if err == nil {
+		err = v.err
+	}
+	if err == nil {
+		err = e.checkPartial(ctx, p)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("values of field %q in index %q: %w", req.Field, req.Index, err)
 	}
 	out := make([]FieldValue, 0, len(v.counts))
@@ -121,6 +130,16 @@ type valuesVisitor struct {
 	prefix string
 	counts map[Value]int64
 	ids    []int64
+	budget *queryBudget
+	err    error // the budget's, once exceeded
+}
+
+// add counts n rows of val, metering each new value against the budget.
+func (v *valuesVisitor) add(val Value, n int64) {
+	if _, ok := v.counts[val]; !ok && v.err == nil {
+		v.err = v.budget.charge(termKeyCost(&val))
+	}
+	v.counts[val] += n
 }
 
 func (v *valuesVisitor) keep(val *Value) bool {
@@ -155,22 +174,22 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 		sel.forEach(func(r int) { v.ids[col.IDs[r]]++ })
 		for id, n := range v.ids {
 			if val := (Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
-				v.counts[val] += n
+				v.add(val, n)
 			}
 		}
-		return nil
+		return v.err
 	}
 	sel.forEach(func(r int) {
 		if val, ok := col.Value(r); ok && v.keep(&val) {
-			v.counts[val]++
+			v.add(val, 1)
 		}
 	})
-	return nil
+	return v.err
 }
 
 func (v *valuesVisitor) event(ev *Event) bool {
 	if val, ok := ev.Get(v.field); ok && v.keep(&val) {
-		v.counts[val]++
+		v.add(val, 1)
 	}
-	return true
+	return v.err == nil
 }

@@ -79,8 +79,10 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	case limit == 0:
 		limit = DefaultSearchLimit
 	case limit < 0 || limit > MaxSearchLimit:
-		return SearchResult{}, fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit)
+		return SearchResult{}, invalidRequest(fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit))
 	}
+	ctx, cancel, budget := e.startQuery(ctx)
+	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, req.SearchFields, req.Start, req.End, req.Now, req.Order == Desc)
 	if err != nil {
 		return SearchResult{}, err
@@ -106,7 +108,8 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 			total <- counted{n, err}
 		}()
 	}
-	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, claims: claims}
+	p.budget = budget
+	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, claims: claims, budget: budget}
 	err = p.run(ctx, v)
 	res := SearchResult{}
 	if total != nil {
@@ -130,6 +133,9 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
 	}
 	res.SkippedSplits, res.Warnings = p.skipped, p.warnings
+	if err := e.checkPartial(ctx, p); err != nil {
+		return SearchResult{}, err
+	}
 	return res, nil
 }
 
@@ -141,6 +147,7 @@ type searchVisitor struct {
 	claims *blockClaims
 	// rows and slots are readHits' scratch.
 	rows, slots []int
+	budget      *queryBudget
 }
 
 func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
@@ -214,6 +221,9 @@ func (v *searchVisitor) readHits(br *blockReader) error {
 	if err != nil {
 		return err
 	}
+	if err := chargeEvents(v.budget, events); err != nil {
+		return err
+	}
 	for j, i := range v.slots {
 		v.top.heap[i].ev = &events[j]
 	}
@@ -261,6 +271,9 @@ func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 		var err error
 		br.reset(k.s, k.b)
 		buf, err = br.events(rows[k], buf[:0])
+		if err == nil {
+			err = chargeEvents(p.budget, buf)
+		}
 		if err != nil {
 			if !isCorrupt(err) {
 				return nil, err

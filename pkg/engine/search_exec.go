@@ -125,6 +125,9 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 		if err := checkContext(ctx); err != nil {
 			return err
 		}
+		if p.onBlock != nil {
+			p.onBlock()
+		}
 		bs.br.reset(s, b)
 		bs.bm, bs.done = bm, false
 		if err := v.block(bs); err != nil {
@@ -217,7 +220,7 @@ func (p *scanPlan) forkCounters() ([]*countFork, error) {
 		// hits' scan, so the two meet once instead of racing for every block.
 		f.desc = !p.desc
 		f.skipped, f.warnings, f.done = nil, nil, func() {}
-		if err := f.compile(p.text, p.now); err != nil {
+		if err := f.compile(p.text, p.now, p.limits); err != nil {
 			return nil, err
 		}
 		forks[w] = &countFork{plan: &f}

@@ -38,14 +38,19 @@ type scanPlan struct {
 	splits     []*Split
 	// done ends the query's hold on background work (priority.Gate).
 	done func()
-	// text and now are what the filter was compiled from, so a parallel
-	// worker can compile its own (filters keep scratch buffers).
-	text string
-	now  time.Time
+	// text, now and limits are what the filter was compiled from, so a
+	// parallel worker can compile its own (filters keep scratch buffers).
+	text   string
+	now    time.Time
+	limits query.Limits
 	// skipped names the damaged splits whose rows were left out from the
 	// damage on; warnings say why.
 	skipped  []string
 	warnings []string
+	// budget meters what the query builds (see QueryLimits).
+	budget *queryBudget
+	// onBlock is Options.OnBlockScanned.
+	onBlock func()
 	// damage is the index's damage log: skips are counted there too.
 	damage *damageLog
 }
@@ -61,13 +66,13 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	if err != nil {
 		return nil, err
 	}
-	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, done: e.gate.Foreground()}
+	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), desc: desc, done: e.gate.Foreground(), onBlock: e.opts.OnBlockScanned}
 	p.schema.heads = headKindsOf(ix)
 	if err := p.schema.searchIn(fields); err != nil {
 		snap.Release()
 		return nil, &QueryError{Query: text, Err: err}
 	}
-	if err := p.compile(text, now); err != nil {
+	if err := p.compile(text, now, e.opts.Limits.parseLimits()); err != nil {
 		p.release()
 		return nil, err
 	}
@@ -77,7 +82,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	p.skipped, p.warnings = ix.damage.queryNotes(p.start, p.end)
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		p.release()
-		return nil, fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano))
+		return nil, invalidRequest(fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)))
 	}
 	for _, s := range snap.Splits() {
 		if s.Meta.Rows > 0 && s.Meta.MaxTime >= p.start && s.Meta.MinTime < p.end {
@@ -104,15 +109,15 @@ func timeBound(t time.Time, open int64) int64 {
 	if t.IsZero() {
 		return open
 	}
-	return t.UnixNano()
+	return query.UnixNanos(t)
 }
 
-func (p *scanPlan) compile(text string, now time.Time) error {
+func (p *scanPlan) compile(text string, now time.Time, lim query.Limits) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	p.text, p.now = text, now
-	node, err := query.Parse(text)
+	p.text, p.now, p.limits = text, now, lim
+	node, err := query.ParseWithLimits(text, lim)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
@@ -178,10 +183,11 @@ func (p *scanPlan) headRange() []Event {
 // rather than failing the query.
 func isCorrupt(err error) bool { return errors.Is(err, ErrCorruptSplit) }
 
-// checkContext turns a finished context into the query's error.
+// checkContext turns a finished context into the query's error: its cause,
+// so a query past its deadline reports the *LimitError.
 func checkContext(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("query stopped: %w", err)
+	if ctx.Err() != nil {
+		return fmt.Errorf("query stopped: %w", context.Cause(ctx))
 	}
 	return nil
 }

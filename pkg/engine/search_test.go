@@ -126,32 +126,7 @@ func TestSearchErrors(t *testing.T) {
 func TestSearchSkipsCorruptSplit(t *testing.T) {
 	e := openTestEngine(t, t.TempDir(), testOptions())
 	defer e.Close()
-	ix, _ := e.lookup("logs")
-	for part := 0; part < 3; part++ {
-		if _, err := e.Ingest(context.Background(), "logs", testDocs(part*100, 100), IngestOptions{Commit: CommitForce}); err != nil {
-			t.Fatal(err)
-		}
-		if part < 2 {
-			if err := ix.flush(); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	snap, _ := e.Snapshot("logs")
-	victim := snap.Splits()[0]
-	snap.Release()
-	path := filepath.Join(victim.Path(), splitDataFile)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < len(data); i += 7 {
-		data[i] ^= 0xA5
-	}
-	// Rewrite in place: the open split reads through its file handle.
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	victim := splitsWithOneDamaged(t, e, 2, 1, 7)
 	res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: "request", Limit: 1000, CountTotal: true})
 	if err != nil {
 		t.Fatal(err)

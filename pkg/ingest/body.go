@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -50,12 +51,58 @@ func (e *BadEncodingError) Error() string {
 
 func (e *BadEncodingError) Unwrap() error { return e.Err }
 
+// BodyReadError means the body could not be read from the client: broken
+// chunked framing, a connection cut mid-body (HTTP 400), or a client too
+// slow to send it within the server's read timeout (HTTP 408). None of
+// these is the server's fault, so none invites a retry with Retry-After.
+type BodyReadError struct{ Err error }
+
+func (e *BodyReadError) Error() string {
+	if e.Timeout() {
+		return "the request body did not arrive within the server's read timeout; send it faster or in smaller batches"
+	}
+	return fmt.Sprintf("read request body: %v", e.Err)
+}
+
+func (e *BodyReadError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the client was too slow.
+func (e *BodyReadError) Timeout() bool { return errors.Is(e.Err, os.ErrDeadlineExceeded) }
+
+// transportReader remembers the error of the client's connection, so that
+// it is not mistaken for a decoding error of the compressed stream.
+type transportReader struct {
+	r   io.Reader
+	err error
+}
+
+func (t *transportReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
+	return n, err
+}
+
 // ReadBody reads r's body, decoding Content-Encoding gzip or zstd. Both the
 // transferred and the decompressed size are limited to limit bytes, so a
-// zip bomb ends in *BodyTooLargeError rather than exhausting memory.
+// zip bomb ends in *BodyTooLargeError rather than exhausting memory; a
+// Content-Length over the limit is refused before a byte is read.
 func ReadBody(r *http.Request, limit int64) ([]byte, error) {
-	raw := io.LimitReader(r.Body, limit+1)
-	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
+	if r.ContentLength > limit {
+		return nil, &BodyTooLargeError{Limit: limit}
+	}
+	tr := &transportReader{r: r.Body}
+	b, err := readBody(tr, r.Header.Get("Content-Encoding"), limit)
+	if err != nil && tr.err != nil {
+		return nil, &BodyReadError{Err: tr.err}
+	}
+	return b, err
+}
+
+func readBody(body io.Reader, encoding string, limit int64) ([]byte, error) {
+	raw := io.LimitReader(body, limit+1)
+	enc := strings.ToLower(strings.TrimSpace(encoding))
 	var src io.Reader
 	switch enc {
 	case "", "identity":

@@ -39,8 +39,8 @@ func TestParseLokiLabels(t *testing.T) {
 
 func TestParseNDJSONLines(t *testing.T) {
 	got := ParseNDJSON([]byte("\n{\"a\":1}\r\n  \n\"s\"\n{\"b\":2}"))
-	if got.NumRows != 3 || !reflect.DeepEqual(got.Lines, []int{2, 5}) || !reflect.DeepEqual(got.Rows, []int{0, 2}) {
-		t.Fatalf("rows %d lines %v positions %v; want 3 rows, lines [2 5], positions [0 2]", got.NumRows, got.Lines, got.Rows)
+	if locs := got.Locate([]int{0, 1}); got.NumRows != 3 || !reflect.DeepEqual(locs, []Location{{Row: 0, Line: 2}, {Row: 2, Line: 5}}) {
+		t.Fatalf("rows %d locations %v; want 3 rows, docs at row 0 line 2 and row 2 line 5", got.NumRows, locs)
 	}
 	if len(got.Failures) != 1 || got.Failures[0].Line != 4 || got.Failures[0].Reason != "not_an_object" {
 		t.Fatalf("failures %+v, want the string on line 4", got.Failures)

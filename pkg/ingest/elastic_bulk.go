@@ -78,7 +78,7 @@ func (h *handler) elasticBulk(w http.ResponseWriter, r *http.Request) {
 		h.elasticFail(w, r, http.StatusBadRequest, "illegal_argument_exception", err)
 		return
 	}
-	body, err := ReadBody(r, h.opts.MaxBodyBytes)
+	body, err := h.readLineBody(r)
 	if err != nil {
 		h.elasticFail(w, r, statusFor(err), "parse_exception", err)
 		return
@@ -129,7 +129,7 @@ func (h *handler) elasticBulk(w http.ResponseWriter, r *http.Request) {
 			stored = true
 		}
 	}
-	writeJSON(w, http.StatusOK, bulkAnswer(items, results, started))
+	writeBulkResponse(w, http.StatusOK, nil, started, items, results)
 }
 
 func groupDocs(items []BulkItem, g *bulkGroup) [][]byte {
@@ -186,26 +186,12 @@ func (h *handler) applyGroupResult(items []BulkItem, results []bulkItemResult, g
 	}
 }
 
-func bulkAnswer(items []BulkItem, results []bulkItemResult, started time.Time) bulkResponse {
-	resp := bulkResponse{Items: make([]map[string]bulkItemResult, len(items))}
-	for i, it := range items {
-		resp.Items[i] = map[string]bulkItemResult{it.Action: results[i]}
-		if results[i].Error != nil {
-			resp.Errors = true
-		}
-	}
-	resp.Took = time.Since(started).Milliseconds()
-	return resp
-}
-
 // bulkRefused answers a request of which nothing was stored with a
 // whole-request status, Elasticsearch's error object and every item.
 func (h *handler) bulkRefused(w http.ResponseWriter, r *http.Request, status int, cause *BulkError, items []BulkItem, results []bulkItemResult, started time.Time) {
 	h.logFailure(r, status, errors.New(cause.Reason))
 	h.setRetryAfter(w, status)
-	writeJSON(w, status, bulkOverloadResponse{
-		elasticError: elasticError{Error: elasticErrorBody{RootCause: []BulkError{*cause}, Type: cause.Type,
-			Reason: "nothing of this bulk request was stored: " + cause.Reason}, Status: status},
-		bulkResponse: bulkAnswer(items, results, started),
-	})
+	refusal := &elasticError{Error: elasticErrorBody{RootCause: []BulkError{*cause}, Type: cause.Type,
+		Reason: "nothing of this bulk request was stored: " + cause.Reason}, Status: status}
+	writeBulkResponse(w, status, refusal, started, items, results)
 }

@@ -37,7 +37,7 @@ func FuzzElasticBulkHandler(f *testing.F) {
 		}
 		var resp struct {
 			Items []map[string]json.RawMessage `json:"items"`
-			Error json.RawMessage             `json:"error"`
+			Error json.RawMessage              `json:"error"`
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 			t.Fatalf("status %d: answer is not JSON: %v", rec.Code, err)

@@ -22,21 +22,6 @@ type bulkItemResult struct {
 	Error  *BulkError `json:"error,omitempty"`
 }
 
-// bulkOverloadResponse is the whole-request 429: Elasticsearch's error
-// object, plus the items a bulk answer has, so that rsyslog's
-// omelasticsearch (which reads items whatever the status, and treats an
-// answer without them as a data error) can retry each one.
-type bulkOverloadResponse struct {
-	elasticError
-	bulkResponse
-}
-
-type bulkResponse struct {
-	Took   int64                       `json:"took"`
-	Errors bool                        `json:"errors"`
-	Items  []map[string]bulkItemResult `json:"items"`
-}
-
 // elasticError is Elasticsearch's request-level error shape.
 type elasticError struct {
 	Error  elasticErrorBody `json:"error"`

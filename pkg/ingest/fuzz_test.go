@@ -15,15 +15,21 @@ func FuzzNDJSON(f *testing.F) {
 	f.Add([]byte("{\"a\":1}\r\n\n  \n{bad\n[1]\n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		got := ParseNDJSON(body)
-		if len(got.Docs)+len(got.Failures) != got.NumRows {
-			t.Fatalf("%d docs + %d failures != %d rows", len(got.Docs), len(got.Failures), got.NumRows)
+		if len(got.Docs)+got.NumFailures != got.NumRows || len(got.Failures) > MaxListedFailures {
+			t.Fatalf("%d docs + %d failures (%d listed) != %d rows", len(got.Docs), got.NumFailures, len(got.Failures), got.NumRows)
 		}
-		for i, d := range got.Docs {
+		positions := make([]int, len(got.Docs))
+		for i := range positions {
+			positions[i] = i
+		}
+		lines := bytes.Split(body, []byte("\n"))
+		for i, loc := range got.Locate(positions) {
+			d := got.Docs[i]
 			if !json.Valid(d) || d[0] != '{' {
 				t.Fatalf("doc %d %q is not a JSON object", i, d)
 			}
-			if got.Lines[i] < 1 || (i > 0 && got.Lines[i] <= got.Lines[i-1]) {
-				t.Fatalf("line numbers %v not increasing from 1", got.Lines)
+			if loc.Line < 1 || loc.Line > len(lines) || !bytes.Equal(bytes.TrimSpace(lines[loc.Line-1]), d) {
+				t.Fatalf("doc %d %q located on line %d, which does not hold it", i, d, loc.Line)
 			}
 		}
 		for _, f := range got.Failures {

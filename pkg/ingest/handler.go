@@ -19,6 +19,9 @@ type HandlerOptions struct {
 	// MaxBodyBytes limits request bodies, compressed and decompressed
 	// (default DefaultMaxBodyBytes, 10 MiB as in Quickwit).
 	MaxBodyBytes int64
+	// MaxBodyLines limits the lines of NDJSON and bulk bodies (default
+	// DefaultMaxBodyLines).
+	MaxBodyLines int
 	// Token, when set, must be presented as "Authorization: Bearer
 	// <Token>" (or as the password of Basic auth, for clients such as
 	// Vector's elasticsearch sink that only speak Basic). Empty = no auth.
@@ -37,6 +40,9 @@ type HandlerOptions struct {
 func NewHandler(store Store, opts HandlerOptions) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.MaxBodyLines <= 0 {
+		opts.MaxBodyLines = DefaultMaxBodyLines
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -143,11 +149,17 @@ func presentedToken(r *http.Request) (string, bool) {
 // can never succeed as sent; store failures are 503 so clients retry.
 func statusFor(err error) int {
 	var tooLarge *BodyTooLargeError
+	var tooManyLines *TooManyLinesError
 	var unsupported *UnsupportedEncodingError
 	var badEnc *BadEncodingError
 	var syntax *BulkSyntaxError
+	var readErr *BodyReadError
 	switch {
-	case errors.As(err, &tooLarge):
+	case errors.As(err, &readErr) && readErr.Timeout():
+		return http.StatusRequestTimeout
+	case errors.As(err, &readErr):
+		return http.StatusBadRequest
+	case errors.As(err, &tooLarge), errors.As(err, &tooManyLines):
 		return http.StatusRequestEntityTooLarge
 	case errors.As(err, &unsupported):
 		return http.StatusUnsupportedMediaType

@@ -3,6 +3,8 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/golang/snappy"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -125,6 +127,11 @@ func decodeEntry(b []byte, labels []Label) ([]byte, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Seconds past what int64 nanoseconds hold (years 1678-2262) would wrap.
+	const maxSecs = math.MaxInt64/int64(time.Second) - 1
+	if secs > maxSecs || secs < -maxSecs || nanos < 0 || nanos >= 1e9 {
+		return nil, fmt.Errorf("entry timestamp %ds %dns is out of range: use a time between 1678 and 2262 with 0-999999999 nanoseconds", secs, nanos)
 	}
 	return lokiDoc(nil, secs*1e9+nanos, line, labels, meta), nil
 }

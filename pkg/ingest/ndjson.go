@@ -6,21 +6,27 @@ import (
 	"fmt"
 )
 
+// MaxListedFailures bounds the per-document failures a request lists: a
+// 10 MiB body of three-byte lines holds 3.5 million of them, and listing
+// each once cost gigabytes and a reply of hundreds of megabytes. Beyond
+// it failures are counted, not listed.
+const MaxListedFailures = 1000
+
 // NDJSON is a request body split into documents, as Quickwit's ingest API
-// reads it: one JSON object per line, blank lines ignored.
+// reads it: one JSON object per line, blank lines ignored. It costs one
+// slice header per valid line; where a document sits (its row and line) is
+// worked out only for the few that are reported (Locate).
 type NDJSON struct {
 	// Docs are the valid documents in body order; they alias the body.
 	Docs [][]byte
-	// Rows[i] is the 0-based position of Docs[i] among the body's
-	// non-blank lines, the position Quickwit reports.
-	Rows []int
-	// Lines[i] is the 1-based line number of Docs[i].
-	Lines []int
-	// Failures are the lines that are not JSON objects; the other lines
-	// are still ingested.
+	// Failures are the first MaxListedFailures lines that are not JSON
+	// objects; the other lines are still ingested.
 	Failures []LineFailure
+	// NumFailures counts every such line, listed or not.
+	NumFailures int
 	// NumRows counts non-blank lines (Quickwit's num_docs_for_processing).
 	NumRows int
+	body    []byte
 }
 
 // LineFailure says why one line of a body was not accepted.
@@ -34,23 +40,28 @@ type LineFailure struct {
 	Message string
 }
 
+// Location is where a document sits in its body: its 0-based position
+// among non-blank lines (the position Quickwit reports) and its 1-based line.
+type Location struct {
+	Row, Line int
+}
+
 // ParseNDJSON splits body into JSON object documents. A malformed line is
 // reported with its line number and does not stop the others.
 func ParseNDJSON(body []byte) NDJSON {
-	var out NDJSON
-	if n := bytes.Count(body, []byte{'\n'}) + 1; n > 0 {
-		out.Docs = make([][]byte, 0, n)
-		out.Rows = make([]int, 0, n)
-		out.Lines = make([]int, 0, n)
-	}
+	out := NDJSON{body: body}
+	// Sized for every line once: growing by appends costs several times
+	// that. A document takes at least three bytes ("{}\n"), which bounds
+	// it for bodies of blank or failing lines.
+	out.Docs = make([][]byte, 0, min(bytes.Count(body, []byte{'\n'})+1, len(body)/3+1))
 	line := 0
-	for len(body) > 0 {
+	for rest := body; len(rest) > 0; {
 		line++
 		var raw []byte
-		if i := bytes.IndexByte(body, '\n'); i >= 0 {
-			raw, body = body[:i], body[i+1:]
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			raw, rest = rest[:i], rest[i+1:]
 		} else {
-			raw, body = body, nil
+			raw, rest = rest, nil
 		}
 		doc := bytes.TrimSpace(raw)
 		if len(doc) == 0 {
@@ -58,33 +69,68 @@ func ParseNDJSON(body []byte) NDJSON {
 		}
 		row := out.NumRows
 		out.NumRows++
-		if reason, msg := checkObject(doc); reason != "" {
-			out.Failures = append(out.Failures, LineFailure{Line: line, Row: row, Doc: doc, Reason: reason,
-				Message: fmt.Sprintf("line %d: %s", line, msg)})
+		if reason := checkObject(doc); reason != "" {
+			out.NumFailures++
+			if len(out.Failures) < MaxListedFailures {
+				out.Failures = append(out.Failures, LineFailure{Line: line, Row: row, Doc: doc, Reason: reason,
+					Message: fmt.Sprintf("line %d: %s", line, failureMessage(reason, doc))})
+			}
 			continue
 		}
 		out.Docs = append(out.Docs, doc)
-		out.Rows = append(out.Rows, row)
-		out.Lines = append(out.Lines, line)
+	}
+	return out
+}
+
+// Locate returns where Docs[p] sits for each p of positions (ascending),
+// in one pass over the body.
+func (b NDJSON) Locate(positions []int) []Location {
+	out := make([]Location, 0, len(positions))
+	line, row := 0, 0
+	rest := b.body
+	for _, p := range positions {
+		// Docs alias the body, so a document's offset follows from capacities.
+		target := cap(b.body) - cap(b.Docs[p])
+		for {
+			offset := cap(b.body) - cap(rest)
+			end := bytes.IndexByte(rest, '\n')
+			if end < 0 || target <= offset+end {
+				break // the document is on this line
+			}
+			line++
+			if len(bytes.TrimSpace(rest[:end])) > 0 {
+				row++
+			}
+			rest = rest[end+1:]
+		}
+		out = append(out, Location{Row: row, Line: line + 1})
 	}
 	return out
 }
 
 // checkObject returns an empty reason when doc is one valid JSON object,
-// otherwise the failure kind and a message for people.
-func checkObject(doc []byte) (reason, msg string) {
-	if !json.Valid(doc) {
-		var v any
-		err := json.Unmarshal(doc, &v)
-		if err == nil {
-			err = fmt.Errorf("invalid JSON")
-		}
-		return "invalid_json", fmt.Sprintf("invalid JSON: %v; send one JSON object per line", err)
+// otherwise the failure kind.
+func checkObject(doc []byte) (reason string) {
+	switch {
+	case !json.Valid(doc):
+		return "invalid_json"
+	case !isJSONObject(doc):
+		return "not_an_object"
 	}
-	if !isJSONObject(doc) {
-		return "not_an_object", "document is a JSON " + jsonKind(doc[0]) + ", not an object; wrap the fields in {...}"
+	return ""
+}
+
+// failureMessage explains a failure of checkObject for people.
+func failureMessage(reason string, doc []byte) string {
+	if reason == "not_an_object" {
+		return "document is a JSON " + jsonKind(doc[0]) + ", not an object; wrap the fields in {...}"
 	}
-	return "", ""
+	var v any
+	err := json.Unmarshal(doc, &v)
+	if err == nil {
+		err = fmt.Errorf("invalid JSON")
+	}
+	return fmt.Sprintf("invalid JSON: %v; send one JSON object per line", err)
 }
 
 func jsonKind(first byte) string {

@@ -15,6 +15,9 @@ type quickwitResponse struct {
 	NumIngestedDocs      int                    `json:"num_ingested_docs"`
 	NumRejectedDocs      int                    `json:"num_rejected_docs"`
 	ParseFailures        []quickwitParseFailure `json:"parse_failures,omitzero"`
+	// ParseFailuresNotListed counts the failures beyond the listed ones
+	// (see MaxListedFailures); a Triage addition.
+	ParseFailuresNotListed int `json:"parse_failures_not_listed,omitempty"`
 }
 
 // quickwitParseFailure follows Quickwit's RestParseFailure (document,
@@ -54,7 +57,7 @@ func (h *handler) quickwitIngest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body, err := ReadBody(r, h.opts.MaxBodyBytes)
+	body, err := h.readLineBody(r)
 	if err != nil {
 		h.fail(w, r, statusFor(err), err)
 		return
@@ -74,25 +77,48 @@ func (h *handler) quickwitIngest(w http.ResponseWriter, r *http.Request) {
 	resp := quickwitResponse{
 		NumDocsForProcessing: batch.NumRows,
 		NumIngestedDocs:      res.Accepted,
-		NumRejectedDocs:      len(batch.Failures) + len(res.Rejected),
+		NumRejectedDocs:      batch.NumFailures + len(res.Rejected),
 	}
 	if detailed {
-		for _, f := range batch.Failures {
-			resp.ParseFailures = append(resp.ParseFailures, quickwitParseFailure{
-				Document: string(f.Doc), Position: f.Row, Line: f.Line, Reason: f.Reason, Message: f.Message})
-		}
-		for _, rej := range res.Rejected {
-			if rej.Position < 0 || rej.Position >= len(batch.Docs) {
-				continue
-			}
-			resp.ParseFailures = append(resp.ParseFailures, quickwitParseFailure{
-				Document: string(batch.Docs[rej.Position]), Position: batch.Rows[rej.Position], Line: batch.Lines[rej.Position],
-				Reason: "invalid_schema", Message: fmt.Sprintf("line %d: %s", batch.Lines[rej.Position], rej.Reason)})
-		}
-		slices.SortFunc(resp.ParseFailures, func(a, b quickwitParseFailure) int { return a.Position - b.Position })
-		if resp.ParseFailures == nil {
-			resp.ParseFailures = []quickwitParseFailure{}
-		}
+		resp.ParseFailures = listFailures(batch, res.Rejected)
+		resp.ParseFailuresNotListed = resp.NumRejectedDocs - len(resp.ParseFailures)
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// maxListedDocumentBytes bounds how much of a failed document the reply
+// echoes back.
+const maxListedDocumentBytes = 1024
+
+// listFailures lists the first MaxListedFailures failed documents in body
+// order: lines that are not JSON objects and documents the index refused.
+func listFailures(batch NDJSON, rejected []engine.DocError) []quickwitParseFailure {
+	rejected = rejected[:min(len(rejected), MaxListedFailures)]
+	positions := make([]int, 0, len(rejected))
+	for _, rej := range rejected {
+		if rej.Position >= 0 && rej.Position < len(batch.Docs) {
+			positions = append(positions, rej.Position)
+		}
+	}
+	out := make([]quickwitParseFailure, 0, min(len(batch.Failures)+len(positions), MaxListedFailures))
+	for _, f := range batch.Failures {
+		out = append(out, quickwitParseFailure{
+			Document: echoDocument(f.Doc), Position: f.Row, Line: f.Line, Reason: f.Reason, Message: f.Message})
+	}
+	locs := batch.Locate(positions)
+	for i, rej := range rejected[:len(positions)] {
+		out = append(out, quickwitParseFailure{
+			Document: echoDocument(batch.Docs[rej.Position]), Position: locs[i].Row, Line: locs[i].Line,
+			Reason: "invalid_schema", Message: fmt.Sprintf("line %d: %s", locs[i].Line, rej.Reason)})
+	}
+	slices.SortFunc(out, func(a, b quickwitParseFailure) int { return a.Position - b.Position })
+	return out[:min(len(out), MaxListedFailures)]
+}
+
+// echoDocument returns doc as text, cut to maxListedDocumentBytes.
+func echoDocument(doc []byte) string {
+	if len(doc) <= maxListedDocumentBytes {
+		return string(doc)
+	}
+	return fmt.Sprintf("%s… (%d bytes in all)", doc[:maxListedDocumentBytes], len(doc))
 }

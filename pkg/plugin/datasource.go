@@ -68,7 +68,7 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		ds.setupErr = err
 		return ds, nil
 	}
-	ds.store, err = acquireEngine(settings.DataDir, engine.Options{OnWALSync: ds.metrics.ObserveWALSync})
+	ds.store, err = acquireEngine(settings.DataDir, ds.metrics.EngineOptions(engine.Options{}))
 	if err != nil {
 		ds.setupErr = fmt.Errorf("open the store in %s: %w", settings.DataDir, err)
 		return ds, nil
@@ -76,9 +76,13 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 	if settings.IngestListen != "" {
 		h := ingestHandler(ds.store.eng, settings.IngestToken, ds.logger)
 		tokenSet := settings.IngestToken != ""
-		ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, tokenSet, h)
-		if ds.listenErr != nil && yieldPort(s.UID, settings.IngestListen) {
+		// A weak token keeps the listener down (health says why); the
+		// shared listener sees only whether one is set.
+		if ds.listenErr = server.CheckToken(settings.IngestToken); ds.listenErr == nil {
 			ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, tokenSet, h)
+			if ds.listenErr != nil && yieldPort(s.UID, settings.IngestListen) {
+				ds.listener, ds.listenErr = acquireListener(s.UID, settings.IngestListen, tokenSet, h)
+			}
 		}
 		switch {
 		case ds.listenErr != nil:

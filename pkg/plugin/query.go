@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
@@ -64,7 +65,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 			defer wg.Done()
 			defer func() { <-sem }()
 			started := time.Now()
-			r := d.runQuery(ctx, q)
+			r := d.runQuery(queryContext(ctx, req), q)
 			d.metrics.ObserveQuery("grafana", started)
 			mu.Lock()
 			resp.Responses[q.RefID] = r
@@ -92,7 +93,37 @@ func (d *Datasource) runQuery(ctx context.Context, q backend.DataQuery) (res bac
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	return d.runners()[req.Model.QueryType](ctx, eng, req)
+	res = d.runners()[req.Model.QueryType](ctx, eng, req)
+	d.logNotices(req.RefID, res)
+	return res
+}
+
+// queryContext refuses partial answers to alert rules. Grafana's alerting
+// reads only a response's error (pkg/services/ngalert/eval/eval.go,
+// FindConditionError) and replaces each frame's meta, notices included,
+// so a notice saying "damaged splits were left out" would never reach the
+// rule: the count would just be wrong. As an error, the rule goes to its
+// configured error state ("Alert state if execution error or timeout").
+func queryContext(ctx context.Context, req *backend.QueryDataRequest) context.Context {
+	if _, fromAlert := req.Headers[backend.FromAlertHeaderName]; fromAlert {
+		return engine.WithoutPartialResults(ctx)
+	}
+	return ctx
+}
+
+// logNotices logs the warnings a panel shows (damaged splits left out),
+// so they also reach whoever reads Grafana's server log.
+func (d *Datasource) logNotices(refID string, res backend.DataResponse) {
+	for _, f := range res.Frames {
+		if f.Meta == nil {
+			continue
+		}
+		for _, n := range f.Meta.Notices {
+			if n.Severity == data.NoticeSeverityWarning {
+				d.logger.Warn("query answered with a warning", "refId", refID, "warning", n.Text)
+			}
+		}
+	}
 }
 
 // resolveQuery parses the model and resolves what depends on the request:
@@ -122,9 +153,17 @@ func (d *Datasource) resolveQuery(q backend.DataQuery) (queryRequest, error) {
 // (504) or the store's (500).
 func errorResponse(refID string, err error) backend.DataResponse {
 	var qerr *engine.QueryError
+	var lerr *engine.LimitError
+	var perr *engine.PartialResultError
 	switch {
+	case errors.As(err, &lerr) && lerr.Limit == engine.LimitTimeout:
+		return backend.ErrDataResponse(backend.StatusTimeout, fmt.Sprintf("query %s: %v", refID, lerr))
+	case errors.As(err, &perr):
+		return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s: %v; alert rules are not evaluated on partial data", refID, perr))
 	case errors.As(err, &qerr):
 		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: %v", refID, qerr.Err))
+	case errors.Is(err, engine.ErrInvalidRequest):
+		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: %v", refID, err))
 	case errors.Is(err, engine.ErrIndexNotFound):
 		return backend.ErrDataResponse(backend.StatusNotFound, fmt.Sprintf("query %s: %v", refID, err))
 	case errors.Is(err, context.DeadlineExceeded):

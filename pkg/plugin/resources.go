@@ -137,7 +137,7 @@ func writeEngineError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, engine.ErrIndexNotFound):
 		writeJSONError(w, http.StatusNotFound, err.Error())
-	case errors.As(err, &qerr):
+	case errors.As(err, &qerr), errors.Is(err, engine.ErrInvalidRequest):
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 	default:
 		writeJSONError(w, http.StatusInternalServerError, err.Error())

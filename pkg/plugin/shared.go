@@ -96,11 +96,13 @@ func acquireListener(uid, addr string, tokenSet bool, h http.Handler) (*sharedLi
 		cur.closed = true
 		delete(shared.listeners, uid)
 	}
-	// server.Listen reads the token only to decide whether a non-loopback
-	// address may be bound; h does the checking.
+	// server.Listen reads the token only to check its strength and to
+	// decide whether a non-loopback address may be bound; h does the
+	// checking against the real one, whose strength the datasource checked
+	// (a standby knows only its hash). The marker stands in for it.
 	authMarker := ""
 	if tokenSet {
-		authMarker = "token required"
+		authMarker = "token-checked-by-the-datasource"
 	}
 	l, err := server.Listen(addr, authMarker, h)
 	if err != nil {

@@ -146,7 +146,9 @@ func bringUp(r *remembered, lease time.Duration) error {
 		return nil
 	}
 	metrics := server.DefaultMetrics()
-	store, err := acquireEngine(r.DataDir, engine.Options{OnWALSync: metrics.ObserveWALSync})
+	// The same hooks as a datasource's (WAL fsyncs, blocks scanned, partial
+	// answers): whichever opens the shared engine first sets them.
+	store, err := acquireEngine(r.DataDir, metrics.EngineOptions(engine.Options{}))
 	if err != nil {
 		return fmt.Errorf("open the store in %s: %w", r.DataDir, err)
 	}

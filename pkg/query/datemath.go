@@ -62,10 +62,31 @@ func ParseDateMath(s string, now time.Time, roundUp bool) (time.Time, error) {
 			return time.Time{}, dateMathError(s, "expected '+', '-' or '/' at '"+ops[i-1:]+"'")
 		}
 	}
-	if t.Year() < 1678 || t.Year() > 2261 {
+	if t.Before(FirstDate) || t.After(LastDate) {
 		return time.Time{}, dateMathError(s, "it falls outside the supported years 1678 to 2261")
 	}
 	return t, nil
+}
+
+// FirstDate and LastDate bound the datetimes a query may name: the whole
+// years inside what int64 nanoseconds hold, which are also the years the
+// engine stores.
+var (
+	FirstDate = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	LastDate  = time.Date(2261, 12, 31, 23, 59, 59, 999_999_999, time.UTC)
+)
+
+// ClampDate holds t within [FirstDate, LastDate]. Nothing is stored past
+// either end, so a bound clamped there keeps its meaning: "later (or
+// earlier) than anything stored".
+func ClampDate(t time.Time) time.Time {
+	switch {
+	case t.Before(FirstDate):
+		return FirstDate
+	case t.After(LastDate):
+		return LastDate
+	}
+	return t
 }
 
 func dateMathError(s, why string) error {

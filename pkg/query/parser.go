@@ -13,6 +13,8 @@ type parser struct {
 	text  string
 	pos   int
 	depth int
+	// clauses counts the leaf clauses parsed so far, up to maxClauses.
+	clauses, maxClauses int
 	// defaultOr makes juxtaposition mean OR (ParseDefaultOr).
 	defaultOr bool
 }
@@ -30,8 +32,10 @@ type parser struct {
 // frontend did not interpolate, and searching it would silently match
 // nothing. Write `\$` for a literal dollar. A '-' directly after "field:" is
 // part of the value (`delta:-5`), not a negation.
+//
+// Parse applies the default Limits; ParseWithLimits takes others.
 func Parse(text string) (Node, error) {
-	return parseAll(&parser{text: text})
+	return ParseWithLimits(text, Limits{})
 }
 
 // parseAll parses all of p's text.
@@ -233,6 +237,9 @@ func (p *parser) parsePrimary(field string) (Node, error) {
 	case field != "":
 		return p.parseFieldValue(field, p.pos)
 	case c == '"' || c == '\'':
+		if err := p.countClauses(1, p.pos); err != nil {
+			return nil, err
+		}
 		return p.parsePhrase("")
 	case c == '[' || c == '{':
 		if err := p.checkTemplateVar(p.pos); err != nil {
@@ -247,6 +254,9 @@ func (p *parser) parsePrimary(field string) (Node, error) {
 	if !w.colon {
 		if w.text == "" && !w.star {
 			return nil, p.errAt(p.pos, reservedHint(rune(p.text[p.pos])))
+		}
+		if err := p.countClauses(1, w.start); err != nil {
+			return nil, err
 		}
 		return leafFor("", w), nil
 	}

@@ -8,8 +8,17 @@ package query
 // Lucene boolean query without scoring) and a `-`/NOT clause excludes.
 // Only prohibitions (`-a -b`) match every document but those, as
 // Elasticsearch's query_string does.
+//
+// ParseDefaultOr applies the default Limits, as Parse does;
+// ParseDefaultOrWithLimits takes others.
 func ParseDefaultOr(text string) (Node, error) {
-	return parseAll(&parser{text: text, defaultOr: true})
+	return ParseDefaultOrWithLimits(text, Limits{})
+}
+
+// ParseDefaultOrWithLimits is ParseDefaultOr with explicit limits, checked
+// as ParseWithLimits checks them.
+func ParseDefaultOrWithLimits(text string, lim Limits) (Node, error) {
+	return parseLimited(&parser{text: text, defaultOr: true}, lim)
 }
 
 // atPlus reports whether a '+' (required) clause starts here in default-OR

@@ -7,6 +7,9 @@ func (p *parser) parseFieldValue(field string, fieldStart int) (Node, error) {
 	if p.pos == len(p.text) || atWordEnd(p.text, p.pos, modeValue) {
 		return nil, p.errAt(p.pos, "expected a value after '"+p.text[fieldStart:p.pos]+"'")
 	}
+	if err := p.countClauses(1, p.pos); err != nil {
+		return nil, err
+	}
 	switch c := p.text[p.pos]; c {
 	case '"', '\'':
 		return p.parsePhrase(field)
@@ -26,6 +29,7 @@ func (p *parser) parseFieldValue(field string, fieldStart int) (Node, error) {
 		save := p.pos
 		p.skipSpace()
 		if p.pos < len(p.text) && p.text[p.pos] == '[' {
+			p.clauses-- // a set counts its values instead
 			return p.parseSet(field)
 		}
 		p.pos = save
@@ -176,8 +180,12 @@ func (p *parser) parseSet(field string) (Node, error) {
 			p.pos++
 			return Set{Field: field, Values: values}, nil
 		case '"', '\'':
+			at := p.pos
 			text, err := p.readQuoted()
 			if err != nil {
+				return nil, err
+			}
+			if err := p.countClauses(1, at); err != nil {
 				return nil, err
 			}
 			values = append(values, text)
@@ -191,6 +199,9 @@ func (p *parser) parseSet(field string) (Node, error) {
 		}
 		if w.star {
 			return nil, p.errAt(w.end-1, "a set cannot hold a prefix or '*'; escape '*' as '\\*'")
+		}
+		if err := p.countClauses(1, w.start); err != nil {
+			return nil, err
 		}
 		values = append(values, w.text)
 	}

@@ -46,7 +46,7 @@ func (r *resolver) typeValue(fi FieldInfo, s string, roundUp bool) (Value, error
 		if err != nil {
 			return v, fmt.Errorf("field '%s' holds datetimes: %w", fi.Name, err)
 		}
-		v.Int = t.UnixNano()
+		v.Int = UnixNanos(t)
 	case TypeIP:
 		a, err := netip.ParseAddr(s)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,6 +29,7 @@ const maxMsearchSearches = 200
 type elasticAPI struct {
 	eng     *engine.Engine
 	metrics *Metrics
+	logger  *slog.Logger
 	// now anchors date math; nil means time.Now (tests pin it).
 	now func() time.Time
 }
@@ -80,7 +82,7 @@ func (a elasticAPI) search(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp, err := a.runOne(r.Context(), r.PathValue("index"), body, q, started)
+	resp, err := a.runOne(r, r.PathValue("index"), body, q, started)
 	if err != nil {
 		writeElasticError(w, err)
 		return
@@ -88,8 +90,8 @@ func (a elasticAPI) search(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// runOne runs one search over the indexes expr names.
-func (a elasticAPI) runOne(ctx context.Context, expr string, body []byte, q map[string][]string, started time.Time) (map[string]any, error) {
+// runOne runs one search of r over the indexes expr names.
+func (a elasticAPI) runOne(r *http.Request, expr string, body []byte, q map[string][]string, started time.Time) (map[string]any, error) {
 	indexes, err := resolveIndexes(a.eng, expr, boolParam(q, "ignore_unavailable"))
 	if err != nil {
 		return nil, err
@@ -98,11 +100,28 @@ func (a elasticAPI) runOne(ctx context.Context, expr string, body []byte, q map[
 	if err != nil {
 		return nil, err
 	}
-	res, err := runSearch(ctx, a.eng, req, indexes, a.clock())
+	res, err := a.run(r, expr, q, req, indexes)
 	if err != nil {
 		return nil, err
 	}
 	return searchResponse(req, res, len(indexes), boolParam(q, "rest_total_hits_as_int"), started), nil
+}
+
+// run runs req as r asks: without partial answers when
+// allow_partial_search_results=false (a damaged split then fails the
+// search, as a missing shard does in Elasticsearch); a partial answer is
+// logged as the native search API logs it.
+func (a elasticAPI) run(r *http.Request, expr string, q map[string][]string, req *esSearchRequest, indexes []esIndex) (*searchResult, error) {
+	ctx := r.Context()
+	if v, ok := q["allow_partial_search_results"]; ok && len(v) > 0 && v[0] == "false" {
+		ctx = engine.WithoutPartialResults(ctx)
+	}
+	res, err := runSearch(ctx, a.eng, req, indexes, a.clock())
+	if err != nil {
+		return nil, err
+	}
+	answerErrors(a.logger, r, expr, res.warnings)
+	return res, nil
 }
 
 func boolParam(q map[string][]string, name string) bool {
@@ -177,7 +196,7 @@ func (a elasticAPI) msearch(w http.ResponseWriter, r *http.Request) {
 	}
 	responses := make([]map[string]any, 0, len(pairs))
 	for _, p := range pairs {
-		resp, err := a.msearchOne(r.Context(), r.PathValue("index"), p, q)
+		resp, err := a.msearchOne(r, r.PathValue("index"), p, q)
 		if err != nil {
 			status, body := elasticErrorBody(err)
 			body["status"] = status
@@ -217,7 +236,7 @@ func splitMsearch(body []byte) ([]msearchPair, error) {
 
 // msearchOne runs one search of an _msearch; header keys act as the
 // search's URL parameters.
-func (a elasticAPI) msearchOne(ctx context.Context, pathIndex string, p msearchPair, q map[string][]string) (map[string]any, error) {
+func (a elasticAPI) msearchOne(r *http.Request, pathIndex string, p msearchPair, q map[string][]string) (map[string]any, error) {
 	started := time.Now()
 	h, err := objectAt(p.header, "msearch header")
 	if err != nil {
@@ -239,7 +258,7 @@ func (a elasticAPI) msearchOne(ctx context.Context, pathIndex string, p msearchP
 		}
 		index = strings.Join(list, ",")
 	}
-	for _, key := range []string{"ignore_unavailable", "allow_no_indices"} {
+	for _, key := range []string{"ignore_unavailable", "allow_no_indices", "allow_partial_search_results"} {
 		if h.has(key) {
 			var v bool
 			if err := h.take(key, &v); err != nil {
@@ -248,11 +267,11 @@ func (a elasticAPI) msearchOne(ctx context.Context, pathIndex string, p msearchP
 			params[key] = []string{strconv.FormatBool(v)}
 		}
 	}
-	h.ignore("search_type", "preference", "routing", "request_cache", "expand_wildcards", "ccs_minimize_roundtrips", "allow_partial_search_results")
+	h.ignore("search_type", "preference", "routing", "request_cache", "expand_wildcards", "ccs_minimize_roundtrips")
 	if err := h.done(); err != nil {
 		return nil, err
 	}
-	return a.runOne(ctx, index, p.body, params, started)
+	return a.runOne(r, index, p.body, params, started)
 }
 
 // count serves _count: the number of documents a query matches.
@@ -287,7 +306,7 @@ func (a elasticAPI) count(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.size, req.from = 0, 0
-	res, err := runSearch(r.Context(), a.eng, req, indexes, a.clock())
+	res, err := a.run(r, r.PathValue("index"), q, req, indexes)
 	if err != nil {
 		writeElasticError(w, err)
 		return
@@ -307,6 +326,7 @@ func elasticErrorBody(err error) (int, map[string]any) {
 	var reqErr *requestError
 	var notFound *indexNotFoundError
 	var qerr *engine.QueryError
+	var partial *engine.PartialResultError
 	extra := map[string]any{}
 	switch {
 	case errors.As(err, &reqErr):
@@ -318,8 +338,16 @@ func elasticErrorBody(err error) (int, map[string]any) {
 		status, typ = http.StatusNotFound, "index_not_found_exception"
 	case errors.As(err, &qerr):
 		status, typ = http.StatusBadRequest, "query_shard_exception"
+	case errors.As(err, &partial):
+		// Elasticsearch's answer to missing shards under
+		// allow_partial_search_results=false.
+		status, typ = http.StatusServiceUnavailable, "search_phase_execution_exception"
 	case strings.Contains(err.Error(), "buckets, more than the limit"):
 		status, typ = http.StatusBadRequest, "too_many_buckets_exception"
+	case errors.Is(err, engine.ErrInvalidRequest):
+		// A query limit (time, memory) or a request that can never
+		// succeed: the native search API's 400 too.
+		status, typ = http.StatusBadRequest, "illegal_argument_exception"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		status, typ = http.StatusServiceUnavailable, "task_cancelled_exception"
 	}

@@ -77,8 +77,8 @@ type indexPlan struct {
 	empty      bool // the time range holds nothing
 }
 
-func planIndex(ix esIndex, raw []byte, now time.Time) (indexPlan, error) {
-	n, err := compileDSL(raw, ix.schema)
+func planIndex(ix esIndex, raw []byte, now time.Time, limits query.Limits) (indexPlan, error) {
+	n, err := compileDSL(raw, ix.schema, limits)
 	if err != nil {
 		return indexPlan{}, err
 	}
@@ -121,7 +121,7 @@ func runSearch(ctx context.Context, eng *engine.Engine, req *esSearchRequest, in
 	res := &searchResult{}
 	limit := req.from + req.size
 	for _, ix := range indexes {
-		p, err := planIndex(ix, req.query, now)
+		p, err := planIndex(ix, req.query, now, eng.ParseLimits())
 		if err != nil {
 			return nil, err
 		}

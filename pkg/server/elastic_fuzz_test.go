@@ -10,21 +10,12 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/triage-logs/triage/pkg/engine"
 )
 
-// fuzzHandler serves a small store for the fuzz targets, in process.
+// fuzzHandler serves the fuzz server (see fuzzServer) with a store of 40
+// events of two severities for the read API to search and aggregate.
 func fuzzHandler(f *testing.F) http.Handler {
-	eng, err := engine.Open(f.TempDir(), engine.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { eng.Close() })
-	reg := prometheus.NewRegistry()
-	h := NewHandler(eng, Options{Metrics: NewMetrics(reg, reg)})
+	h := fuzzServer(f)
 	var body strings.Builder
 	for i := 0; i < 40; i++ {
 		fmt.Fprintf(&body, `{"timestamp":%q,"severity":%q,"latency_ms":%d,"message":"request %d"}`+"\n",

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/query"
 )
 
 // searchAfter is where a search_after page starts: after timestamp ns
@@ -63,7 +64,7 @@ func sortValueNanos(raw json.RawMessage, format string) (int64, int64, error) {
 		var s string
 		_ = json.Unmarshal(raw, &s)
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t.UnixNano(), 0, nil
+			return query.UnixNanos(t), 0, nil
 		}
 		raw = []byte(s)
 	}
@@ -74,10 +75,7 @@ func sortValueNanos(raw json.RawMessage, format string) (int64, int64, error) {
 	if format == "epoch_nanos_int" {
 		return n, 0, nil
 	}
-	if n > math.MaxInt64/int64(time.Millisecond) || n < math.MinInt64/int64(time.Millisecond) {
-		return 0, 0, illegalArgument("search_after timestamp %d is out of range", n)
-	}
-	return n * 1e6, 999_999, nil
+	return query.UnixNanos(query.UnixUnits(float64(n), time.Millisecond)), 999_999, nil
 }
 
 func parseTiebreak(s string) (int64, uint64, string, bool) {
@@ -104,7 +102,11 @@ func (sa searchAfter) cursorFor(index string, order engine.Order) *engine.Cursor
 		if desc {
 			return &engine.Cursor{Timestamp: sa.ns, Seq: none}
 		}
-		return &engine.Cursor{Timestamp: sa.ns + sa.slack, Seq: all}
+		ts := int64(math.MaxInt64) // ns may be clamped to the end: saturate
+		if sa.ns <= math.MaxInt64-sa.slack {
+			ts = sa.ns + sa.slack
+		}
+		return &engine.Cursor{Timestamp: ts, Seq: all}
 	}
 	c := &engine.Cursor{Timestamp: sa.ns, Seq: sa.seq}
 	// At sa's timestamp, in the order of the hits (index names descending

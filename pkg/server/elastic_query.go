@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -32,14 +33,16 @@ const maxDSLDepth = 64
 type dslCompiler struct {
 	schema *esSchema
 	depth  int
+	// limits bound query_string text, as the engine bounds query text.
+	limits query.Limits
 }
 
 // compileDSL translates a request's "query" object; a missing one matches all.
-func compileDSL(raw json.RawMessage, schema *esSchema) (query.Node, error) {
+func compileDSL(raw json.RawMessage, schema *esSchema, limits query.Limits) (query.Node, error) {
 	if len(raw) == 0 {
 		return query.MatchAll{}, nil
 	}
-	c := &dslCompiler{schema: schema}
+	c := &dslCompiler{schema: schema, limits: limits}
 	return c.node(raw, "query")
 }
 
@@ -185,9 +188,9 @@ func (c *dslCompiler) queryString(body json.RawMessage, where string) (query.Nod
 	var n query.Node
 	switch strings.ToUpper(op) {
 	case "", "OR":
-		n, err = query.ParseDefaultOr(text)
+		n, err = query.ParseDefaultOrWithLimits(text, c.limits)
 	case "AND":
-		n, err = query.Parse(text)
+		n, err = query.ParseWithLimits(text, c.limits)
 	default:
 		return nil, badRequest("[%s.default_operator] %q: use AND or OR", where, op)
 	}
@@ -460,11 +463,12 @@ func (c *dslCompiler) rangeValue(field string, raw json.RawMessage, format, wher
 		}
 		return text, nil // a formatted date beside an epoch alternative
 	}
-	ns := f * float64(unit)
-	if ns > 9.2e18 || ns < -9.2e18 {
-		return "", badRequest("[%s] %s is out of the datetime range", where, text)
+	if math.IsNaN(f) {
+		return "", badRequest("[%s] %s is not a number of %s", where, text, unitName(unit))
 	}
-	return time.Unix(0, int64(ns)).UTC().Format(time.RFC3339Nano), nil
+	// Past the years a query may name means "later (earlier) than anything
+	// stored", as the search API's start_timestamp and end_timestamp do.
+	return query.ClampDate(query.UnixUnits(f, unit)).Format(time.RFC3339Nano), nil
 }
 
 func unitName(d time.Duration) string {

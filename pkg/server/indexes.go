@@ -158,7 +158,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeError maps engine errors to statuses: unknown index 404, a config
-// the engine refuses 400, anything else 500.
+// or request the engine refuses 400, anything else 500.
 func writeError(w http.ResponseWriter, err error) {
 	status := http.StatusInternalServerError
 	switch {
@@ -166,7 +166,7 @@ func writeError(w http.ResponseWriter, err error) {
 		status = http.StatusNotFound
 	case errors.Is(err, engine.ErrIndexExists):
 		status = http.StatusConflict
-	case errors.Is(err, engine.ErrInvalidConfig):
+	case errors.Is(err, engine.ErrInvalidConfig), errors.Is(err, engine.ErrInvalidRequest):
 		status = http.StatusBadRequest
 	}
 	writeJSON(w, status, errorBody{Message: err.Error()})

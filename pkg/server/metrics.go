@@ -27,6 +27,8 @@ type Metrics struct {
 	IngestBodyBytes  prometheus.Histogram
 	WALFsync         prometheus.Histogram
 	QueryDuration    *prometheus.HistogramVec
+	QueryBlocks      prometheus.Counter
+	PartialAnswers   *prometheus.CounterVec
 	gatherer         prometheus.Gatherer
 }
 
@@ -71,10 +73,26 @@ func NewMetrics(reg prometheus.Registerer, gatherer prometheus.Gatherer) *Metric
 			Name: "triage_query_duration_seconds", Help: "Latency of queries, by kind (search, aggregate, grafana query type).",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14), // 1 ms .. 8 s
 		}, []string{"kind"}),
+		QueryBlocks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "triage_query_blocks_scanned_total", Help: "Split blocks read by queries: the work they do, which stops when a query is cancelled or runs out of time.",
+		}),
+		PartialAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_query_partial_answers_total", Help: "Queries answered without some damaged splits (named in the answer and the log), by index.",
+		}, []string{"index"}),
 		gatherer: gatherer,
 	}
-	reg.MustRegister(m.IngestEvents, m.IngestBytes, m.IngestRequests, m.IngestOverloaded, m.IngestBodyBytes, m.WALFsync, m.QueryDuration)
+	reg.MustRegister(m.IngestEvents, m.IngestBytes, m.IngestRequests, m.IngestOverloaded, m.IngestBodyBytes, m.WALFsync, m.QueryDuration,
+		m.QueryBlocks, m.PartialAnswers)
 	return m
+}
+
+// EngineOptions hooks the engine's events into the metrics: WAL fsyncs,
+// blocks scanned and partial answers.
+func (m *Metrics) EngineOptions(opts engine.Options) engine.Options {
+	opts.OnWALSync = m.ObserveWALSync
+	opts.OnBlockScanned = m.QueryBlocks.Inc
+	opts.OnPartialResult = func(index string, _ []string) { m.PartialAnswers.WithLabelValues(index).Inc() }
+	return opts
 }
 
 // Handler serves the registry in the Prometheus text format.
@@ -82,7 +100,7 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{})
 }
 
-// ObserveWALSync records one WAL fsync; pass it as engine.Options.OnWALSync.
+// ObserveWALSync records one WAL fsync (see EngineOptions).
 func (m *Metrics) ObserveWALSync(d time.Duration) { m.WALFsync.Observe(d.Seconds()) }
 
 // ObserveQuery records one query's latency.
@@ -108,14 +126,14 @@ func (s *instrumentedStore) Ingest(ctx context.Context, index string, docs [][]b
 	if err != nil {
 		return res, err
 	}
-	rejected := make(map[int]bool, len(res.Rejected))
-	for _, r := range res.Rejected {
-		rejected[r.Position] = true
-	}
+	// Rejected is in position order: walk it beside docs rather than
+	// building a set as large as the batch.
 	var okBytes, badBytes int
+	next := 0
 	for i, d := range docs {
-		if rejected[i] {
+		if next < len(res.Rejected) && res.Rejected[next].Position == i {
 			badBytes += len(d)
+			next++
 		} else {
 			okBytes += len(d)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -66,6 +67,7 @@ var searchParams = map[string]bool{"query": true, "start_timestamp": true, "end_
 type searchAPI struct {
 	eng     *engine.Engine
 	metrics *Metrics
+	logger  *slog.Logger
 	// next serves the other /api/v1/{index}/{op} routes (ingest).
 	next http.Handler
 }
@@ -94,12 +96,10 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	index := r.PathValue("index")
-	start, end := time.Time{}, time.Time{}
-	if req.StartTimestamp != nil {
-		start = time.Unix(*req.StartTimestamp, 0)
-	}
-	if req.EndTimestamp != nil {
-		end = time.Unix(*req.EndTimestamp, 0)
+	start, end, err := searchRange(req.StartTimestamp, req.EndTimestamp)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{Message: err.Error()})
+		return
 	}
 	maxHits := 20
 	if req.MaxHits != nil {
@@ -120,7 +120,7 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(req.SearchField) > 0 {
-		n, err := query.Parse(req.Query)
+		n, err := query.ParseWithLimits(req.Query, a.eng.ParseLimits())
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, errorBody{Message: fmt.Sprintf("query %q: %v", req.Query, err)})
 			return
@@ -141,7 +141,7 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	resp := map[string]any{"errors": []string{}}
+	resp := map[string]any{}
 	// An aggregation counts every match anyway: its doc count is num_hits,
 	// and the search is run only for the hits asked, without counting
 	// again (a second pass over the range, half of a dashboard panel's time).
@@ -178,7 +178,9 @@ func (a searchAPI) search(w http.ResponseWriter, r *http.Request) {
 		if countAll {
 			resp["num_hits"] = ares.DocCount
 		}
+		res.Warnings = append(res.Warnings, ares.Warnings...)
 	}
+	resp["errors"] = answerErrors(a.logger, r, index, res.Warnings)
 	resp["elapsed_time_micros"] = time.Since(started).Microseconds()
 	writeJSON(w, http.StatusOK, resp)
 }

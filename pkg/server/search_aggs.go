@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/query"
 )
 
 // aggSpec is one aggregation in Elasticsearch's request syntax, as both
@@ -194,7 +195,9 @@ func (a *aggSpec) parseDateHistogram(b *jsonObject) error {
 			if err != nil {
 				return err
 			}
-			bounds[i] = int64(f)
+			// Held in range (see query.UnixUnits): int64(f) of a huge f is
+			// undefined, and the engine's range cannot reach past it anyway.
+			bounds[i] = query.UnixUnits(f, time.Millisecond).UnixMilli()
 		}
 		if err := eb.done(); err != nil {
 			return err

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine"
+	"github.com/triage-logs/triage/pkg/ingest"
+	"github.com/triage-logs/triage/pkg/query"
 )
 
 // ServeConfig is the standalone server's command line.
@@ -19,6 +21,12 @@ type ServeConfig struct {
 	DataDir string
 	Listen  string
 	Token   string
+	// Limits bound each query; ListenLimits each client; MaxBodyBytes and
+	// MaxBodyLines each request body.
+	Limits       engine.QueryLimits
+	ListenLimits ListenLimits
+	MaxBodyBytes int64
+	MaxBodyLines int
 	// Demo streams a generated incident into the server (see demo.go).
 	Demo     bool
 	DemoRate float64
@@ -35,6 +43,14 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 	fs.StringVar(&cfg.DataDir, "data", defaultStandaloneDir(), "data directory of the store")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:7280", "address of the HTTP API (ingest, search, indexes, /metrics)")
 	fs.StringVar(&cfg.Token, "token", os.Getenv("TRIAGE_INGEST_TOKEN"), "bearer token required by the API (default $TRIAGE_INGEST_TOKEN); without one only loopback is served")
+	fs.IntVar(&cfg.Limits.MaxQueryBytes, "max-query-bytes", query.DefaultMaxQueryBytes, "longest query text accepted, in bytes")
+	fs.IntVar(&cfg.Limits.MaxClauses, "max-query-clauses", query.DefaultMaxClauses, "most clauses (terms, phrases, ranges, set values) in one query")
+	fs.DurationVar(&cfg.Limits.Timeout, "query-timeout", engine.DefaultQueryTimeout, "longest a search or aggregation may run")
+	fs.Int64Var(&cfg.Limits.MaxMemoryBytes, "query-memory-bytes", engine.DefaultQueryMemoryBytes, "most memory one query may build (hits, buckets, distinct terms)")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", ingest.DefaultMaxBodyBytes, "largest request body, compressed and decompressed")
+	fs.IntVar(&cfg.MaxBodyLines, "max-body-lines", ingest.DefaultMaxBodyLines, "most lines (documents) in one NDJSON or bulk body")
+	fs.DurationVar(&cfg.ListenLimits.ReadTimeout, "read-timeout", DefaultReadTimeout, "longest a client may take to send a request body")
+	fs.IntVar(&cfg.ListenLimits.MaxConnections, "max-connections", DefaultMaxConnections, "most open client connections; more wait to be accepted")
 	fs.BoolVar(&cfg.Demo, "demo", false, "stream a generated incident into the server")
 	fs.Float64Var(&cfg.DemoRate, "demo-rate", 200, "events per second of the demo stream")
 	fs.BoolVar(&cfg.Reset, "reset", false, "with -demo: delete the demo's index (logs) and start the demo clean; without it a second run continues the demo")
@@ -49,6 +65,14 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 		return cfg, fmt.Errorf("-data %q: %w", cfg.DataDir, err)
 	}
 	cfg.DataDir = abs
+	if err := CheckToken(cfg.Token); err != nil {
+		return cfg, fmt.Errorf("-token: %w", err)
+	}
+	for _, name := range limitFlags {
+		if !positive(fs.Lookup(name).Value.(flag.Getter).Get()) {
+			return cfg, fmt.Errorf("-%s must be positive (leave it out for the default)", name)
+		}
+	}
 	if cfg.Reset && !cfg.Demo {
 		return cfg, errors.New("-reset deletes the demo's index and needs -demo")
 	}
@@ -56,6 +80,22 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 		return cfg, fmt.Errorf("-demo-rate must be positive, got %v", cfg.DemoRate)
 	}
 	return cfg, nil
+}
+
+// limitFlags name the flags of limits, which must be positive.
+var limitFlags = []string{"max-query-bytes", "max-query-clauses", "query-timeout", "query-memory-bytes",
+	"max-body-bytes", "max-body-lines", "read-timeout", "max-connections"}
+
+func positive(v any) bool {
+	switch v := v.(type) {
+	case int:
+		return v > 0
+	case int64:
+		return v > 0
+	case time.Duration:
+		return v > 0
+	}
+	return false
 }
 
 func defaultStandaloneDir() string {
@@ -71,12 +111,13 @@ func defaultStandaloneDir() string {
 func Serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	metrics, engines := standaloneMetrics()
-	eng, err := engine.Open(cfg.DataDir, engine.Options{OnWALSync: metrics.ObserveWALSync})
+	eng, err := engine.Open(cfg.DataDir, metrics.EngineOptions(engine.Options{Limits: cfg.Limits}))
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
 	engines.Add(cfg.DataDir, eng)
-	l, err := Listen(cfg.Listen, cfg.Token, NewHandler(eng, Options{Token: cfg.Token, Logger: logger, Metrics: metrics}))
+	h := NewHandler(eng, Options{Token: cfg.Token, Logger: logger, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, MaxBodyLines: cfg.MaxBodyLines})
+	l, err := ListenWithLimits(cfg.Listen, cfg.Token, h, cfg.ListenLimits)
 	if err != nil {
 		return errors.Join(err, eng.Close())
 	}

@@ -195,7 +195,7 @@ func checkRsyslogExact(t *testing.T, base string, n int) {
 			Hits struct {
 				Hits []struct {
 					Source struct{ Message string } `json:"_source"`
-					Sort   json.RawMessage `json:"sort"`
+					Sort   json.RawMessage          `json:"sort"`
 				} `json:"hits"`
 			} `json:"hits"`
 		}

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -92,7 +93,16 @@ func (ds *Datasource) Query(t testing.TB, queries ...Query) map[string]Response 
 
 // QueryErr is Query returning transport errors instead of failing the test.
 func (ds *Datasource) QueryErr(queries ...Query) (map[string]Response, error) {
-	req := &pluginv2.QueryDataRequest{PluginContext: ds.pluginContext()}
+	ctx, cancel := callContext()
+	defer cancel()
+	return ds.QueryContext(ctx, nil, queries...)
+}
+
+// QueryContext is QueryErr under ctx (cancel it as Grafana does when the
+// dashboard moves on) and with the request headers Grafana adds, such as
+// FromAlert on alert rule evaluations.
+func (ds *Datasource) QueryContext(ctx context.Context, headers map[string]string, queries ...Query) (map[string]Response, error) {
+	req := &pluginv2.QueryDataRequest{PluginContext: ds.pluginContext(), Headers: headers}
 	for i, q := range queries {
 		if q.RefID == "" {
 			q.RefID = string(rune('A' + i))
@@ -118,8 +128,6 @@ func (ds *Datasource) QueryErr(queries ...Query) (map[string]Response, error) {
 			TimeRange: &pluginv2.TimeRange{FromEpochMS: q.From.UnixMilli(), ToEpochMS: q.To.UnixMilli()},
 		})
 	}
-	ctx, cancel := callContext()
-	defer cancel()
 	res, err := ds.Plugin.Data.QueryData(ctx, req)
 	if err != nil {
 		return nil, err

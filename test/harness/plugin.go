@@ -120,3 +120,16 @@ func (p *Plugin) Exited() bool { return p.client.Exited() }
 func callContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), 60*time.Second)
 }
+
+// Metrics returns the plugin's Prometheus metrics in the text format, as
+// Grafana collects them for its own /metrics.
+func (p *Plugin) Metrics(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := callContext()
+	defer cancel()
+	res, err := p.Diagnostics.CollectMetrics(ctx, &pluginv2.CollectMetricsRequest{})
+	if err != nil {
+		t.Fatalf("CollectMetrics: %v", err)
+	}
+	return string(res.GetMetrics().GetPrometheus())
+}
