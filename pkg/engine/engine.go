@@ -23,6 +23,10 @@ type Options struct {
 	// way, and batches waiting may hold half as much again
 	// (engine_admission.go), before it returns ErrOverloaded.
 	MaxBufferBytes int64
+	// AdmissionWait is the longest Ingest waits for buffer room while a
+	// flush is under way (default 10 s, see engine_admission.go); negative
+	// refuses at once, which a client then retries as a 429.
+	AdmissionWait time.Duration
 	// FlushBytes and FlushAge trigger writing an index's head to a split
 	// (defaults 64 MiB and 5 minutes).
 	FlushBytes int64
@@ -63,6 +67,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBufferBytes <= 0 {
 		o.MaxBufferBytes = 128 << 20
+	}
+	if o.AdmissionWait == 0 {
+		o.AdmissionWait = defaultAdmissionWait
 	}
 	if o.FlushBytes <= 0 {
 		o.FlushBytes = 64 << 20

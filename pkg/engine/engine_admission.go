@@ -5,16 +5,16 @@ import (
 	"time"
 )
 
-// admissionWait is the longest an Ingest call waits for buffer room before
+// defaultAdmissionWait is the longest an Ingest call waits for buffer room before
 // it is refused with ErrOverloaded (HTTP 429). A flush frees a head's worth
 // of room every second or so under load; refusing at once instead made a
 // client such as Vector back off for a second (Retry-After) each time the
 // flusher was a moment behind, which is what cut a 10M-event ingest's rate.
 // VictoriaLogs blocks an insert until its buffers have room, too.
-const admissionWait = 10 * time.Second
+const defaultAdmissionWait = 10 * time.Second
 
 // admit reserves size bytes of the ingest buffer. When the buffer is full
-// and a flush is under way (a frozen head), it waits up to admissionWait
+// and a flush is under way (a frozen head), it waits up to AdmissionWait
 // for room. The batches waiting hold their parsed events meanwhile, so at
 // most half the buffer's budget may wait (two 8 MB requests of ~26 MiB
 // each at the default 128 MiB); beyond that, or with no flush to wait for,
@@ -26,7 +26,7 @@ func (e *Engine) admit(ctx context.Context, size int64) bool {
 	if e.reserve(size) {
 		return true
 	}
-	if e.frozenHeads.Load() == 0 {
+	if e.frozenHeads.Load() == 0 || e.opts.AdmissionWait < 0 {
 		return false
 	}
 	if e.waiting.Add(size) > e.opts.MaxBufferBytes/2 {
@@ -34,7 +34,7 @@ func (e *Engine) admit(ctx context.Context, size int64) bool {
 		return false
 	}
 	defer e.waiting.Add(-size)
-	deadline := time.NewTimer(admissionWait)
+	deadline := time.NewTimer(e.opts.AdmissionWait)
 	defer deadline.Stop()
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
