@@ -14,6 +14,15 @@ const defaults = { timestampField: 'timestamp', messageField: 'message', levelFi
 
 type TextKey = Exclude<keyof VictoriaLogsOptions, 'textFields'>;
 
+/** tenantProblem flags an id VictoriaLogs cannot take: tenants are unsigned 32-bit numbers. */
+export function tenantProblem(id: string | undefined): string | undefined {
+  const trimmed = (id ?? '').trim();
+  if (trimmed === '' || (/^\d+$/.test(trimmed) && Number(trimmed) <= 0xffffffff)) {
+    return undefined;
+  }
+  return 'A whole number from 0 to 4294967295';
+}
+
 /**
  * VictoriaLogsSettings maps VictoriaLogs' reserved _time and _msg onto the names dashboards query,
  * so the same queries run on every backend, and picks the tenant.
@@ -70,10 +79,22 @@ export function VictoriaLogsSettings(props: Props) {
           />
         </div>
       </InlineField>
-      <InlineField label="Account id" labelWidth={labelWidth} tooltip="The tenant's AccountID header (cluster mode).">
+      <InlineField
+        label="Account id"
+        labelWidth={labelWidth}
+        tooltip="The tenant's AccountID header (cluster mode)."
+        invalid={tenantProblem(vl.accountId) !== undefined}
+        error={tenantProblem(vl.accountId)}
+      >
         {text('accountId', testIds.configEditor.vlAccountId, defaults.tenant, 12)}
       </InlineField>
-      <InlineField label="Project id" labelWidth={labelWidth} tooltip="The tenant's ProjectID header (cluster mode).">
+      <InlineField
+        label="Project id"
+        labelWidth={labelWidth}
+        tooltip="The tenant's ProjectID header (cluster mode)."
+        invalid={tenantProblem(vl.projectId) !== undefined}
+        error={tenantProblem(vl.projectId)}
+      >
         {text('projectId', testIds.configEditor.vlProjectId, defaults.tenant, 12)}
       </InlineField>
     </FieldSet>

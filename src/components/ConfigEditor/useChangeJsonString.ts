@@ -5,13 +5,7 @@ import { TriageOptions, TriageSecureOptions } from '../../types';
 
 type Props = DataSourcePluginOptionsEditorProps<TriageOptions, TriageSecureOptions>;
 type StringKey =
-  | 'dataDir'
-  | 'retention'
-  | 'defaultIndex'
-  | 'ingestListen'
-  | 'messageField'
-  | 'levelField'
-  | 'serverName';
+  'dataDir' | 'retention' | 'defaultIndex' | 'ingestListen' | 'messageField' | 'levelField' | 'serverName';
 
 /** useChangeJsonString returns an input handler writing one string key of jsonData. */
 export function useChangeJsonString({ options, onOptionsChange }: Props, key: StringKey) {
