@@ -80,8 +80,30 @@ export interface DataLinkConfig {
   label?: string;
 }
 
+/** Which store answers queries: the engine inside the plugin, or a remote cluster. */
+export type BackendKind = 'embedded' | 'quickwit' | 'victorialogs';
+
+/** Every backend kind, in the order the config editor lists them; absent means embedded. */
+export const BACKEND_KINDS: BackendKind[] = ['embedded', 'quickwit', 'victorialogs'];
+
+/** How VictoriaLogs' reserved fields map onto the names dashboards use, and its tenant. */
+export interface VictoriaLogsOptions {
+  /** The name _time carries in queries and results (default "timestamp"). */
+  timestampField?: string;
+  /** The name _msg carries in queries and results (default "message"). */
+  messageField?: string;
+  /** The field logs volume and levels read (default "severity"). */
+  levelField?: string;
+  /** Fields matched word by word like a tokenized text field (default: the message field). */
+  textFields?: string[];
+  accountId?: string;
+  projectId?: string;
+}
+
 /** jsonData of a Triage datasource; the backend's pkg/plugin/settings.go reads the same keys. */
 export interface TriageOptions extends DataSourceJsonData {
+  /** Absent means embedded. A remote backend reads Grafana's standard url and basicAuth fields. */
+  backend?: BackendKind;
   dataDir?: string;
   defaultIndex?: string;
   retention?: string;
@@ -89,11 +111,24 @@ export interface TriageOptions extends DataSourceJsonData {
   messageField?: string;
   levelField?: string;
   dataLinks?: DataLinkConfig[];
+  /** Remote backends: TLS, named as Grafana's own HTTP settings name them. */
+  tlsSkipVerify?: boolean;
+  serverName?: string;
+  tlsAuthWithCACert?: boolean;
+  tlsAuth?: boolean;
+  /** Remote backends: seconds one request may take, retries included (absent: 30). */
+  timeout?: number;
+  victoriaLogs?: VictoriaLogsOptions;
 }
 
 /** secureJsonData: sent to the backend only, never back to the browser. */
 export interface TriageSecureOptions {
   ingestToken?: string;
+  basicAuthPassword?: string;
+  bearerToken?: string;
+  tlsCACert?: string;
+  tlsClientCert?: string;
+  tlsClientKey?: string;
 }
 
 /** The answer of the `validate` resource. */

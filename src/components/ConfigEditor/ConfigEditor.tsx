@@ -1,59 +1,65 @@
 import React from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { FieldSet, InlineField, Input, SecretInput } from '@grafana/ui';
+import { FieldSet, InlineField, Input, RadioButtonGroup } from '@grafana/ui';
 
-import { DataLinkConfig, TriageOptions, TriageSecureOptions } from '../../types';
+import { BackendKind, DataLinkConfig, TriageOptions, TriageSecureOptions } from '../../types';
 import { testIds } from '../testIds';
 import { DataLinks } from './DataLinks';
+import { EmbeddedSettings } from './EmbeddedSettings';
+import { labelWidth } from './layout';
+import { RemoteAuth } from './RemoteAuth';
+import { RemoteConnection } from './RemoteConnection';
+import { RemoteTLS } from './RemoteTLS';
 import { useChangeJsonString } from './useChangeJsonString';
-import { useSecureToken } from './useSecureToken';
+import { VictoriaLogsSettings } from './VictoriaLogsSettings';
 
 type Props = DataSourcePluginOptionsEditorProps<TriageOptions, TriageSecureOptions>;
 
-const labelWidth = 20;
+const backendOptions: Array<{ label: string; value: BackendKind; description: string }> = [
+  { label: 'Embedded', value: 'embedded', description: 'The search engine inside the plugin, on this machine' },
+  { label: 'Quickwit', value: 'quickwit', description: 'A Quickwit cluster (0.8 or 0.9)' },
+  { label: 'VictoriaLogs', value: 'victorialogs', description: 'A VictoriaLogs server or cluster (vlselect)' },
+];
 
-/** The default ingest listener; pkg/plugin/settings.go uses the same when the key is absent. */
-export const DEFAULT_INGEST_LISTEN = '127.0.0.1:7280';
-
-/** ConfigEditor edits a Triage datasource: storage, ingest, log fields and data links. */
+/**
+ * ConfigEditor edits a Triage datasource: which store answers queries, what reaching it takes,
+ * log fields and data links. Each backend shows only the settings it reads.
+ */
 export function ConfigEditor(props: Props) {
   const { options, onOptionsChange } = props;
-  const { jsonData, secureJsonFields, secureJsonData } = options;
-  const onDataDir = useChangeJsonString(props, 'dataDir');
-  const onRetention = useChangeJsonString(props, 'retention');
+  const { jsonData } = options;
+  const backend: BackendKind = jsonData.backend ?? 'embedded';
+  const onBackend = (kind: BackendKind) => onOptionsChange({ ...options, jsonData: { ...jsonData, backend: kind } });
   const onDefaultIndex = useChangeJsonString(props, 'defaultIndex');
-  const onIngestListen = useChangeJsonString(props, 'ingestListen');
   const onMessageField = useChangeJsonString(props, 'messageField');
   const onLevelField = useChangeJsonString(props, 'levelField');
-  const token = useSecureToken(props);
   const onLinks = (dataLinks: DataLinkConfig[]) =>
     onOptionsChange({ ...options, jsonData: { ...jsonData, dataLinks } });
 
   return (
     <>
-      <FieldSet label="Storage">
+      <FieldSet label="Backend">
         <InlineField
-          label="Data directory"
+          label="Store"
           labelWidth={labelWidth}
-          tooltip="Absolute path of the embedded store. Empty: a directory under Grafana's data path."
+          tooltip="Where the logs live. Queries, links, volume, live tail and alerts work the same on each."
         >
-          <Input
-            data-testid={testIds.configEditor.dataDir}
-            value={jsonData.dataDir ?? ''}
-            onChange={onDataDir}
-            placeholder="/var/lib/grafana/triage"
-            width={50}
-          />
+          <div data-testid={testIds.configEditor.backend}>
+            <RadioButtonGroup options={backendOptions} value={backend} onChange={onBackend} />
+          </div>
         </InlineField>
-        <InlineField label="Retention" labelWidth={labelWidth} tooltip="How long events are kept, e.g. 30d, 12h, 2w.">
-          <Input
-            data-testid={testIds.configEditor.retention}
-            value={jsonData.retention ?? ''}
-            onChange={onRetention}
-            placeholder="30d"
-            width={20}
-          />
-        </InlineField>
+      </FieldSet>
+      {backend === 'embedded' ? (
+        <EmbeddedSettings {...props} />
+      ) : (
+        <>
+          <RemoteConnection {...props} kind={backend} />
+          <RemoteAuth {...props} />
+          <RemoteTLS {...props} />
+          {backend === 'victorialogs' && <VictoriaLogsSettings {...props} />}
+        </>
+      )}
+      <FieldSet label="Logs">
         <InlineField label="Default index" labelWidth={labelWidth} tooltip="Index used by queries that name none.">
           <Input
             data-testid={testIds.configEditor.defaultIndex}
@@ -63,36 +69,6 @@ export function ConfigEditor(props: Props) {
             width={20}
           />
         </InlineField>
-      </FieldSet>
-      <FieldSet label="Ingest">
-        <InlineField
-          label="Listen address"
-          labelWidth={labelWidth}
-          tooltip="host:port of the Quickwit/Elasticsearch/Loki-compatible ingest listener. Empty disables it."
-        >
-          <Input
-            data-testid={testIds.configEditor.ingestListen}
-            value={jsonData.ingestListen ?? DEFAULT_INGEST_LISTEN}
-            onChange={onIngestListen}
-            width={30}
-          />
-        </InlineField>
-        <InlineField
-          label="Ingest token"
-          labelWidth={labelWidth}
-          tooltip="Bearer token ingest clients must send. Without one the listener accepts loopback clients only."
-        >
-          <SecretInput
-            data-testid={testIds.configEditor.ingestToken}
-            isConfigured={Boolean(secureJsonFields?.ingestToken)}
-            value={secureJsonData?.ingestToken ?? ''}
-            onChange={token.onChange}
-            onReset={token.onReset}
-            width={40}
-          />
-        </InlineField>
-      </FieldSet>
-      <FieldSet label="Logs">
         <InlineField
           label="Message field"
           labelWidth={labelWidth}
