@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 )
 
@@ -29,7 +30,7 @@ type blockCollector interface {
 // timestamp and the values of the fields the request names, by slot.
 type aggRow struct {
 	ts   int64
-	vals []Value
+	vals []event.Value
 	has  []bool
 }
 
@@ -51,7 +52,7 @@ type aggEnv struct {
 	// sub-aggregations; allowed holds the keys earlier passes kept for
 	// each terms with sub-aggregations (see agg_passes.go).
 	countOnly map[*TermsAgg]bool
-	allowed   map[*TermsAgg]map[Value]bool
+	allowed   map[*TermsAgg]map[event.Value]bool
 	// expansions, when positive, is how many more terms buckets the
 	// optimistic pass may give sub-collectors; negative means no limit.
 	expansions int
@@ -194,7 +195,7 @@ type aggRoot struct {
 // fieldIndex finds name among ev's fields, trying first the position
 // where it was last found (events of one source share a field layout);
 // it returns -1 when ev lacks the field.
-func fieldIndex(ev *Event, name string, hint *int) int {
+func fieldIndex(ev *event.Event, name string, hint *int) int {
 	if h := *hint; h < len(ev.Fields) && ev.Fields[h].Name == name {
 		return h
 	}
@@ -260,7 +261,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 		}
 		for i, c := range a.cols {
 			if c == nil {
-				a.row.vals[i], a.row.has[i] = TimeNanosValue(ts[r]), true
+				a.row.vals[i], a.row.has[i] = event.TimeNanosValue(ts[r]), true
 				continue
 			}
 			a.row.vals[i], a.row.has[i] = c.Value(r)
@@ -287,7 +288,7 @@ func (a *aggRoot) countOnly(bm *BlockMeta) bool {
 	return true
 }
 
-func (a *aggRoot) event(ev *Event) bool {
+func (a *aggRoot) event(ev *event.Event) bool {
 	a.docs++
 	a.row.ts = ev.Timestamp
 	a.row.vals = reuseSlice(a.row.vals, len(a.env.fields))
@@ -295,13 +296,13 @@ func (a *aggRoot) event(ev *Event) bool {
 	a.hints = reuseSlice(a.hints, len(a.env.fields))
 	for i, f := range a.env.fields {
 		if f == a.env.tsField {
-			a.row.vals[i], a.row.has[i] = TimeNanosValue(ev.Timestamp), true
+			a.row.vals[i], a.row.has[i] = event.TimeNanosValue(ev.Timestamp), true
 			continue
 		}
 		if j := fieldIndex(ev, f, &a.hints[i]); j >= 0 {
 			a.row.vals[i], a.row.has[i] = ev.Fields[j].Value, true
 		} else {
-			a.row.vals[i], a.row.has[i] = Value{}, false
+			a.row.vals[i], a.row.has[i] = event.Value{}, false
 		}
 	}
 	for _, c := range a.colls {

@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"math"
+)
 
 // collectHeatmapBlock takes a heatmap's shape — a date histogram whose only
 // sub-aggregation is a bounds histogram of a numeric column — in one loop
@@ -25,11 +28,11 @@ func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*Colu
 	}
 	var value func(r int) float64
 	switch col.Kind {
-	case KindFloat64:
+	case event.KindFloat64:
 		value = func(r int) float64 { return col.Floats[r] }
-	case KindInt64:
+	case event.KindInt64:
 		value = func(r int) float64 { return float64(col.Ints[r]) }
-	case KindUint64:
+	case event.KindUint64:
 		value = func(r int) float64 { return float64(col.Uints[r]) }
 	default:
 		return false

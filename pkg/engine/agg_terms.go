@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"slices"
 	"strings"
@@ -25,11 +26,11 @@ type termsCollector struct {
 	spec    *TermsAgg
 	specs   []Agg
 	slot    int
-	buckets map[Value]*termBucket
+	buckets map[event.Value]*termBucket
 	missing int64
 	// allowed, when set, are the only keys given buckets; rows with other
 	// keys are counted in rest, which ends up in Other.
-	allowed map[Value]bool
+	allowed map[event.Value]bool
 	rest    int64
 	// ids and few are per-block tallies of the block fast path.
 	ids []int64
@@ -47,13 +48,13 @@ type intTally struct {
 const maxFewInts = 32
 
 type termBucket struct {
-	key   Value
+	key   event.Value
 	count int64
 	subs  []collector
 }
 
 func newTermsCollector(env *aggEnv, a *Agg) *termsCollector {
-	t := &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[Value]*termBucket{}}
+	t := &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[event.Value]*termBucket{}}
 	if env.countOnly[a.Terms] {
 		t.specs = nil
 	} else if len(a.Subs) > 0 {
@@ -64,7 +65,7 @@ func newTermsCollector(env *aggEnv, a *Agg) *termsCollector {
 
 func (t *termsCollector) collect(r *aggRow) {
 	v := &r.vals[t.slot]
-	if !r.has[t.slot] || (v.Kind == KindFloat64 && math.IsNaN(v.Float)) {
+	if !r.has[t.slot] || (v.Kind == event.KindFloat64 && math.IsNaN(v.Float)) {
 		t.missing++
 		return
 	}
@@ -117,16 +118,16 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) boo
 		t.missing += int64(sel.count() - present)
 		for id, n := range t.ids {
 			if n > 0 {
-				t.add(Value{Kind: col.Kind, Str: col.Dict[id]}, n)
+				t.add(event.Value{Kind: col.Kind, Str: col.Dict[id]}, n)
 			}
 		}
 		return true
-	case col.Kind == KindInt64:
+	case col.Kind == event.KindInt64:
 		if !t.tallyInts(sel, col) {
 			return false
 		}
 		for _, e := range t.few {
-			t.add(Value{Kind: KindInt64, Int: e.v}, e.n)
+			t.add(event.Value{Kind: event.KindInt64, Int: e.v}, e.n)
 		}
 		return true
 	}
@@ -166,7 +167,7 @@ func (t *termsCollector) tallyInts(sel rowSet, col *Column) bool {
 	return ok
 }
 
-func (t *termsCollector) add(v Value, n int64) {
+func (t *termsCollector) add(v event.Value, n int64) {
 	if t.allowed != nil && !t.allowed[v] {
 		t.rest += n
 		return
@@ -216,7 +217,7 @@ func (t *termsCollector) result() AggValue {
 }
 
 // compareKeys orders term keys: numbers numerically, before text.
-func compareKeys(a, b *Value) int {
+func compareKeys(a, b *event.Value) int {
 	fa, na := a.AsFloat()
 	fb, nb := b.AsFloat()
 	switch {

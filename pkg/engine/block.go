@@ -2,7 +2,9 @@ package engine
 
 import (
 	"encoding/binary"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
+	"math/bits"
 )
 
 // A block is a run of consecutive rows of a split (sorted by timestamp, seq)
@@ -10,16 +12,17 @@ import (
 // numbers, and one chunk per field present in the block. Each chunk is
 // header + body (see column.go), snappy-compressed, CRC32C-checked.
 
-// Block sizing: rows per block and per term-index granule, chosen by
-// BenchmarkWriteSplitGranules (see the report in BENCHMARKS.md).
-const (
-	defaultBlockRows   = 8192
-	defaultGranuleRows = 8192
-)
-
 // maxStrBoundLen caps the string length kept as a block bound, so that long
 // messages do not bloat the metadata.
 const maxStrBoundLen = 64
+
+// columnValues holds the present values of one field in a block, in row
+// order: what encodeField turns into a chunk.
+type columnValues struct {
+	present []byte // row bitmap
+	vals    []event.Value
+	kinds   uint16 // bitset of the values' kinds
+}
 
 // chunkEncoder encodes column chunks, reusing its buffers across calls.
 type chunkEncoder struct {
@@ -36,7 +39,7 @@ type chunkEncoder struct {
 }
 
 // header starts a chunk: encoding, kind, rows, presence.
-func (e *chunkEncoder) header(enc columnEncoding, k Kind, rows int, present []byte, n int) {
+func (e *chunkEncoder) header(enc columnEncoding, k event.Kind, rows int, present []byte, n int) {
 	e.raw = append(e.raw[:0], byte(enc), byte(k))
 	e.raw = binary.AppendUvarint(e.raw, uint64(rows))
 	if n == rows {
@@ -48,7 +51,7 @@ func (e *chunkEncoder) header(enc columnEncoding, k Kind, rows int, present []by
 }
 
 // encodeInts encodes a timestamp or seq column (every row present).
-func (e *chunkEncoder) encodeInts(vals []int64, k Kind) []byte {
+func (e *chunkEncoder) encodeInts(vals []int64, k event.Kind) []byte {
 	e.header(encDelta, k, len(vals), nil, len(vals))
 	e.raw, e.scratch = appendDelta(e.raw, vals, e.scratch)
 	return e.raw
@@ -56,32 +59,32 @@ func (e *chunkEncoder) encodeInts(vals []int64, k Kind) []byte {
 
 // encodeField picks the field's encoding, encodes it, and describes the
 // chunk (offset, length and CRC are the writer's to fill).
-func (e *chunkEncoder) encodeField(f *fieldValues, rows int) ([]byte, ChunkMeta) {
+func (e *chunkEncoder) encodeField(f *columnValues, rows int) ([]byte, ChunkMeta) {
 	meta := ChunkMeta{Present: len(f.vals), Kinds: kindList(f.kinds), Bounds: valueBounds(f.vals, f.kinds)}
 	n := len(f.vals)
 	if len(meta.Kinds) > 1 {
 		meta.Encoding = encMixed
-		e.header(encMixed, KindString, rows, f.present, n)
+		e.header(encMixed, event.KindString, rows, f.present, n)
 		e.raw, e.strs, e.scratch = appendMixed(e.raw, f.vals, e.strs, e.scratch)
 		return e.raw, meta
 	}
 	k := meta.Kinds[0]
 	switch k {
-	case KindNull:
+	case event.KindNull:
 		meta.Encoding = encNone
-	case KindInt64, KindTime:
+	case event.KindInt64, event.KindTime:
 		meta.Encoding = encIntFOR
 		e.ints = reuseSlice(e.ints, n)
 		for i := range f.vals {
 			e.ints[i] = f.vals[i].Int
 		}
-	case KindUint64:
+	case event.KindUint64:
 		meta.Encoding = encUintFOR
 		e.uints = reuseSlice(e.uints, n)
 		for i := range f.vals {
 			e.uints[i] = f.vals[i].Uint
 		}
-	case KindFloat64:
+	case event.KindFloat64:
 		e.floats = reuseSlice(e.floats, n)
 		for i := range f.vals {
 			e.floats[i] = f.vals[i].Float
@@ -90,13 +93,13 @@ func (e *chunkEncoder) encodeField(f *fieldValues, rows int) ([]byte, ChunkMeta)
 		if _, ok := floatDecimals(e.floats); ok {
 			meta.Encoding = encFloatDec
 		}
-	case KindBool:
+	case event.KindBool:
 		meta.Encoding = encBool
 		e.bools = reuseSlice(e.bools, n)
 		for i := range f.vals {
 			e.bools[i] = f.vals[i].Bool
 		}
-	case KindString, KindIP:
+	case event.KindString, event.KindIP:
 		e.strs = reuseSlice(e.strs, n)
 		for i := range f.vals {
 			e.strs[i] = f.vals[i].Str
@@ -135,7 +138,7 @@ func (e *chunkEncoder) encodeField(f *fieldValues, rows int) ([]byte, ChunkMeta)
 }
 
 // valueBounds computes the range of each orderable kind among vals.
-func valueBounds(vals []Value, kinds uint16) []Bounds {
+func valueBounds(vals []event.Value, kinds uint16) []Bounds {
 	var out []Bounds
 	for _, k := range kindList(kinds) {
 		b := Bounds{Kind: k}
@@ -146,21 +149,21 @@ func valueBounds(vals []Value, kinds uint16) []Bounds {
 				continue
 			}
 			switch k {
-			case KindInt64, KindTime:
+			case event.KindInt64, event.KindTime:
 				if !seen || v.Int < b.MinInt {
 					b.MinInt = v.Int
 				}
 				if !seen || v.Int > b.MaxInt {
 					b.MaxInt = v.Int
 				}
-			case KindUint64:
+			case event.KindUint64:
 				if !seen || v.Uint < b.MinUint {
 					b.MinUint = v.Uint
 				}
 				if !seen || v.Uint > b.MaxUint {
 					b.MaxUint = v.Uint
 				}
-			case KindFloat64:
+			case event.KindFloat64:
 				if math.IsNaN(v.Float) {
 					continue
 				}
@@ -170,7 +173,7 @@ func valueBounds(vals []Value, kinds uint16) []Bounds {
 				if !seen || v.Float > float64(b.MaxFloat) {
 					b.MaxFloat = jsonFloat(v.Float)
 				}
-			case KindString, KindIP:
+			case event.KindString, event.KindIP:
 				if len(v.Str) > maxStrBoundLen {
 					strOK = false
 				}
@@ -210,4 +213,16 @@ func mergeBounds(acc []Bounds, bs []Bounds) []Bounds {
 		a.MinStr, a.MaxStr = min(a.MinStr, b.MinStr), max(a.MaxStr, b.MaxStr)
 	}
 	return acc
+}
+
+// kindList expands a kind bitset.
+func kindList(set uint16) []event.Kind {
+	out := make([]event.Kind, 0, bits.OnesCount16(set))
+	for k := event.Kind(0); set != 0; k++ {
+		if set&1 != 0 {
+			out = append(out, k)
+		}
+		set >>= 1
+	}
+	return out
 }

@@ -2,7 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"math/bits"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"sort"
 )
 
@@ -23,12 +23,10 @@ type blockBuilder struct {
 
 // fieldValues holds one field's values of the current block.
 type fieldValues struct {
-	name    string
-	spec    FieldSpec
-	present []byte // row bitmap
-	rows    []int32
-	vals    []Value
-	kinds   uint16
+	name string
+	spec FieldSpec
+	rows []int32
+	columnValues
 }
 
 func newBlockBuilder(schema SplitSchema) *blockBuilder {
@@ -40,7 +38,7 @@ func newBlockBuilder(schema SplitSchema) *blockBuilder {
 // load transposes events into per-field values; fields come out sorted by
 // name. A field repeated within one event is refused: the columns have one
 // value per row.
-func (b *blockBuilder) load(events []Event) error {
+func (b *blockBuilder) load(events []event.Event) error {
 	b.fields = b.fields[:0]
 	for _, f := range b.byName {
 		f.present = reuseSlice(f.present, (len(events)+7)/8)
@@ -53,7 +51,7 @@ func (b *blockBuilder) load(events []Event) error {
 			f := b.byName[fd.Name]
 			if f == nil {
 				f = &fieldValues{name: fd.Name, spec: b.schema.spec(fd.Name),
-					present: make([]byte, (len(events)+7)/8)}
+					columnValues: columnValues{present: make([]byte, (len(events)+7)/8)}}
 				b.byName[fd.Name] = f
 			}
 			if f.kinds == 0 {
@@ -70,18 +68,6 @@ func (b *blockBuilder) load(events []Event) error {
 	}
 	sort.Slice(b.fields, func(i, j int) bool { return b.fields[i].name < b.fields[j].name })
 	return nil
-}
-
-// kindList expands a kind bitset.
-func kindList(set uint16) []Kind {
-	out := make([]Kind, 0, bits.OnesCount16(set))
-	for k := Kind(0); set != 0; k++ {
-		if set&1 != 0 {
-			out = append(out, k)
-		}
-		set >>= 1
-	}
-	return out
 }
 
 // granuleTerms fills b.terms with the distinct terms of rows [lo, hi) of the
@@ -104,9 +90,9 @@ func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
 		for i := start; i < len(f.rows) && int(f.rows[i]) < hi; i++ {
 			v := &f.vals[i]
 			switch v.Kind {
-			case KindFloat64, KindTime, KindNull:
+			case event.KindFloat64, event.KindTime, event.KindNull:
 				continue
-			case KindString:
+			case event.KindString:
 				switch tok := tokenizerOf(f.spec.Tokenizer); {
 				case f.spec.Elements:
 					b.addElementTokens(set, tok, v.Str)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"reflect"
 	"strings"
@@ -11,22 +12,22 @@ func TestValueBounds(t *testing.T) {
 	long := strings.Repeat("x", maxStrBoundLen+1)
 	cases := []struct {
 		name string
-		vals []Value
+		vals []event.Value
 		want []Bounds
 	}{
-		{"ints", []Value{Int64Value(5), Int64Value(math.MinInt64), Int64Value(-3)},
-			[]Bounds{{Kind: KindInt64, MinInt: math.MinInt64, MaxInt: 5}}},
-		{"uints", []Value{Uint64Value(math.MaxUint64), Uint64Value(2)},
-			[]Bounds{{Kind: KindUint64, MinUint: 2, MaxUint: math.MaxUint64}}},
-		{"floats skip NaN", []Value{Float64Value(math.NaN()), Float64Value(math.Inf(-1)), Float64Value(2.5)},
-			[]Bounds{{Kind: KindFloat64, MinFloat: jsonFloat(math.Inf(-1)), MaxFloat: 2.5}}},
-		{"all NaN has no bounds", []Value{Float64Value(math.NaN())}, nil},
-		{"short strings", []Value{StringValue("b"), StringValue("a"), StringValue("c")},
-			[]Bounds{{Kind: KindString, MinStr: "a", MaxStr: "c"}}},
-		{"a long string drops string bounds", []Value{StringValue("a"), StringValue(long)}, nil},
-		{"bools have no bounds", []Value{BoolValue(true)}, nil},
-		{"mixed kinds keep one range per kind", []Value{Int64Value(3), StringValue("OK"), Int64Value(-1), TimeNanosValue(9)},
-			[]Bounds{{Kind: KindString, MinStr: "OK", MaxStr: "OK"}, {Kind: KindInt64, MinInt: -1, MaxInt: 3}, {Kind: KindTime, MinInt: 9, MaxInt: 9}}},
+		{"ints", []event.Value{event.Int64Value(5), event.Int64Value(math.MinInt64), event.Int64Value(-3)},
+			[]Bounds{{Kind: event.KindInt64, MinInt: math.MinInt64, MaxInt: 5}}},
+		{"uints", []event.Value{event.Uint64Value(math.MaxUint64), event.Uint64Value(2)},
+			[]Bounds{{Kind: event.KindUint64, MinUint: 2, MaxUint: math.MaxUint64}}},
+		{"floats skip NaN", []event.Value{event.Float64Value(math.NaN()), event.Float64Value(math.Inf(-1)), event.Float64Value(2.5)},
+			[]Bounds{{Kind: event.KindFloat64, MinFloat: jsonFloat(math.Inf(-1)), MaxFloat: 2.5}}},
+		{"all NaN has no bounds", []event.Value{event.Float64Value(math.NaN())}, nil},
+		{"short strings", []event.Value{event.StringValue("b"), event.StringValue("a"), event.StringValue("c")},
+			[]Bounds{{Kind: event.KindString, MinStr: "a", MaxStr: "c"}}},
+		{"a long string drops string bounds", []event.Value{event.StringValue("a"), event.StringValue(long)}, nil},
+		{"bools have no bounds", []event.Value{event.BoolValue(true)}, nil},
+		{"mixed kinds keep one range per kind", []event.Value{event.Int64Value(3), event.StringValue("OK"), event.Int64Value(-1), event.TimeNanosValue(9)},
+			[]Bounds{{Kind: event.KindString, MinStr: "OK", MaxStr: "OK"}, {Kind: event.KindInt64, MinInt: -1, MaxInt: 3}, {Kind: event.KindTime, MinInt: 9, MaxInt: 9}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,9 +45,9 @@ func TestValueBounds(t *testing.T) {
 func TestSplitBoundsDropKindsSomeBlockCannotBound(t *testing.T) {
 	// Block 0 has short strings (bounded), block 1 a long one (unbounded):
 	// the split must not claim a string range for the field.
-	events := []Event{
-		{Timestamp: 1, Seq: 1, Fields: []Field{{"f", StringValue("a")}, {"n", Int64Value(1)}}},
-		{Timestamp: 2, Seq: 2, Fields: []Field{{"f", StringValue(strings.Repeat("z", 100))}, {"n", Int64Value(7)}}},
+	events := []event.Event{
+		{Timestamp: 1, Seq: 1, Fields: []event.Field{{Name: "f", Value: event.StringValue("a")}, {Name: "n", Value: event.Int64Value(1)}}},
+		{Timestamp: 2, Seq: 2, Fields: []event.Field{{Name: "f", Value: event.StringValue(strings.Repeat("z", 100))}, {Name: "n", Value: event.Int64Value(7)}}},
 	}
 	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 1, granuleRows: 1})
 	if b := s.Meta.Fields["f"].Bounds; len(b) != 0 {

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"strconv"
 	"time"
 )
@@ -42,7 +43,7 @@ func (e columnEncoding) String() string {
 type Column struct {
 	// Kind of the present values. A block where the field held several kinds
 	// decodes as KindString with the original kind of each row in Kinds.
-	Kind Kind
+	Kind event.Kind
 	Rows int
 	// Present has bit i set when row i has the field (possibly null).
 	Present []uint64
@@ -58,11 +59,11 @@ type Column struct {
 	Dict []string
 	IDs  []uint32
 	// Kinds holds the original kind of each row of a mixed block.
-	Kinds []Kind
+	Kinds []event.Kind
 
 	encoding columnEncoding
 	scratch  []uint64
-	kindsBuf []Kind
+	kindsBuf []event.Kind
 	buf      []byte
 	zbuf     []byte // compressed chunk as read
 	plain    []byte // decompressed chunk
@@ -87,60 +88,60 @@ func (c *Column) Str(row int) string {
 }
 
 // Value rebuilds row's original value; ok is false when the row lacks the field.
-func (c *Column) Value(row int) (v Value, ok bool) {
+func (c *Column) Value(row int) (v event.Value, ok bool) {
 	if !c.IsPresent(row) {
-		return Value{}, false
+		return event.Value{}, false
 	}
 	if c.Kinds != nil {
 		return parseMixedText(c.Kinds[row], c.Strs[row])
 	}
 	switch c.Kind {
-	case KindString:
-		return StringValue(c.Str(row)), true
-	case KindIP:
-		return IPValue(c.Str(row)), true
-	case KindInt64:
-		return Int64Value(c.Ints[row]), true
-	case KindTime:
-		return TimeNanosValue(c.Ints[row]), true
-	case KindUint64:
-		return Uint64Value(c.Uints[row]), true
-	case KindFloat64:
-		return Float64Value(c.Floats[row]), true
-	case KindBool:
-		return BoolValue(c.Bools[row]), true
+	case event.KindString:
+		return event.StringValue(c.Str(row)), true
+	case event.KindIP:
+		return event.IPValue(c.Str(row)), true
+	case event.KindInt64:
+		return event.Int64Value(c.Ints[row]), true
+	case event.KindTime:
+		return event.TimeNanosValue(c.Ints[row]), true
+	case event.KindUint64:
+		return event.Uint64Value(c.Uints[row]), true
+	case event.KindFloat64:
+		return event.Float64Value(c.Floats[row]), true
+	case event.KindBool:
+		return event.BoolValue(c.Bools[row]), true
 	}
-	return Value{Kind: KindNull}, true
+	return event.Value{Kind: event.KindNull}, true
 }
 
 // parseMixedText restores a value of a mixed block from its Text form.
-func parseMixedText(k Kind, s string) (Value, bool) {
+func parseMixedText(k event.Kind, s string) (event.Value, bool) {
 	switch k {
-	case KindString:
-		return StringValue(s), true
-	case KindIP:
-		return IPValue(s), true
-	case KindInt64:
+	case event.KindString:
+		return event.StringValue(s), true
+	case event.KindIP:
+		return event.IPValue(s), true
+	case event.KindInt64:
 		n, err := strconv.ParseInt(s, 10, 64)
-		return Int64Value(n), err == nil
-	case KindUint64:
+		return event.Int64Value(n), err == nil
+	case event.KindUint64:
 		n, err := strconv.ParseUint(s, 10, 64)
-		return Uint64Value(n), err == nil
-	case KindFloat64:
+		return event.Uint64Value(n), err == nil
+	case event.KindFloat64:
 		f, err := strconv.ParseFloat(s, 64)
-		return Float64Value(f), err == nil
-	case KindBool:
+		return event.Float64Value(f), err == nil
+	case event.KindBool:
 		b, err := strconv.ParseBool(s)
-		return BoolValue(b), err == nil
-	case KindTime:
+		return event.BoolValue(b), err == nil
+	case event.KindTime:
 		t, err := time.Parse(time.RFC3339Nano, s)
-		return TimeValue(t), err == nil
+		return event.TimeValue(t), err == nil
 	}
-	return Value{Kind: KindNull}, true
+	return event.Value{Kind: event.KindNull}, true
 }
 
 // reset sizes c for rows rows of kind k, reusing its slices.
-func (c *Column) reset(k Kind, enc columnEncoding, rows int) {
+func (c *Column) reset(k event.Kind, enc columnEncoding, rows int) {
 	c.Kind, c.encoding, c.Rows = k, enc, rows
 	c.Present = reuseSlice(c.Present, (rows+63)/64)
 	c.Ints, c.Uints, c.Floats, c.Bools = c.Ints[:0], c.Uints[:0], c.Floats[:0], c.Bools[:0]
@@ -171,8 +172,8 @@ func decodeChunk(p []byte, wantRows int, c *Column) error {
 	if len(p) < 3 {
 		return fmt.Errorf("chunk header: %w", errShortColumn)
 	}
-	enc, kind := columnEncoding(p[0]), Kind(p[1])
-	if enc >= encCount || int(kind) >= len(kindNames) {
+	enc, kind := columnEncoding(p[0]), event.Kind(p[1])
+	if enc >= encCount || !kind.Known() {
 		return fmt.Errorf("chunk header: unknown encoding %d or kind %d", p[0], p[1])
 	}
 	rows, n := binary.Uvarint(p[2:])
@@ -222,7 +223,7 @@ func decodeBody(p []byte, n int, c *Column) error {
 	}
 	switch c.encoding {
 	case encNone:
-		if c.Kind != KindNull {
+		if c.Kind != event.KindNull {
 			return fmt.Errorf("kind %s needs a body", c.Kind)
 		}
 		return nil
@@ -252,17 +253,17 @@ func decodeBody(p []byte, n int, c *Column) error {
 
 // expectedKinds is the set of kinds (as bits) each encoding may carry.
 var expectedKinds = [encCount]uint16{
-	encNone:     1 << KindNull,
-	encDelta:    1<<KindInt64 | 1<<KindTime | 1<<KindUint64,
-	encIntFOR:   1<<KindInt64 | 1<<KindTime,
-	encUintFOR:  1 << KindUint64,
-	encFloatRaw: 1 << KindFloat64,
-	encFloatDec: 1 << KindFloat64,
-	encBool:     1 << KindBool,
-	encStrPlain: 1<<KindString | 1<<KindIP,
-	encStrDict:  1<<KindString | 1<<KindIP,
-	encStrHex:   1<<KindString | 1<<KindIP,
-	encMixed:    1 << KindString,
+	encNone:     1 << event.KindNull,
+	encDelta:    1<<event.KindInt64 | 1<<event.KindTime | 1<<event.KindUint64,
+	encIntFOR:   1<<event.KindInt64 | 1<<event.KindTime,
+	encUintFOR:  1 << event.KindUint64,
+	encFloatRaw: 1 << event.KindFloat64,
+	encFloatDec: 1 << event.KindFloat64,
+	encBool:     1 << event.KindBool,
+	encStrPlain: 1<<event.KindString | 1<<event.KindIP,
+	encStrDict:  1<<event.KindString | 1<<event.KindIP,
+	encStrHex:   1<<event.KindString | 1<<event.KindIP,
+	encMixed:    1 << event.KindString,
 }
 
 // spread moves the n dense values to their rows, walking backwards so the
@@ -290,15 +291,15 @@ func (c *Column) sizeValues() {
 		c.Kinds, c.Strs = reuseSlice(c.Kinds, c.Rows), reuseSlice(c.Strs, c.Rows)
 	case c.encoding == encStrDict:
 		c.IDs = reuseSlice(c.IDs, c.Rows)
-	case c.Kind == KindString || c.Kind == KindIP:
+	case c.Kind == event.KindString || c.Kind == event.KindIP:
 		c.Strs = reuseSlice(c.Strs, c.Rows)
-	case c.Kind == KindInt64 || c.Kind == KindTime:
+	case c.Kind == event.KindInt64 || c.Kind == event.KindTime:
 		c.Ints = reuseSlice(c.Ints, c.Rows)
-	case c.Kind == KindUint64:
+	case c.Kind == event.KindUint64:
 		c.Uints = reuseSlice(c.Uints, c.Rows)
-	case c.Kind == KindFloat64:
+	case c.Kind == event.KindFloat64:
 		c.Floats = reuseSlice(c.Floats, c.Rows)
-	case c.Kind == KindBool:
+	case c.Kind == event.KindBool:
 		c.Bools = reuseSlice(c.Bools, c.Rows)
 	}
 }
@@ -309,15 +310,15 @@ func (c *Column) moveRow(from, to int) {
 		c.Kinds[to], c.Strs[to] = c.Kinds[from], c.Strs[from]
 	case c.encoding == encStrDict:
 		c.IDs[to] = c.IDs[from]
-	case c.Kind == KindString || c.Kind == KindIP:
+	case c.Kind == event.KindString || c.Kind == event.KindIP:
 		c.Strs[to] = c.Strs[from]
-	case c.Kind == KindInt64 || c.Kind == KindTime:
+	case c.Kind == event.KindInt64 || c.Kind == event.KindTime:
 		c.Ints[to] = c.Ints[from]
-	case c.Kind == KindUint64:
+	case c.Kind == event.KindUint64:
 		c.Uints[to] = c.Uints[from]
-	case c.Kind == KindFloat64:
+	case c.Kind == event.KindFloat64:
 		c.Floats[to] = c.Floats[from]
-	case c.Kind == KindBool:
+	case c.Kind == event.KindBool:
 		c.Bools[to] = c.Bools[from]
 	}
 }
@@ -325,18 +326,18 @@ func (c *Column) moveRow(from, to int) {
 func (c *Column) zeroRow(r int) {
 	switch {
 	case c.Kinds != nil:
-		c.Kinds[r], c.Strs[r] = KindNull, ""
+		c.Kinds[r], c.Strs[r] = event.KindNull, ""
 	case c.encoding == encStrDict:
 		c.IDs[r] = 0
-	case c.Kind == KindString || c.Kind == KindIP:
+	case c.Kind == event.KindString || c.Kind == event.KindIP:
 		c.Strs[r] = ""
-	case c.Kind == KindInt64 || c.Kind == KindTime:
+	case c.Kind == event.KindInt64 || c.Kind == event.KindTime:
 		c.Ints[r] = 0
-	case c.Kind == KindUint64:
+	case c.Kind == event.KindUint64:
 		c.Uints[r] = 0
-	case c.Kind == KindFloat64:
+	case c.Kind == event.KindFloat64:
 		c.Floats[r] = 0
-	case c.Kind == KindBool:
+	case c.Kind == event.KindBool:
 		c.Bools[r] = false
 	}
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // Delta encoding for sorted-ish integers (timestamps, seq numbers): the first
@@ -63,7 +64,7 @@ func decodeDelta(p []byte, n int, c *Column) error {
 	for i := 1; i < n; i++ {
 		out[i] = out[i-1] + uint64(unzigzag(out[i]+base))
 	}
-	if c.Kind == KindUint64 {
+	if c.Kind == event.KindUint64 {
 		c.Uints = reuseSlice(c.Uints, c.Rows)
 		copy(c.Uints, out)
 		return nil

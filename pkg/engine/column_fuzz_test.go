@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,17 +15,17 @@ var writeFuzzSeeds = flag.Bool("write-fuzz-seeds", false, "rewrite the committed
 
 // columnSeedChunks are valid chunks of every encoding, the decoder fuzz seeds.
 func columnSeedChunks(t testing.TB) [][]byte {
-	sets := [][]Value{
-		{Int64Value(math.MinInt64), Int64Value(3), Int64Value(math.MaxInt64)},
-		{Uint64Value(1), Uint64Value(math.MaxUint64)},
-		{Float64Value(1.25), Float64Value(-3.5)},
-		{Float64Value(math.NaN()), Float64Value(math.Inf(1))},
-		{BoolValue(true), BoolValue(false), BoolValue(true)},
-		{StringValue("a"), StringValue("a"), StringValue("a"), StringValue("b"), StringValue("a"), StringValue("a"), StringValue("a"), StringValue("a")},
-		{StringValue("plain ☃"), StringValue("text")},
-		{StringValue("0123456789abcdef"), StringValue("fedcba9876543210")},
-		{Value{Kind: KindNull}},
-		{Int64Value(200), StringValue("OK"), TimeNanosValue(5)},
+	sets := [][]event.Value{
+		{event.Int64Value(math.MinInt64), event.Int64Value(3), event.Int64Value(math.MaxInt64)},
+		{event.Uint64Value(1), event.Uint64Value(math.MaxUint64)},
+		{event.Float64Value(1.25), event.Float64Value(-3.5)},
+		{event.Float64Value(math.NaN()), event.Float64Value(math.Inf(1))},
+		{event.BoolValue(true), event.BoolValue(false), event.BoolValue(true)},
+		{event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("b"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a")},
+		{event.StringValue("plain ☃"), event.StringValue("text")},
+		{event.StringValue("0123456789abcdef"), event.StringValue("fedcba9876543210")},
+		{event.Value{Kind: event.KindNull}},
+		{event.Int64Value(200), event.StringValue("OK"), event.TimeNanosValue(5)},
 	}
 	var out [][]byte
 	for _, vals := range sets {
@@ -35,7 +36,7 @@ func columnSeedChunks(t testing.TB) [][]byte {
 		out = append(out, raw)
 	}
 	var e chunkEncoder
-	out = append(out, append([]byte(nil), e.encodeInts([]int64{1e18, 1e18 + 7, 1e18 + 3}, KindTime)...))
+	out = append(out, append([]byte(nil), e.encodeInts([]int64{1e18, 1e18 + 7, 1e18 + 3}, event.KindTime)...))
 	return out
 }
 
@@ -66,8 +67,8 @@ func FuzzDecodeChunk(f *testing.F) {
 }
 
 // fuzzValues derives a column of values (and presence) from fuzz bytes.
-func fuzzValues(data []byte) ([]Value, []bool) {
-	var vals []Value
+func fuzzValues(data []byte) ([]event.Value, []bool) {
+	var vals []event.Value
 	var present []bool
 	for len(data) >= 9 {
 		kindByte, word := data[0], binary.LittleEndian.Uint64(data[1:9])
@@ -77,25 +78,25 @@ func fuzzValues(data []byte) ([]Value, []bool) {
 			continue
 		}
 		present = append(present, true)
-		switch Kind(kindByte % 8) {
-		case KindNull:
-			vals = append(vals, Value{Kind: KindNull})
-		case KindString:
+		switch event.Kind(kindByte % 8) {
+		case event.KindNull:
+			vals = append(vals, event.Value{Kind: event.KindNull})
+		case event.KindString:
 			n := min(int(word%32), len(data))
-			vals = append(vals, StringValue(string(data[:n])))
+			vals = append(vals, event.StringValue(string(data[:n])))
 			data = data[n:]
-		case KindInt64:
-			vals = append(vals, Int64Value(int64(word)))
-		case KindUint64:
-			vals = append(vals, Uint64Value(word))
-		case KindFloat64:
-			vals = append(vals, Float64Value(math.Float64frombits(word)))
-		case KindBool:
-			vals = append(vals, BoolValue(word&1 == 1))
-		case KindTime:
-			vals = append(vals, TimeNanosValue(int64(word)))
-		case KindIP:
-			vals = append(vals, IPValue(fmt.Sprintf("10.%d.%d.%d", byte(word>>16), byte(word>>8), byte(word))))
+		case event.KindInt64:
+			vals = append(vals, event.Int64Value(int64(word)))
+		case event.KindUint64:
+			vals = append(vals, event.Uint64Value(word))
+		case event.KindFloat64:
+			vals = append(vals, event.Float64Value(math.Float64frombits(word)))
+		case event.KindBool:
+			vals = append(vals, event.BoolValue(word&1 == 1))
+		case event.KindTime:
+			vals = append(vals, event.TimeNanosValue(int64(word)))
+		case event.KindIP:
+			vals = append(vals, event.IPValue(fmt.Sprintf("10.%d.%d.%d", byte(word>>16), byte(word>>8), byte(word))))
 		}
 	}
 	return vals, present
@@ -131,7 +132,7 @@ func FuzzColumnRoundTrip(f *testing.F) {
 				t.Fatalf("row %d present = %v, want %v", r, gotOK, ok)
 			}
 			if ok {
-				if !sameValue(got, vals[k]) && !(vals[k].Kind == KindFloat64 && meta.Encoding == encMixed && math.IsNaN(vals[k].Float) && math.IsNaN(got.Float)) {
+				if !sameValue(got, vals[k]) && !(vals[k].Kind == event.KindFloat64 && meta.Encoding == encMixed && math.IsNaN(vals[k].Float) && math.IsNaN(got.Float)) {
 					t.Fatalf("%s row %d = %+v, want %+v", meta.Encoding, r, got, vals[k])
 				}
 				k++

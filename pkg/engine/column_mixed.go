@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
+)
 
 // Mixed blocks: a dynamic field that held several kinds in one block (status
 // 200 in one event, "OK" in the next) is stored as text: one kind byte per
@@ -8,7 +11,7 @@ import "fmt"
 // rebuilt events get back the original kind and value (floats and times
 // format losslessly), so events round-trip exactly.
 
-func appendMixed(dst []byte, vals []Value, strs []string, scratch []uint64) ([]byte, []string, []uint64) {
+func appendMixed(dst []byte, vals []event.Value, strs []string, scratch []uint64) ([]byte, []string, []uint64) {
 	strs = reuseSlice(strs, len(vals))
 	for i, v := range vals {
 		dst = append(dst, byte(v.Kind))
@@ -24,8 +27,8 @@ func decodeMixed(p []byte, n int, c *Column) error {
 	}
 	c.kindsBuf = reuseSlice(c.kindsBuf, c.Rows)
 	for i := range n {
-		k := Kind(p[i])
-		if int(k) >= len(kindNames) {
+		k := event.Kind(p[i])
+		if !k.Known() {
 			return fmt.Errorf("unknown kind %d", p[i])
 		}
 		c.kindsBuf[i] = k

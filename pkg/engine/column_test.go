@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"strings"
 	"testing"
@@ -9,13 +10,12 @@ import (
 
 // columnTestEncode encodes vals (nil entries of present = absent rows) as
 // one chunk, the way the block builder does, and returns the raw chunk.
-func columnTestEncode(t testing.TB, vals []Value, present []bool) ([]byte, ChunkMeta) {
+func columnTestEncode(t testing.TB, vals []event.Value, present []bool) ([]byte, ChunkMeta) {
 	t.Helper()
-	f := &fieldValues{name: "f", present: make([]byte, (len(present)+7)/8)}
+	f := &columnValues{present: make([]byte, (len(present)+7)/8)}
 	for r, ok := range present {
 		if ok {
 			f.present[r>>3] |= 1 << (r & 7)
-			f.rows = append(f.rows, int32(r))
 			f.vals = append(f.vals, vals[len(f.vals)])
 			f.kinds |= 1 << f.vals[len(f.vals)-1].Kind
 		}
@@ -33,8 +33,8 @@ func allPresent(n int) []bool {
 	return p
 }
 
-func repeatValues(n int, f func(i int) Value) []Value {
-	out := make([]Value, n)
+func repeatValues(n int, f func(i int) event.Value) []event.Value {
+	out := make([]event.Value, n)
 	for i := range out {
 		out[i] = f(i)
 	}
@@ -45,30 +45,30 @@ func TestColumnRoundTrip(t *testing.T) {
 	huge := strings.Repeat("ünïcödé ☃ ", 20000)
 	cases := []struct {
 		name    string
-		vals    []Value
+		vals    []event.Value
 		present []bool // nil = all present
 		want    columnEncoding
 	}{
-		{"one int", []Value{Int64Value(42)}, nil, encIntFOR},
-		{"int extremes", []Value{Int64Value(math.MinInt64), Int64Value(math.MaxInt64), Int64Value(0), Int64Value(-1)}, nil, encIntFOR},
-		{"equal ints", repeatValues(100, func(int) Value { return Int64Value(200) }), nil, encIntFOR},
-		{"times", repeatValues(50, func(i int) Value { return TimeNanosValue(int64(i) * 1e9) }), nil, encIntFOR},
-		{"uint extremes", []Value{Uint64Value(0), Uint64Value(math.MaxUint64), Uint64Value(7)}, nil, encUintFOR},
-		{"decimal floats", []Value{Float64Value(123.45), Float64Value(0.5), Float64Value(-7), Float64Value(1e6)}, nil, encFloatDec},
-		{"float extremes", []Value{Float64Value(math.NaN()), Float64Value(math.Inf(1)), Float64Value(math.Inf(-1)), Float64Value(math.SmallestNonzeroFloat64), Float64Value(math.MaxFloat64), Float64Value(math.Copysign(0, -1))}, nil, encFloatRaw},
-		{"bools", repeatValues(77, func(i int) Value { return BoolValue(i%3 == 0) }), nil, encBool},
-		{"dictionary strings", repeatValues(100, func(i int) Value { return StringValue(fmt.Sprintf("svc-%d", i%5)) }), nil, encStrDict},
-		{"one string", []Value{StringValue("")}, nil, encStrDict},
-		{"plain strings", repeatValues(40, func(i int) Value { return StringValue(fmt.Sprintf("msg %d ☃", i)) }), nil, encStrPlain},
-		{"huge unicode strings", []Value{StringValue(huge), StringValue("x"), StringValue(huge + "y"), StringValue("")}, nil, encStrPlain},
-		{"hex ids", repeatValues(30, func(i int) Value { return StringValue(fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15)) }), nil, encStrHex},
-		{"ips", repeatValues(30, func(i int) Value { return IPValue(fmt.Sprintf("10.0.%d.%d", i/8, i)) }), nil, encStrPlain},
-		{"all null", repeatValues(10, func(int) Value { return Value{Kind: KindNull} }), nil, encNone},
-		{"mixed kinds", []Value{Int64Value(200), StringValue("OK"), Float64Value(math.NaN()), BoolValue(false), TimeNanosValue(math.MinInt64), Uint64Value(math.MaxUint64), Value{Kind: KindNull}, IPValue("::1")}, nil, encMixed},
-		{"sparse ints", []Value{Int64Value(-5), Int64Value(9)}, []bool{false, true, false, false, true, false, false, false, false}, encIntFOR},
-		{"sparse dictionary", []Value{StringValue("a"), StringValue("a"), StringValue("a"), StringValue("a"), StringValue("a")}, []bool{true, false, true, true, false, true, true}, encStrDict},
-		{"sparse mixed", []Value{StringValue("x"), Int64Value(1)}, []bool{false, true, true}, encMixed},
-		{"absent everywhere but one of 200", []Value{Float64Value(1.5)}, append(make([]bool, 199), true), encFloatDec},
+		{"one int", []event.Value{event.Int64Value(42)}, nil, encIntFOR},
+		{"int extremes", []event.Value{event.Int64Value(math.MinInt64), event.Int64Value(math.MaxInt64), event.Int64Value(0), event.Int64Value(-1)}, nil, encIntFOR},
+		{"equal ints", repeatValues(100, func(int) event.Value { return event.Int64Value(200) }), nil, encIntFOR},
+		{"times", repeatValues(50, func(i int) event.Value { return event.TimeNanosValue(int64(i) * 1e9) }), nil, encIntFOR},
+		{"uint extremes", []event.Value{event.Uint64Value(0), event.Uint64Value(math.MaxUint64), event.Uint64Value(7)}, nil, encUintFOR},
+		{"decimal floats", []event.Value{event.Float64Value(123.45), event.Float64Value(0.5), event.Float64Value(-7), event.Float64Value(1e6)}, nil, encFloatDec},
+		{"float extremes", []event.Value{event.Float64Value(math.NaN()), event.Float64Value(math.Inf(1)), event.Float64Value(math.Inf(-1)), event.Float64Value(math.SmallestNonzeroFloat64), event.Float64Value(math.MaxFloat64), event.Float64Value(math.Copysign(0, -1))}, nil, encFloatRaw},
+		{"bools", repeatValues(77, func(i int) event.Value { return event.BoolValue(i%3 == 0) }), nil, encBool},
+		{"dictionary strings", repeatValues(100, func(i int) event.Value { return event.StringValue(fmt.Sprintf("svc-%d", i%5)) }), nil, encStrDict},
+		{"one string", []event.Value{event.StringValue("")}, nil, encStrDict},
+		{"plain strings", repeatValues(40, func(i int) event.Value { return event.StringValue(fmt.Sprintf("msg %d ☃", i)) }), nil, encStrPlain},
+		{"huge unicode strings", []event.Value{event.StringValue(huge), event.StringValue("x"), event.StringValue(huge + "y"), event.StringValue("")}, nil, encStrPlain},
+		{"hex ids", repeatValues(30, func(i int) event.Value { return event.StringValue(fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15)) }), nil, encStrHex},
+		{"ips", repeatValues(30, func(i int) event.Value { return event.IPValue(fmt.Sprintf("10.0.%d.%d", i/8, i)) }), nil, encStrPlain},
+		{"all null", repeatValues(10, func(int) event.Value { return event.Value{Kind: event.KindNull} }), nil, encNone},
+		{"mixed kinds", []event.Value{event.Int64Value(200), event.StringValue("OK"), event.Float64Value(math.NaN()), event.BoolValue(false), event.TimeNanosValue(math.MinInt64), event.Uint64Value(math.MaxUint64), event.Value{Kind: event.KindNull}, event.IPValue("::1")}, nil, encMixed},
+		{"sparse ints", []event.Value{event.Int64Value(-5), event.Int64Value(9)}, []bool{false, true, false, false, true, false, false, false, false}, encIntFOR},
+		{"sparse dictionary", []event.Value{event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a")}, []bool{true, false, true, true, false, true, true}, encStrDict},
+		{"sparse mixed", []event.Value{event.StringValue("x"), event.Int64Value(1)}, []bool{false, true, true}, encMixed},
+		{"absent everywhere but one of 200", []event.Value{event.Float64Value(1.5)}, append(make([]bool, 199), true), encFloatDec},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,8 +109,8 @@ func TestColumnRoundTrip(t *testing.T) {
 }
 
 // sameValue compares values bit for bit (NaN equals NaN, -0 differs from 0).
-func sameValue(a, b Value) bool {
-	if a.Kind == KindFloat64 && b.Kind == KindFloat64 {
+func sameValue(a, b event.Value) bool {
+	if a.Kind == event.KindFloat64 && b.Kind == event.KindFloat64 {
 		if math.IsNaN(a.Float) && math.IsNaN(b.Float) {
 			return true
 		}
@@ -120,15 +120,15 @@ func sameValue(a, b Value) bool {
 }
 
 func TestColumnStrOfEachStringEncoding(t *testing.T) {
-	for _, vals := range [][]Value{
-		repeatValues(20, func(i int) Value { return StringValue([]string{"a", "b"}[i%2]) }),
-		repeatValues(20, func(i int) Value { return StringValue(fmt.Sprintf("v%d", i)) }),
-		repeatValues(20, func(i int) Value { return StringValue(fmt.Sprintf("%08x", i*7919)) }),
-		repeatValues(20, func(i int) Value {
+	for _, vals := range [][]event.Value{
+		repeatValues(20, func(i int) event.Value { return event.StringValue([]string{"a", "b"}[i%2]) }),
+		repeatValues(20, func(i int) event.Value { return event.StringValue(fmt.Sprintf("v%d", i)) }),
+		repeatValues(20, func(i int) event.Value { return event.StringValue(fmt.Sprintf("%08x", i*7919)) }),
+		repeatValues(20, func(i int) event.Value {
 			if i%2 == 0 {
-				return Int64Value(int64(i))
+				return event.Int64Value(int64(i))
 			}
-			return StringValue(fmt.Sprintf("v%d", i))
+			return event.StringValue(fmt.Sprintf("v%d", i))
 		}),
 	} {
 		raw, meta := columnTestEncode(t, vals, allPresent(len(vals)))
@@ -153,7 +153,7 @@ func TestDeltaRoundTrip(t *testing.T) {
 	}
 	for _, vals := range cases {
 		var e chunkEncoder
-		raw := e.encodeInts(vals, KindInt64)
+		raw := e.encodeInts(vals, event.KindInt64)
 		var c Column
 		if err := decodeChunk(raw, len(vals), &c); err != nil {
 			t.Fatal(err)

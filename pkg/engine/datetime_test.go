@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"strings"
 	"testing"
 	"time"
@@ -211,13 +212,13 @@ func TestOutputFormatInConfig(t *testing.T) {
 	if got := o.Timestamp(ns); got != int64(1768485605000) {
 		t.Errorf("timestamp rendered %#v", got)
 	}
-	if got := o.Value("seen", TimeNanosValue(ns)); got != "2026-01-15" {
+	if got := o.Value("seen", event.TimeNanosValue(ns)); got != "2026-01-15" {
 		t.Errorf("seen rendered %#v", got)
 	}
-	if got := o.Value("n", Uint64Value(18446744073709551615)); got != "18446744073709551615" {
+	if got := o.Value("n", event.Uint64Value(18446744073709551615)); got != "18446744073709551615" {
 		t.Errorf("n rendered %#v", got)
 	}
-	if got := o.Value("f", Float64Value(1.5)); got != 1.5 {
+	if got := o.Value("f", event.Float64Value(1.5)); got != 1.5 {
 		t.Errorf("f rendered %#v", got)
 	}
 	for _, bad := range []struct{ mapping, want string }{

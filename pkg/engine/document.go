@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"net/netip"
 	"slices"
@@ -20,7 +21,7 @@ import (
 // array's compact JSON, so its elements are searchable as tokens. JSON
 // null is the same as an absent field. A dotted key ("a.b") and a nested
 // object ({"a":{"b":…}}) name the same field; giving both is an error.
-func (m *docMapper) parseDocument(raw []byte) (Event, error) {
+func (m *docMapper) parseDocument(raw []byte) (event.Event, error) {
 	return m.parseDocumentIn(raw, &docBatch{}, "")
 }
 
@@ -29,7 +30,7 @@ func (m *docMapper) parseDocument(raw []byte) (Event, error) {
 // space, so each event's fields are allocated once at their exact size.
 type docBatch struct {
 	names   map[string]string
-	fields  []Field
+	fields  []event.Field
 	nameBuf []byte
 	scratch []byte
 	aliases []aliasVal
@@ -37,9 +38,9 @@ type docBatch struct {
 
 // parseDocumentIn is parseDocument within a batch; a non-empty id is kept
 // in the event's IDField, which documents themselves may not hold.
-func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (Event, error) {
+func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (event.Event, error) {
 	if len(id) > maxIDBytes {
-		return Event{}, fmt.Errorf("document id %q is %d bytes; ids are limited to %d bytes", truncateForError(id), len(id), maxIDBytes)
+		return event.Event{}, fmt.Errorf("document id %q is %d bytes; ids are limited to %d bytes", truncateForError(id), len(id), maxIDBytes)
 	}
 	if b.names == nil {
 		b.names = make(map[string]string)
@@ -48,43 +49,43 @@ func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (Event, 
 	defer func() { b.fields, b.scratch, b.aliases = p.fields[:0], p.scratch, p.aliasVals[:0] }()
 	p.skipWS()
 	if p.peek() != '{' {
-		return Event{}, errNotObject
+		return event.Event{}, errNotObject
 	}
 	if err := p.object("", false); err != nil {
-		return Event{}, err
+		return event.Event{}, err
 	}
 	p.skipWS()
 	if p.pos != len(p.buf) {
-		return Event{}, p.errorf("unexpected data after the object")
+		return event.Event{}, p.errorf("unexpected data after the object")
 	}
 	if err := p.applyAliases(); err != nil {
-		return Event{}, err
+		return event.Event{}, err
 	}
 	if !p.hasTimestamp {
-		return Event{}, m.missingTimestamp()
+		return event.Event{}, m.missingTimestamp()
 	}
 	if id != "" {
-		p.fields = append(p.fields, Field{Name: IDField, Value: StringValue(id)})
+		p.fields = append(p.fields, event.Field{Name: IDField, Value: event.StringValue(id)})
 	}
-	slices.SortFunc(p.fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(p.fields, func(a, b event.Field) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(p.fields); i++ {
 		if p.fields[i].Name == p.fields[i-1].Name {
-			return Event{}, fmt.Errorf("field '%s' appears twice (as a repeated key, or as both a dotted key and a nested object)", p.fields[i].Name)
+			return event.Event{}, fmt.Errorf("field '%s' appears twice (as a repeated key, or as both a dotted key and a nested object)", p.fields[i].Name)
 		}
 	}
-	var fields []Field
+	var fields []event.Field
 	if len(p.fields) > 0 {
-		fields = make([]Field, len(p.fields))
+		fields = make([]event.Field, len(p.fields))
 		copy(fields, p.fields)
 	}
-	return Event{Timestamp: p.timestamp, Fields: fields}, nil
+	return event.Event{Timestamp: p.timestamp, Fields: fields}, nil
 }
 
 type docParser struct {
 	jsonScanner
 	m            *docMapper
 	batch        *docBatch
-	fields       []Field
+	fields       []event.Field
 	timestamp    int64
 	hasTimestamp bool
 	// aliasVals holds the values of timestamp aliases until the end of the
@@ -114,8 +115,8 @@ func (p *docParser) fieldName(prefix string, key []byte) string {
 	return name
 }
 
-func (p *docParser) add(name string, v Value) error {
-	p.fields = append(p.fields, Field{Name: name, Value: v})
+func (p *docParser) add(name string, v event.Value) error {
+	p.fields = append(p.fields, event.Field{Name: name, Value: v})
 	return nil
 }
 
@@ -215,7 +216,7 @@ func (p *docParser) dynamic(name string, dynamicOnly bool) error {
 		if err := json.Compact(&buf, p.buf[start:p.pos]); err != nil {
 			return fmt.Errorf("field '%s': %v", name, err)
 		}
-		return p.add(name, StringValue(buf.String()))
+		return p.add(name, event.StringValue(buf.String()))
 	}
 	v, err := p.scalar()
 	if err != nil {
@@ -228,23 +229,23 @@ func (p *docParser) dynamic(name string, dynamicOnly bool) error {
 func (p *docParser) dynamicScalar(name string, v jsonVal) error {
 	switch v.kind {
 	case jsonString:
-		return p.add(name, StringValue(v.s))
+		return p.add(name, event.StringValue(v.s))
 	case jsonBool:
-		return p.add(name, BoolValue(v.b))
+		return p.add(name, event.BoolValue(v.b))
 	case jsonNumber:
 		if !strings.ContainsAny(v.s, ".eE") {
 			if i, err := strconv.ParseInt(v.s, 10, 64); err == nil {
-				return p.add(name, Int64Value(i))
+				return p.add(name, event.Int64Value(i))
 			}
 			if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
-				return p.add(name, Uint64Value(u))
+				return p.add(name, event.Uint64Value(u))
 			}
 		}
 		f, err := strconv.ParseFloat(v.s, 64)
 		if err != nil {
 			return fmt.Errorf("field '%s': number %s is out of range", name, truncateForError(v.s))
 		}
-		return p.add(name, Float64Value(f))
+		return p.add(name, event.Float64Value(f))
 	}
 	return nil // null
 }
@@ -350,54 +351,54 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 	if err != nil {
 		return fmt.Errorf("field '%s': %v", rule.name, err)
 	}
-	return p.add(rule.name, StringValue(string(b)))
+	return p.add(rule.name, event.StringValue(string(b)))
 }
 
 // convertScalar checks one JSON value against a scalar field type. Numeric
 // and bool fields also accept strings holding a number or bool, as
 // Quickwit's default `coerce: true` does.
-func convertScalar(rule *fieldRule, v jsonVal) (Value, error) {
+func convertScalar(rule *fieldRule, v jsonVal) (event.Value, error) {
 	switch rule.typ {
 	case TypeText:
 		if v.kind == jsonString {
-			return StringValue(v.s), nil
+			return event.StringValue(v.s), nil
 		}
-		return Value{}, fmt.Errorf("expected a string, got %s", describeJSON(v))
+		return event.Value{}, fmt.Errorf("expected a string, got %s", describeJSON(v))
 	case TypeI64, TypeU64, TypeF64:
 		num, ok := numberText(v)
 		if !ok {
-			return Value{}, fmt.Errorf("expected a number, got %s", describeJSON(v))
+			return event.Value{}, fmt.Errorf("expected a number, got %s", describeJSON(v))
 		}
 		return convertNumber(rule.typ, num, v)
 	case TypeBool:
 		switch {
 		case v.kind == jsonBool:
-			return BoolValue(v.b), nil
+			return event.BoolValue(v.b), nil
 		case v.kind == jsonString && (v.s == "true" || v.s == "false"):
-			return BoolValue(v.s == "true"), nil
+			return event.BoolValue(v.s == "true"), nil
 		}
-		return Value{}, fmt.Errorf("expected a bool, got %s", describeJSON(v))
+		return event.Value{}, fmt.Errorf("expected a bool, got %s", describeJSON(v))
 	case TypeDatetime:
 		switch v.kind {
 		case jsonString:
 			ns, err := parseDatetimeString(v.s, rule.formats)
-			return TimeNanosValue(ns), err
+			return event.TimeNanosValue(ns), err
 		case jsonNumber:
 			ns, err := parseDatetimeNumber(v.s, rule.formats)
-			return TimeNanosValue(ns), err
+			return event.TimeNanosValue(ns), err
 		}
-		return Value{}, fmt.Errorf("expected a datetime string or Unix timestamp, got %s", describeJSON(v))
+		return event.Value{}, fmt.Errorf("expected a datetime string or Unix timestamp, got %s", describeJSON(v))
 	case TypeIP:
 		if v.kind != jsonString {
-			return Value{}, fmt.Errorf("expected an IP address string, got %s", describeJSON(v))
+			return event.Value{}, fmt.Errorf("expected an IP address string, got %s", describeJSON(v))
 		}
 		addr, err := netip.ParseAddr(v.s)
 		if err != nil {
-			return Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.s))
+			return event.Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.s))
 		}
-		return IPValue(addr.Unmap().WithZone("").String()), nil
+		return event.IPValue(addr.Unmap().WithZone("").String()), nil
 	}
-	return Value{}, fmt.Errorf("type %s cannot hold a single value", rule.typ)
+	return event.Value{}, fmt.Errorf("type %s cannot hold a single value", rule.typ)
 }
 
 func numberText(v jsonVal) (string, bool) {
@@ -412,30 +413,30 @@ func numberText(v jsonVal) (string, bool) {
 	return "", false
 }
 
-func convertNumber(typ, num string, orig jsonVal) (Value, error) {
+func convertNumber(typ, num string, orig jsonVal) (event.Value, error) {
 	switch typ {
 	case TypeI64:
 		if i, err := strconv.ParseInt(num, 10, 64); err == nil {
-			return Int64Value(i), nil
+			return event.Int64Value(i), nil
 		}
 		if f, err := strconv.ParseFloat(num, 64); err == nil && f == float64(int64(f)) && f >= -(1<<63) && f < 1<<63 {
-			return Int64Value(int64(f)), nil
+			return event.Int64Value(int64(f)), nil
 		}
-		return Value{}, fmt.Errorf("expected a 64-bit signed integer, got %s", describeJSON(orig))
+		return event.Value{}, fmt.Errorf("expected a 64-bit signed integer, got %s", describeJSON(orig))
 	case TypeU64:
 		if u, err := strconv.ParseUint(num, 10, 64); err == nil {
-			return Uint64Value(u), nil
+			return event.Uint64Value(u), nil
 		}
 		if f, err := strconv.ParseFloat(num, 64); err == nil && f >= 0 && f < 1<<64 && f == float64(uint64(f)) {
-			return Uint64Value(uint64(f)), nil
+			return event.Uint64Value(uint64(f)), nil
 		}
-		return Value{}, fmt.Errorf("expected a 64-bit unsigned integer, got %s", describeJSON(orig))
+		return event.Value{}, fmt.Errorf("expected a 64-bit unsigned integer, got %s", describeJSON(orig))
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return Value{}, fmt.Errorf("expected a 64-bit float, got %s", describeJSON(orig))
+		return event.Value{}, fmt.Errorf("expected a 64-bit float, got %s", describeJSON(orig))
 	}
-	return Float64Value(f), nil
+	return event.Float64Value(f), nil
 }
 
 // describeJSON renders a JSON value for an error message: its kind and a
@@ -456,15 +457,15 @@ func describeJSON(v jsonVal) string {
 	return "null"
 }
 
-func valueToJSON(v Value) any {
+func valueToJSON(v event.Value) any {
 	switch v.Kind {
-	case KindInt64:
+	case event.KindInt64:
 		return v.Int
-	case KindUint64:
+	case event.KindUint64:
 		return v.Uint
-	case KindFloat64:
+	case event.KindFloat64:
 		return v.Float
-	case KindBool:
+	case event.KindBool:
 		return v.Bool
 	}
 	return v.Text()

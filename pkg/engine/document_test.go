@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"strings"
 	"testing"
 	"time"
@@ -31,7 +32,7 @@ func testMapper(t testing.TB, mode string) *docMapper {
 	return m
 }
 
-func fieldsString(e Event) string {
+func fieldsString(e event.Event) string {
 	var b strings.Builder
 	for _, f := range e.Fields {
 		b.WriteString(f.Name + "=" + f.Value.Kind.String() + ":" + f.Value.Text() + " ")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/priority"
 )
 
@@ -41,7 +42,7 @@ type yieldingSource struct {
 	policy priority.Policy
 }
 
-func (y *yieldingSource) nextRun(n int) ([]Event, error) {
+func (y *yieldingSource) nextRun(n int) ([]event.Event, error) {
 	y.gate.Yield(y.ctx, y.policy)
 	return y.src.nextRun(n)
 }

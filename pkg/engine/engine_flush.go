@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"path/filepath"
 	"slices"
 	"time"
@@ -122,9 +123,9 @@ func (ix *indexState) writeFrozen(h *head) error {
 // splitSchema tells the split writer how to index each field of events:
 // mapped fields as declared, unmapped strings (dynamic mode, json fields)
 // with the default tokenizer so their words are searchable.
-func (ix *indexState) splitSchema(events []Event) SplitSchema {
+func (ix *indexState) splitSchema(events []event.Event) SplitSchema {
 	schema := ix.mappedSchema()
-	var prev []Field
+	var prev []event.Field
 	for i := range events {
 		fields := events[i].Fields
 		for j, f := range fields {
@@ -133,7 +134,7 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 			if j < len(prev) && prev[j].Name == f.Name && prev[j].Value.Kind == f.Value.Kind {
 				continue
 			}
-			if f.Value.Kind == KindString {
+			if f.Value.Kind == event.KindString {
 				schema.addDynamicString(f.Name)
 			}
 		}
@@ -149,7 +150,7 @@ func (ix *indexState) mergeSchema(splits []*Split) SplitSchema {
 	schema := ix.mappedSchema()
 	for _, s := range splits {
 		for name, fm := range s.Meta.Fields {
-			if slices.Contains(fm.Kinds, KindString) {
+			if slices.Contains(fm.Kinds, event.KindString) {
 				schema.addDynamicString(name)
 			}
 		}

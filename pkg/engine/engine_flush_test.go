@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"testing"
 )
 
@@ -9,10 +10,10 @@ func TestSplitSchema(t *testing.T) {
 	e := openTestEngine(t, t.TempDir(), testOptions())
 	defer e.Close()
 	ix, _ := e.lookup("logs")
-	events := []Event{
-		{Fields: []Field{{Name: "host", Value: StringValue("a")}, {Name: "n", Value: Int64Value(1)}}},
-		{Fields: []Field{{Name: "host", Value: StringValue("b")}, {Name: "n", Value: StringValue("x")}}},
-		{Fields: []Field{{Name: "k8s.pod", Value: StringValue("p")}}},
+	events := []event.Event{
+		{Fields: []event.Field{{Name: "host", Value: event.StringValue("a")}, {Name: "n", Value: event.Int64Value(1)}}},
+		{Fields: []event.Field{{Name: "host", Value: event.StringValue("b")}, {Name: "n", Value: event.StringValue("x")}}},
+		{Fields: []event.Field{{Name: "k8s.pod", Value: event.StringValue("p")}}},
 	}
 	got := ix.splitSchema(events)
 	want := map[string]FieldSpec{

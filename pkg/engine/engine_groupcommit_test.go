@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"sync"
@@ -76,7 +77,7 @@ func TestGroupCommit(t *testing.T) {
 	}
 	wg.Wait()
 	var records []int
-	if _, err := replayWAL(filepath.Join(indexDir(dir, "logs"), indexWALDir), testReplayEnv(indexDir(dir, "logs")), func(events []Event) {
+	if _, err := replayWAL(filepath.Join(indexDir(dir, "logs"), indexWALDir), testReplayEnv(indexDir(dir, "logs")), func(events []event.Event) {
 		records = append(records, len(events))
 	}); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"slices"
 	"sync"
@@ -57,7 +58,7 @@ type indexState struct {
 // commitReq is one Ingest call's batch on its way through the committer.
 type commitReq struct {
 	body      []byte // the batch's events, WAL-encoded
-	events    []Event
+	events    []event.Event
 	size      int64
 	done      chan error
 	committed <-chan struct{} // set before done is signalled

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +41,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	ix.view = &indexView{head: ix.head, splits: splits}
 	now := time.Now()
 	walDir := filepath.Join(ix.dir, indexWALDir)
-	replayed, err := replayWAL(walDir, walReplayEnv{flushed: flushed, flushedKnown: cpKnown, q: q}, func(events []Event) {
+	replayed, err := replayWAL(walDir, walReplayEnv{flushed: flushed, flushedKnown: cpKnown, q: q}, func(events []event.Event) {
 		i := 0
 		for i < len(events) && events[i].Seq <= flushed {
 			i++

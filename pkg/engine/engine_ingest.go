@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"slices"
 )
 
@@ -28,7 +29,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 	}
 	m := ix.mapper.Load()
 	var res IngestResult
-	events := make([]Event, 0, len(docs))
+	events := make([]event.Event, 0, len(docs))
 	var batch docBatch
 	var ids []string // per event, when the call has ids
 	var pos []int    // each event's document position, when the call has ids
@@ -109,7 +110,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 
 // dropStoredIDs removes the events whose id is already in a split or
 // earlier in the batch; the committer settles ids still in the buffer.
-func (ix *indexState) dropStoredIDs(events []Event, ids []string, pos []int, mode IDMode, res *IngestResult) ([]Event, []string, []int, error) {
+func (ix *indexState) dropStoredIDs(events []event.Event, ids []string, pos []int, mode IDMode, res *IngestResult) ([]event.Event, []string, []int, error) {
 	stored, err := ix.idsInSplits(ids)
 	if err != nil {
 		return nil, nil, nil, err

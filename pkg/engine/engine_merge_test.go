@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/loadgen"
 )
 
@@ -41,7 +42,7 @@ func flushDocs(t testing.TB, e *Engine, ix *indexState, from, n int) {
 }
 
 // checkOnce fails unless events hold ids [0, n) exactly once each.
-func checkOnce(t testing.TB, what string, events []Event, n int) {
+func checkOnce(t testing.TB, what string, events []event.Event, n int) {
 	t.Helper()
 	counts := idCounts(t, events)
 	for id := 0; id < n; id++ {
@@ -54,9 +55,9 @@ func checkOnce(t testing.TB, what string, events []Event, n int) {
 	}
 }
 
-func snapshotEvents(t testing.TB, snap *Snapshot) []Event {
+func snapshotEvents(t testing.TB, snap *Snapshot) []event.Event {
 	t.Helper()
-	var out []Event
+	var out []event.Event
 	var err error
 	for _, s := range snap.Splits() {
 		for b := range s.Meta.Blocks {

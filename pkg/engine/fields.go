@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"sort"
 	"strings"
 	"time"
@@ -95,7 +96,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	if p.schema.m.timestamp.name == req.Field {
 		return nil, invalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
 	}
-	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[Value]int64{}, budget: budget}
+	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: budget}
 	err = p.run(ctx, v)
 	if err == nil {
 		err = v.err
@@ -107,7 +108,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 		return nil, fmt.Errorf("values of field %q in index %q: %w", req.Field, req.Index, err)
 	}
 	out := make([]FieldValue, 0, len(v.counts))
-	keys := make([]Value, 0, len(v.counts))
+	keys := make([]event.Value, 0, len(v.counts))
 	for k := range v.counts {
 		keys = append(keys, k)
 	}
@@ -128,22 +129,22 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 type valuesVisitor struct {
 	field  string
 	prefix string
-	counts map[Value]int64
+	counts map[event.Value]int64
 	ids    []int64
 	budget *queryBudget
 	err    error // the budget's, once exceeded
 }
 
 // add counts n rows of val, metering each new value against the budget.
-func (v *valuesVisitor) add(val Value, n int64) {
+func (v *valuesVisitor) add(val event.Value, n int64) {
 	if _, ok := v.counts[val]; !ok && v.err == nil {
 		v.err = v.budget.charge(termKeyCost(&val))
 	}
 	v.counts[val] += n
 }
 
-func (v *valuesVisitor) keep(val *Value) bool {
-	if val.Kind == KindFloat64 && val.Float != val.Float {
+func (v *valuesVisitor) keep(val *event.Value) bool {
+	if val.Kind == event.KindFloat64 && val.Float != val.Float {
 		return false // NaN: not a value one can filter on
 	}
 	if v.prefix == "" {
@@ -173,7 +174,7 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 		clear(v.ids)
 		sel.forEach(func(r int) { v.ids[col.IDs[r]]++ })
 		for id, n := range v.ids {
-			if val := (Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
+			if val := (event.Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
 				v.add(val, n)
 			}
 		}
@@ -187,7 +188,7 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 	return v.err
 }
 
-func (v *valuesVisitor) event(ev *Event) bool {
+func (v *valuesVisitor) event(ev *event.Event) bool {
 	if val, ok := ev.Get(v.field); ok && v.keep(&val) {
 		v.add(val, 1)
 	}

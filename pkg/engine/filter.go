@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -21,7 +22,7 @@ type rowFilter interface {
 	// apply clears the rows of sel that do not match.
 	apply(br *blockReader, sel rowSet) error
 	// matchEvent is the exact check on one head event.
-	matchEvent(ev *Event) bool
+	matchEvent(ev *event.Event) bool
 }
 
 // filterEnv is what compiling needs to know of the index: how a field's
@@ -31,7 +32,7 @@ type filterEnv interface {
 	tokenizer(field string) string
 	timestampField() string
 	// arrayElem reports the element kind of a mapped array field.
-	arrayElem(field string) (Kind, bool)
+	arrayElem(field string) (event.Kind, bool)
 }
 
 // compileFilter turns a resolved query into a rowFilter.
@@ -101,7 +102,7 @@ type allFilter struct{}
 func (allFilter) blocks(*Split) (*roaring.Bitmap, error) { return nil, nil }
 func (allFilter) mayMatchBlock(*BlockMeta) bool          { return true }
 func (allFilter) apply(*blockReader, rowSet) error       { return nil }
-func (allFilter) matchEvent(*Event) bool                 { return true }
+func (allFilter) matchEvent(*event.Event) bool           { return true }
 
 // isMatchAll reports whether f keeps every row, so counts can skip decoding.
 func isMatchAll(f rowFilter) bool {
@@ -113,7 +114,7 @@ func isMatchAll(f rowFilter) bool {
 type leafMatcher interface {
 	// match is the exact test of one value; tok-dependent text matching is
 	// fixed when the matcher is built.
-	match(v *Value) bool
+	match(v *event.Value) bool
 	// granules returns the candidate granules of s for field; nil when the
 	// term index cannot narrow them.
 	granules(s *Split, field string) (*roaring.Bitmap, error)
@@ -131,7 +132,7 @@ type leafFilter struct {
 	hint    int // position of the field in the last head event that had it
 	// val holds the value under test: a local would escape through the
 	// matcher interface and cost an allocation per row.
-	val Value
+	val event.Value
 }
 
 func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
@@ -147,8 +148,8 @@ func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
 
 func (f *leafFilter) mayMatchBlock(bm *BlockMeta) bool {
 	if f.ts {
-		b := Bounds{Kind: KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
-		return f.m.mayMatchChunk(&ChunkMeta{Present: bm.Rows, Kinds: []Kind{KindTime}, Bounds: []Bounds{b}})
+		b := Bounds{Kind: event.KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
+		return f.m.mayMatchChunk(&ChunkMeta{Present: bm.Rows, Kinds: []event.Kind{event.KindTime}, Bounds: []Bounds{b}})
 	}
 	cm, ok := bm.Columns[f.field]
 	return ok && cm.Present > 0 && f.m.mayMatchChunk(&cm)
@@ -163,7 +164,7 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		for i, w := range sel {
 			for w != 0 {
 				b := w & -w
-				f.val = TimeNanosValue(ts[i<<6|bitIndex(b)])
+				f.val = event.TimeNanosValue(ts[i<<6|bitIndex(b)])
 				if !f.m.match(&f.val) {
 					sel[i] &^= b
 				}
@@ -201,7 +202,7 @@ func (f *leafFilter) applyDict(col *Column, sel rowSet) {
 	f.dictHit = reuseSlice(f.dictHit, len(col.Dict))
 	hits := 0
 	for i, s := range col.Dict {
-		f.val = Value{Kind: col.Kind, Str: s}
+		f.val = event.Value{Kind: col.Kind, Str: s}
 		f.dictHit[i] = f.m.match(&f.val)
 		if f.dictHit[i] {
 			hits++
@@ -229,9 +230,9 @@ func (f *leafFilter) applyDict(col *Column, sel rowSet) {
 	}
 }
 
-func (f *leafFilter) matchEvent(ev *Event) bool {
+func (f *leafFilter) matchEvent(ev *event.Event) bool {
 	if f.ts {
-		f.val = TimeNanosValue(ev.Timestamp)
+		f.val = event.TimeNanosValue(ev.Timestamp)
 		return f.m.match(&f.val)
 	}
 	i := fieldIndex(ev, f.field, &f.hint)

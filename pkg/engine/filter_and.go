@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
+)
 
 // andFilter matches rows every clause matches; clauses narrow the same row
 // set in turn and evaluation stops once it is empty.
@@ -45,7 +48,7 @@ func (f *andFilter) apply(br *blockReader, sel rowSet) error {
 	return nil
 }
 
-func (f *andFilter) matchEvent(ev *Event) bool {
+func (f *andFilter) matchEvent(ev *event.Event) bool {
 	for _, c := range f.clauses {
 		if !c.matchEvent(ev) {
 			return false

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // arrayMatcher matches a mapped array<T> field, stored as the JSON text of
@@ -15,12 +16,12 @@ import (
 // index, whose tokens of the JSON text are the tokens of the elements.
 type arrayMatcher struct {
 	inner leafMatcher
-	elem  Kind
-	vals  []Value
+	elem  event.Kind
+	vals  []event.Value
 }
 
-func (m *arrayMatcher) match(v *Value) bool {
-	if v.Kind != KindString {
+func (m *arrayMatcher) match(v *event.Value) bool {
+	if v.Kind != event.KindString {
 		return m.inner.match(v)
 	}
 	vals, ok := m.elements(v.Str)
@@ -36,7 +37,7 @@ func (m *arrayMatcher) match(v *Value) bool {
 }
 
 // elements decodes an array's JSON text into typed values.
-func (m *arrayMatcher) elements(text string) ([]Value, bool) {
+func (m *arrayMatcher) elements(text string) ([]event.Value, bool) {
 	if !strings.HasPrefix(text, "[") {
 		return nil, false
 	}
@@ -52,15 +53,15 @@ func (m *arrayMatcher) elements(text string) ([]Value, bool) {
 		case string:
 			m.vals = append(m.vals, m.typedString(x))
 		case json.Number:
-			if n, err := x.Int64(); err == nil && m.elem != KindUint64 && m.elem != KindFloat64 {
-				m.vals = append(m.vals, Int64Value(n))
-			} else if u, ok := parseUint(x.String()); ok && m.elem == KindUint64 {
-				m.vals = append(m.vals, Uint64Value(u))
+			if n, err := x.Int64(); err == nil && m.elem != event.KindUint64 && m.elem != event.KindFloat64 {
+				m.vals = append(m.vals, event.Int64Value(n))
+			} else if u, ok := parseUint(x.String()); ok && m.elem == event.KindUint64 {
+				m.vals = append(m.vals, event.Uint64Value(u))
 			} else if f, err := x.Float64(); err == nil {
-				m.vals = append(m.vals, Float64Value(f))
+				m.vals = append(m.vals, event.Float64Value(f))
 			}
 		case bool:
-			m.vals = append(m.vals, BoolValue(x))
+			m.vals = append(m.vals, event.BoolValue(x))
 		}
 	}
 	return m.vals, true
@@ -68,22 +69,22 @@ func (m *arrayMatcher) elements(text string) ([]Value, bool) {
 
 // typedString restores an element the array kept as text: IPs and
 // datetimes are written as strings.
-func (m *arrayMatcher) typedString(s string) Value {
+func (m *arrayMatcher) typedString(s string) event.Value {
 	switch m.elem {
-	case KindIP:
+	case event.KindIP:
 		if a, err := netip.ParseAddr(s); err == nil {
-			return IPValue(a.Unmap().String())
+			return event.IPValue(a.Unmap().String())
 		}
-	case KindTime:
+	case event.KindTime:
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return TimeValue(t)
+			return event.TimeValue(t)
 		}
 	}
-	return StringValue(s)
+	return event.StringValue(s)
 }
 
 func (m *arrayMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
-	if m.elem != KindString {
+	if m.elem != event.KindString {
 		return nil, nil
 	}
 	return m.inner.granules(s, field)

@@ -1,12 +1,15 @@
 package engine
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
+)
 
 // existsMatcher matches `field:*`: every row holding the field (JSON nulls
 // are dropped at ingest, so a present value is never null).
 type existsMatcher struct{}
 
-func (existsMatcher) match(*Value) bool { return true }
+func (existsMatcher) match(*event.Value) bool { return true }
 
 func (existsMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
 	if _, ok := s.Meta.Fields[field]; !ok {

@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
+)
 
 // notFilter matches rows its clause does not match, including rows that
 // lack the clause's field. It never narrows blocks: a block the clause
@@ -25,4 +28,4 @@ func (f *notFilter) apply(br *blockReader, sel rowSet) error {
 	return nil
 }
 
-func (f *notFilter) matchEvent(ev *Event) bool { return !f.clause.matchEvent(ev) }
+func (f *notFilter) matchEvent(ev *event.Event) bool { return !f.clause.matchEvent(ev) }

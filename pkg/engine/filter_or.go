@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
+)
 
 // orFilter matches rows any clause matches. Each clause narrows a copy of
 // the input rows and the copies are united.
@@ -57,7 +60,7 @@ func (f *orFilter) apply(br *blockReader, sel rowSet) error {
 	return nil
 }
 
-func (f *orFilter) matchEvent(ev *Event) bool {
+func (f *orFilter) matchEvent(ev *event.Event) bool {
 	for _, c := range f.clauses {
 		if c.matchEvent(ev) {
 			return true

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // phraseMatcher matches `field:"connection reset"` (and, with prefix,
@@ -24,8 +25,8 @@ func newPhraseMatcher(text string, prefix bool, tok string) *phraseMatcher {
 	return m
 }
 
-func (m *phraseMatcher) match(v *Value) bool {
-	if v.Kind != KindString {
+func (m *phraseMatcher) match(v *event.Value) bool {
+	if v.Kind != event.KindString {
 		s := v.Text()
 		if m.prefix {
 			return strings.HasPrefix(s, m.text)
@@ -36,7 +37,7 @@ func (m *phraseMatcher) match(v *Value) bool {
 }
 
 func (m *phraseMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
-	return textGranules(s, field, m.tok, m.seq.granules, func(Kind) (*roaring.Bitmap, error) {
+	return textGranules(s, field, m.tok, m.seq.granules, func(event.Kind) (*roaring.Bitmap, error) {
 		if m.prefix {
 			return s.LookupPrefix(field, m.text)
 		}
@@ -52,7 +53,7 @@ func (m *phraseMatcher) mayMatchChunk(*ChunkMeta) bool { return true }
 // are checked), other looks up values indexed by their text. Floats and
 // datetimes are not in the term index, so a field holding them cannot be
 // narrowed.
-func textGranules(s *Split, field string, tok tokenizer, str func(*Split, string) (*roaring.Bitmap, error), other func(Kind) (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
+func textGranules(s *Split, field string, tok tokenizer, str func(*Split, string) (*roaring.Bitmap, error), other func(event.Kind) (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
 	fm, ok := s.Meta.Fields[field]
 	if !ok {
 		return roaring.New(), nil
@@ -65,14 +66,14 @@ func textGranules(s *Split, field string, tok tokenizer, str func(*Split, string
 		var b *roaring.Bitmap
 		var err error
 		switch k {
-		case KindNull:
+		case event.KindNull:
 			continue
-		case KindString:
+		case event.KindString:
 			if !s.termsMatch(fm.Tokenizer, tok) {
 				return nil, nil
 			}
 			b, err = str(s, field)
-		case KindInt64, KindUint64, KindBool, KindIP:
+		case event.KindInt64, event.KindUint64, event.KindBool, event.KindIP:
 			b, err = other(k)
 		default:
 			return nil, nil

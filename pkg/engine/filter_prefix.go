@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // prefixMatcher matches `field:value*`. The prefix is tokenized like the
@@ -24,8 +25,8 @@ func newPrefixMatcher(prefix string, tok string) *prefixMatcher {
 	return m
 }
 
-func (m *prefixMatcher) match(v *Value) bool {
-	if v.Kind != KindString {
+func (m *prefixMatcher) match(v *event.Value) bool {
+	if v.Kind != event.KindString {
 		return strings.HasPrefix(v.Text(), m.prefix)
 	}
 	if m.seq.empty() && !m.tok.whole() {
@@ -40,7 +41,7 @@ func (m *prefixMatcher) granules(s *Split, field string) (*roaring.Bitmap, error
 			return nil, nil
 		}
 		return m.seq.granules(s, field)
-	}, func(Kind) (*roaring.Bitmap, error) {
+	}, func(event.Kind) (*roaring.Bitmap, error) {
 		return s.LookupPrefix(field, m.prefix)
 	})
 }

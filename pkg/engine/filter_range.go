@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -27,7 +28,7 @@ func newRangeMatcher(fi query.FieldInfo, lower, upper query.ValueBound) *rangeMa
 	return m
 }
 
-func (m *rangeMatcher) match(v *Value) bool {
+func (m *rangeMatcher) match(v *event.Value) bool {
 	return inRange(v, m.lo, m.hi, m.loIncl, m.hiIncl)
 }
 
@@ -35,8 +36,8 @@ func (m *rangeMatcher) match(v *Value) bool {
 // value that cannot be compared with a bound is outside. With both ends
 // unbounded any value comparable with nothing still matches, as `[* TO *]`
 // means "has a value".
-func inRange(v *Value, lo, hi *queryScalar, loIncl, hiIncl bool) bool {
-	if v.Kind == KindNull {
+func inRange(v *event.Value, lo, hi *queryScalar, loIncl, hiIncl bool) bool {
+	if v.Kind == event.KindNull {
 		return false
 	}
 	if lo != nil {
@@ -66,11 +67,11 @@ func (m *rangeMatcher) mayMatchChunk(cm *ChunkMeta) bool {
 // matches).
 func chunkMayHold(cm *ChunkMeta, lo, hi *queryScalar, loIncl, hiIncl, strs bool) bool {
 	for _, k := range cm.Kinds {
-		if k == KindNull {
+		if k == event.KindNull {
 			continue
 		}
 		// IP bounds are text order, not address order.
-		if k == KindIP || (k == KindString && !strs) {
+		if k == event.KindIP || (k == event.KindString && !strs) {
 			return true
 		}
 		b, ok := findBounds(cm.Bounds, k)
@@ -97,7 +98,7 @@ func chunkMayHold(cm *ChunkMeta, lo, hi *queryScalar, loIncl, hiIncl, strs bool)
 	return false
 }
 
-func findBounds(bs []Bounds, k Kind) (Bounds, bool) {
+func findBounds(bs []Bounds, k event.Kind) (Bounds, bool) {
 	for _, b := range bs {
 		if b.Kind == k {
 			return b, true
@@ -107,16 +108,16 @@ func findBounds(bs []Bounds, k Kind) (Bounds, bool) {
 }
 
 // boundValues turns a chunk's bounds into the min and max values.
-func boundValues(b Bounds) (lo, hi Value) {
+func boundValues(b Bounds) (lo, hi event.Value) {
 	lo.Kind, hi.Kind = b.Kind, b.Kind
 	switch b.Kind {
-	case KindInt64, KindTime:
+	case event.KindInt64, event.KindTime:
 		lo.Int, hi.Int = b.MinInt, b.MaxInt
-	case KindUint64:
+	case event.KindUint64:
 		lo.Uint, hi.Uint = b.MinUint, b.MaxUint
-	case KindFloat64:
+	case event.KindFloat64:
 		lo.Float, hi.Float = float64(b.MinFloat), float64(b.MaxFloat)
-	case KindString, KindIP:
+	case event.KindString, event.KindIP:
 		lo.Str, hi.Str = b.MinStr, b.MaxStr
 	}
 	return lo, hi

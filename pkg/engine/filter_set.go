@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -16,7 +17,7 @@ func newSetMatcher(fi query.FieldInfo, vals []query.Value, tok string) *setMatch
 	return m
 }
 
-func (m *setMatcher) match(v *Value) bool {
+func (m *setMatcher) match(v *event.Value) bool {
 	for _, t := range m.terms {
 		if t.match(v) {
 			return true

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -24,8 +25,8 @@ func newTermMatcher(fi query.FieldInfo, v query.Value, tok string) *termMatcher 
 	return m
 }
 
-func (m *termMatcher) match(v *Value) bool {
-	if v.Kind == KindString {
+func (m *termMatcher) match(v *event.Value) bool {
+	if v.Kind == event.KindString {
 		return m.q.hasText && m.seq.match(v.Str)
 	}
 	c, ok := compareRow(v, &m.q)
@@ -38,7 +39,7 @@ func (m *termMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) 
 			return roaring.New(), nil
 		}
 		return m.seq.granules(s, field)
-	}, func(k Kind) (*roaring.Bitmap, error) {
+	}, func(k event.Kind) (*roaring.Bitmap, error) {
 		t, ok := m.q.termText(k)
 		if !ok {
 			return roaring.New(), nil

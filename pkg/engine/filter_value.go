@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -107,14 +108,14 @@ func (q *queryScalar) setFloat(f float64) {
 
 // compareRow orders a row value against q; ok is false when the two cannot
 // be compared (different kinds of thing, NaN, null).
-func compareRow(v *Value, q *queryScalar) (c int, ok bool) {
+func compareRow(v *event.Value, q *queryScalar) (c int, ok bool) {
 	switch v.Kind {
-	case KindString:
+	case event.KindString:
 		if !q.hasText {
 			return 0, false
 		}
 		return strings.Compare(v.Str, q.text), true
-	case KindInt64:
+	case event.KindInt64:
 		switch {
 		case q.isInt:
 			return cmp.Compare(v.Int, q.i), true
@@ -123,7 +124,7 @@ func compareRow(v *Value, q *queryScalar) (c int, ok bool) {
 		case q.isNum:
 			return cmp.Compare(float64(v.Int), q.f), true
 		}
-	case KindUint64:
+	case event.KindUint64:
 		switch {
 		case q.isUint:
 			return cmp.Compare(v.Uint, q.u), true
@@ -132,19 +133,19 @@ func compareRow(v *Value, q *queryScalar) (c int, ok bool) {
 		case q.isNum:
 			return cmp.Compare(float64(v.Uint), q.f), true
 		}
-	case KindFloat64:
+	case event.KindFloat64:
 		if q.isNum && !math.IsNaN(v.Float) {
 			return cmp.Compare(v.Float, q.f), true
 		}
-	case KindBool:
+	case event.KindBool:
 		if q.isBool {
 			return boolInt(v.Bool) - boolInt(q.b), true
 		}
-	case KindTime:
+	case event.KindTime:
 		if q.isTime {
 			return cmp.Compare(v.Int, q.t), true
 		}
-	case KindIP:
+	case event.KindIP:
 		if q.isIP {
 			if a, err := netip.ParseAddr(v.Str); err == nil {
 				return compareIP(a, q.ip), true
@@ -170,21 +171,21 @@ func boolInt(b bool) int {
 
 // termText is how a value of kind k equal to q appears in the term index,
 // for kinds indexed by their text (see blockBuilder.granuleTerms).
-func (q *queryScalar) termText(k Kind) (string, bool) {
+func (q *queryScalar) termText(k event.Kind) (string, bool) {
 	switch k {
-	case KindInt64:
+	case event.KindInt64:
 		if q.isInt {
 			return strconv.FormatInt(q.i, 10), true
 		}
-	case KindUint64:
+	case event.KindUint64:
 		if q.isUint {
 			return strconv.FormatUint(q.u, 10), true
 		}
-	case KindBool:
+	case event.KindBool:
 		if q.isBool {
 			return strconv.FormatBool(q.b), true
 		}
-	case KindIP:
+	case event.KindIP:
 		if q.isIP {
 			return q.ip.String(), true
 		}

@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // IDField holds a document's client-chosen id (IngestOptions.IDs,
@@ -40,11 +41,11 @@ type idIndex struct {
 }
 
 // addEvents records the ids of events (WAL replay).
-func (x *idIndex) addEvents(events []Event) {
+func (x *idIndex) addEvents(events []event.Event) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
+		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
 			if x.pending == nil {
 				x.pending = map[string]struct{}{}
 			}
@@ -55,14 +56,14 @@ func (x *idIndex) addEvents(events []Event) {
 
 // removeEvents forgets the ids of events now visible in a split; the
 // caller holds swap for writing.
-func (x *idIndex) removeEvents(events []Event) {
+func (x *idIndex) removeEvents(events []event.Event) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if len(x.pending) == 0 {
 		return
 	}
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
+		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
 			delete(x.pending, v.Str)
 		}
 	}
@@ -78,13 +79,13 @@ func (x *idIndex) removeEvents(events []Event) {
 func (x *idIndex) claim(r *commitReq, claimed []string) []string {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	var keep []Event // nil until an event is dropped
+	var keep []event.Event // nil until an event is dropped
 	for i := range r.events {
 		id := r.ids[i]
 		if id != "" {
 			if _, dup := x.pending[id]; dup {
 				if keep == nil {
-					keep = append(make([]Event, 0, len(r.events)), r.events[:i]...)
+					keep = append(make([]event.Event, 0, len(r.events)), r.events[:i]...)
 				}
 				r.dropped = append(r.dropped, i)
 				continue
@@ -181,7 +182,7 @@ func (s *Split) markHeldIDs(ids []string, cands []int, found []bool) error {
 			return err
 		}
 		for row := 0; row < s.Meta.Blocks[b].Rows; row++ {
-			if v, ok := col.Value(row); ok && v.Kind == KindString {
+			if v, ok := col.Value(row); ok && v.Kind == event.KindString {
 				if i, ok := want[v.Str]; ok {
 					found[i] = true
 				}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // Each split holding document ids keeps a filter of them (ids.bin), loaded
@@ -92,9 +93,9 @@ func (f idFilter) mayContain(h uint64) bool {
 
 // appendIDHashes appends the hashes of events' ids, so a split written
 // block by block collects them as it goes.
-func appendIDHashes(hashes []uint64, events []Event) []uint64 {
+func appendIDHashes(hashes []uint64, events []event.Event) []uint64 {
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
+		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
 			hashes = append(hashes, idHash(v.Str))
 		}
 	}

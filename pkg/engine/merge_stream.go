@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"slices"
 )
 
@@ -67,17 +68,17 @@ func (c *splitCursor) load(block int) error {
 // appendEvent appends the event at the cursor to run, its fields to arena.
 // A value's strings are the decoder's new memory, not the column buffers,
 // so the event stays valid after the cursor moves on.
-func (c *splitCursor) appendEvent(run []Event, arena []Field) ([]Event, []Field) {
+func (c *splitCursor) appendEvent(run []event.Event, arena []event.Field) ([]event.Event, []event.Field) {
 	start := len(arena)
 	for f, name := range c.s.fieldNames {
 		if !c.present[f] {
 			continue
 		}
 		if v, ok := c.cols[f].Value(c.pos); ok {
-			arena = append(arena, Field{Name: name, Value: v})
+			arena = append(arena, event.Field{Name: name, Value: v})
 		}
 	}
-	return append(run, Event{Timestamp: c.ts[c.pos], Seq: c.seqs[c.pos], Fields: arena[start:len(arena):len(arena)]}), arena
+	return append(run, event.Event{Timestamp: c.ts[c.pos], Seq: c.seqs[c.pos], Fields: arena[start:len(arena):len(arena)]}), arena
 }
 
 // cursorHeap orders cursors by their current event.
@@ -108,8 +109,8 @@ func (h *cursorHeap) Pop() any {
 type mergeSource struct {
 	ctx   context.Context
 	h     cursorHeap
-	run   []Event
-	arena []Field // the run's fields
+	run   []event.Event
+	arena []event.Field // the run's fields
 	// fields is the most fields an event of the inputs can have.
 	fields int
 	// lastTS and lastSeq are the previous event handed out (when read > 0),
@@ -144,10 +145,10 @@ func newMergeSource(ctx context.Context, splits []*Split) (*mergeSource, error) 
 
 // nextRun returns the next up to n merged events; they and their fields
 // are valid until the next call.
-func (m *mergeSource) nextRun(n int) ([]Event, error) {
+func (m *mergeSource) nextRun(n int) ([]event.Event, error) {
 	m.run = m.run[:0]
 	if cap(m.arena) < n*m.fields {
-		m.arena = make([]Field, 0, n*m.fields)
+		m.arena = make([]event.Field, 0, n*m.fields)
 	}
 	m.arena = m.arena[:0]
 	for len(m.run) < n && len(m.h) > 0 {
@@ -187,12 +188,12 @@ func (m *mergeSource) nextRun(n int) ([]Event, error) {
 
 // mergeSplitEvents returns all the merged events of splits at once, with
 // their own memory, for tests and benchmarks of the merge order.
-func mergeSplitEvents(ctx context.Context, splits []*Split) ([]Event, error) {
+func mergeSplitEvents(ctx context.Context, splits []*Split) ([]event.Event, error) {
 	m, err := newMergeSource(ctx, splits)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Event, 0, m.total)
+	out := make([]event.Event, 0, m.total)
 	for {
 		run, err := m.nextRun(defaultBlockRows)
 		if err != nil {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ func TestMergeSplitEvents(t *testing.T) {
 	events := fixtureEvents(3000, 5)
 	// Small blocks, so every input crosses many block boundaries.
 	small := splitOptions{blockRows: 128, granuleRows: 64}
-	write := func(parts ...[]Event) []*Split {
+	write := func(parts ...[]event.Event) []*Split {
 		var out []*Split
 		for _, p := range parts {
 			s, _ := splitTestWrite(t, p, small)
@@ -21,8 +22,8 @@ func TestMergeSplitEvents(t *testing.T) {
 		return out
 	}
 	// every returns every n-th event from the k-th: interleaved inputs.
-	every := func(k, n int) []Event {
-		var out []Event
+	every := func(k, n int) []event.Event {
+		var out []event.Event
 		for i := k; i < len(events); i += n {
 			out = append(out, events[i])
 		}

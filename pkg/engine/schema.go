@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -163,7 +164,7 @@ func headKindsOf(ix *indexState) *headKinds {
 }
 
 // merge adds the kinds of events' fields to dst.
-func (h *headKinds) merge(events []Event, dst map[string]uint16) {
+func (h *headKinds) merge(events []event.Event, dst map[string]uint16) {
 	if h == nil {
 		addEventKinds(events, dst)
 		return
@@ -183,7 +184,7 @@ func (h *headKinds) merge(events []Event, dst map[string]uint16) {
 	}
 }
 
-func addEventKinds(events []Event, dst map[string]uint16) {
+func addEventKinds(events []event.Event, dst map[string]uint16) {
 	for i := range events {
 		for _, f := range events[i].Fields {
 			dst[f.Name] |= 1 << f.Value.Kind
@@ -221,22 +222,22 @@ func ruleInfo(r *fieldRule) query.FieldInfo {
 // kindsType types a discovered field: one kind gives its type, integers and
 // floats together give f64, anything else stays untyped (json).
 func kindsType(kinds uint16) query.FieldType {
-	kinds &^= 1 << KindNull
-	const nums = 1<<KindInt64 | 1<<KindUint64 | 1<<KindFloat64
+	kinds &^= 1 << event.KindNull
+	const nums = 1<<event.KindInt64 | 1<<event.KindUint64 | 1<<event.KindFloat64
 	switch {
-	case kinds == 1<<KindString:
+	case kinds == 1<<event.KindString:
 		return query.TypeText
-	case kinds == 1<<KindInt64:
+	case kinds == 1<<event.KindInt64:
 		return query.TypeI64
-	case kinds == 1<<KindUint64:
+	case kinds == 1<<event.KindUint64:
 		return query.TypeU64
 	case kinds != 0 && kinds&^nums == 0:
 		return query.TypeF64
-	case kinds == 1<<KindBool:
+	case kinds == 1<<event.KindBool:
 		return query.TypeBool
-	case kinds == 1<<KindTime:
+	case kinds == 1<<event.KindTime:
 		return query.TypeDatetime
-	case kinds == 1<<KindIP:
+	case kinds == 1<<event.KindIP:
 		return query.TypeIP
 	}
 	return query.TypeJSON
@@ -246,24 +247,24 @@ func kindsType(kinds uint16) query.FieldType {
 func (s *indexSchema) timestampField() string { return s.m.timestamp.name }
 
 // arrayElem reports the element kind of a mapped array<T> field.
-func (s *indexSchema) arrayElem(field string) (Kind, bool) {
+func (s *indexSchema) arrayElem(field string) (event.Kind, bool) {
 	r, ok := s.m.fields[field]
 	if !ok || !r.array {
-		return KindNull, false
+		return event.KindNull, false
 	}
 	switch r.typ {
 	case TypeI64:
-		return KindInt64, true
+		return event.KindInt64, true
 	case TypeU64:
-		return KindUint64, true
+		return event.KindUint64, true
 	case TypeF64:
-		return KindFloat64, true
+		return event.KindFloat64, true
 	case TypeBool:
-		return KindBool, true
+		return event.KindBool, true
 	case TypeIP:
-		return KindIP, true
+		return event.KindIP, true
 	case TypeDatetime:
-		return KindTime, true
+		return event.KindTime, true
 	}
-	return KindString, true
+	return event.KindString, true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"time"
 )
 
@@ -54,7 +55,7 @@ type SearchRequest struct {
 // memory with the store's head: treat it as read-only.
 type Hit struct {
 	Index string
-	Event Event
+	Event event.Event
 }
 
 // SearchResult is one page of hits.
@@ -217,7 +218,7 @@ func (v *searchVisitor) readHits(br *blockReader) error {
 	if len(v.rows) == 0 {
 		return nil
 	}
-	events, err := br.events(v.rows, make([]Event, 0, len(v.rows)))
+	events, err := br.events(v.rows, make([]event.Event, 0, len(v.rows)))
 	if err != nil {
 		return err
 	}
@@ -230,7 +231,7 @@ func (v *searchVisitor) readHits(br *blockReader) error {
 	return nil
 }
 
-func (v *searchVisitor) event(ev *Event) bool {
+func (v *searchVisitor) event(ev *event.Event) bool {
 	if !v.top.canImprove(ev.Timestamp, ev.Seq) && v.top.beyondCursor(ev.Timestamp, ev.Seq) {
 		// Head events come in result order: none after this can enter.
 		return false
@@ -265,7 +266,7 @@ func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 		slots[k] = append(slots[k], i)
 	}
 	drop := map[int]bool{}
-	var buf []Event
+	var buf []event.Event
 	br := newBlockReader()
 	for _, k := range order {
 		var err error

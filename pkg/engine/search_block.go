@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/triage-logs/triage/pkg/engine/event"
+
 // blockReader decodes the columns of one block on demand and keeps them
 // for the filters and aggregations that ask for the same field, so each
 // chunk is read and decompressed at most once per block. Its Columns are
@@ -82,7 +84,7 @@ func (br *blockReader) seqNumbers() ([]uint64, error) {
 // dst, as Split.ReadEvents does but reusing the reader's decode buffers
 // from block to block: a page of hits spread over many blocks then costs
 // the decoding, not the allocation of every chunk's buffers.
-func (br *blockReader) events(rows []int, dst []Event) ([]Event, error) {
+func (br *blockReader) events(rows []int, dst []event.Event) ([]event.Event, error) {
 	ts, err := br.timestamps()
 	if err != nil {
 		return dst, err
@@ -94,7 +96,7 @@ func (br *blockReader) events(rows []int, dst []Event) ([]Event, error) {
 	start := len(dst)
 	cols := br.split.Meta.Blocks[br.block].Columns
 	for _, r := range rows {
-		dst = append(dst, Event{Timestamp: ts[r], Seq: seqs[r], Fields: make([]Field, 0, len(cols))})
+		dst = append(dst, event.Event{Timestamp: ts[r], Seq: seqs[r], Fields: make([]event.Field, 0, len(cols))})
 	}
 	for _, name := range br.split.fieldNames {
 		if _, ok := cols[name]; !ok {
@@ -106,7 +108,7 @@ func (br *blockReader) events(rows []int, dst []Event) ([]Event, error) {
 		}
 		for i, r := range rows {
 			if v, ok := col.Value(r); ok {
-				dst[start+i].Fields = append(dst[start+i].Fields, Field{Name: name, Value: v})
+				dst[start+i].Fields = append(dst[start+i].Fields, event.Field{Name: name, Value: v})
 			}
 		}
 	}

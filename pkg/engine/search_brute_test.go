@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -14,9 +15,9 @@ import (
 // with: every event, every clause, no index, no pruning, no columns.
 
 // bruteValue returns ev's value of field, the timestamp included.
-func bruteValue(ev *Event, field string) (Value, bool) {
+func bruteValue(ev *event.Event, field string) (event.Value, bool) {
 	if field == "timestamp" {
-		return TimeNanosValue(ev.Timestamp), true
+		return event.TimeNanosValue(ev.Timestamp), true
 	}
 	return ev.Get(field)
 }
@@ -35,7 +36,7 @@ func bruteTokenizer(field string) string {
 	return TokenizerDefault
 }
 
-func bruteMatch(f query.Filter, ev *Event) bool {
+func bruteMatch(f query.Filter, ev *event.Event) bool {
 	switch v := f.(type) {
 	case query.FilterAll:
 		return true
@@ -74,7 +75,7 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 		if !ok {
 			return false
 		}
-		if val.Kind != KindString {
+		if val.Kind != event.KindString {
 			if v.Prefix {
 				return strings.HasPrefix(val.Text(), v.Text)
 			}
@@ -87,7 +88,7 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 		if !ok {
 			return false
 		}
-		if val.Kind != KindString {
+		if val.Kind != event.KindString {
 			return strings.HasPrefix(val.Text(), v.Prefix)
 		}
 		tok := bruteTokenizer(v.Field.Name)
@@ -122,8 +123,8 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 	panic("brute: unknown filter")
 }
 
-func bruteEqual(field string, val Value, q query.Value) bool {
-	if val.Kind == KindString {
+func bruteEqual(field string, val event.Value, q query.Value) bool {
+	if val.Kind == event.KindString {
 		if q.Type != query.TypeText && q.Type != query.TypeJSON {
 			return false
 		}
@@ -135,13 +136,13 @@ func bruteEqual(field string, val Value, q query.Value) bool {
 }
 
 // bruteCompare compares the kinds loadgen produces: strings, i64, f64, time.
-func bruteCompare(val Value, q query.Value) (int, bool) {
+func bruteCompare(val event.Value, q query.Value) (int, bool) {
 	switch val.Kind {
-	case KindString:
+	case event.KindString:
 		if q.Type == query.TypeText || q.Type == query.TypeJSON {
 			return strings.Compare(val.Str, q.Text), true
 		}
-	case KindInt64, KindFloat64:
+	case event.KindInt64, event.KindFloat64:
 		a, _ := val.AsFloat()
 		var b float64
 		switch q.Type {
@@ -159,7 +160,7 @@ func bruteCompare(val Value, q query.Value) (int, bool) {
 			return 1, true
 		}
 		return 0, true
-	case KindTime:
+	case event.KindTime:
 		if q.Type == query.TypeDatetime {
 			switch {
 			case val.Int < q.Int:
@@ -240,12 +241,12 @@ outer:
 // that most clauses match something.
 type queryGen struct {
 	rnd    *rand.Rand
-	events []Event
+	events []event.Event
 }
 
 var genTextFields = []string{"service", "host", "severity", "endpoint", "message", "user_id", "trace_id"}
 
-func (g *queryGen) pick() *Event { return &g.events[g.rnd.IntN(len(g.events))] }
+func (g *queryGen) pick() *event.Event { return &g.events[g.rnd.IntN(len(g.events))] }
 
 func (g *queryGen) text(field string) string {
 	v, _ := g.pick().Get(field)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -17,7 +18,7 @@ type scanVisitor interface {
 	wantBlock(bm *BlockMeta) bool
 	block(bs *blockScan) error
 	// event is one matching head event; false stops the head scan.
-	event(ev *Event) bool
+	event(ev *event.Event) bool
 }
 
 // blockScan is one block under scan. Its matching rows are computed on
@@ -299,7 +300,7 @@ func (v *countVisitor) block(bs *blockScan) error {
 	return err
 }
 
-func (v *countVisitor) event(*Event) bool {
+func (v *countVisitor) event(*event.Event) bool {
 	v.head++
 	return true
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -172,7 +173,7 @@ func (p *scanPlan) blockRange(br *blockReader, bm *BlockMeta) (lo, hi int, err e
 }
 
 // headRange returns the head events inside [start, end).
-func (p *scanPlan) headRange() []Event {
+func (p *scanPlan) headRange() []event.Event {
 	ev := p.snap.Events()
 	lo := sort.Search(len(ev), func(i int) bool { return ev[i].Timestamp >= p.start })
 	hi := sort.Search(len(ev), func(i int) bool { return ev[i].Timestamp >= p.end })

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -29,7 +30,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolve %s: %v", text, err)
 		}
-		var want []*Event
+		var want []*event.Event
 		for j := range events {
 			ev := &events[j]
 			if (start.IsZero() || ev.Timestamp >= start.UnixNano()) && (end.IsZero() || ev.Timestamp < end.UnixNano()) && bruteMatch(f, ev) {

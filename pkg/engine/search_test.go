@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -43,7 +44,7 @@ func TestSearchPagingSharedTimestamps(t *testing.T) {
 		for _, limit := range []int{1, 7, 100, 1200} {
 			seen := map[int64]bool{}
 			var after *Cursor
-			var prev *Event
+			var prev *event.Event
 			for pages := 0; ; pages++ {
 				res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: "tick", Limit: limit, Order: order, After: after})
 				if err != nil {

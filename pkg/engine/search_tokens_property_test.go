@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -33,7 +34,7 @@ var tokenTestFields = []string{"msg", "raw_f", "low_f", "ws_f", "dyn"}
 // tokenTestEngine ingests count events whose text fields come from a pool
 // of punctuation- and Unicode-heavy values (plus unique words, so some
 // granules keep their terms in bloom filters) into two splits and the head.
-func tokenTestEngine(t *testing.T, seed uint64, count int) (*Engine, []Event) {
+func tokenTestEngine(t *testing.T, seed uint64, count int) (*Engine, []event.Event) {
 	opts := testOptions()
 	opts.FlushBytes, opts.MaxBufferBytes = 1<<40, 1<<40
 	e := openTestEngine(t, t.TempDir(), opts)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -50,14 +51,14 @@ type indexView struct {
 // Taking one waits for neither ingest nor flushes; holding one delays only
 // the closing of splits that were dropped meanwhile.
 type Snapshot struct {
-	events   []Event
+	events   []event.Event
 	splits   []*splitRef
 	released sync.Once
 }
 
 // Events returns the searchable head events (not yet in a split) in
 // (Timestamp, Seq) order. The slice is shared: do not modify it.
-func (s *Snapshot) Events() []Event { return s.events }
+func (s *Snapshot) Events() []event.Event { return s.events }
 
 // Splits returns the open splits of the snapshot; they stay open until Release.
 func (s *Snapshot) Splits() []*Split {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 // benchEvents is the 1M-event fixture, generated once per process.
-var benchEvents = sync.OnceValue(func() []Event { return fixtureEvents(1_000_000, 2026) })
+var benchEvents = sync.OnceValue(func() []event.Event { return fixtureEvents(1_000_000, 2026) })
 
 // dirSize sums the sizes of the files under path.
 func dirSize(tb testing.TB, path string) int64 {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -37,9 +38,9 @@ func fixtureEndpointList(n int) []string {
 }
 
 // fixtureEvents returns n events starting at a fixed time, sorted by (Timestamp, Seq).
-func fixtureEvents(n int, seed uint64) []Event {
+func fixtureEvents(n int, seed uint64) []event.Event {
 	r := rand.New(rand.NewPCG(seed, 42))
-	events := make([]Event, n)
+	events := make([]event.Event, n)
 	ts := int64(1_768_485_600_000_000_000) // 2026-01-15T14:00:00Z
 	for i := range events {
 		ts += 500_000 + r.Int64N(1_000_000)
@@ -67,16 +68,16 @@ func fixtureEvents(n int, seed uint64) []Event {
 			fmt.Fprintf(&msg, "rare%06d ", r.IntN(1_000_000))
 		}
 		fmt.Fprintf(&msg, "id=%d", r.IntN(100_000))
-		events[i] = Event{Timestamp: ts, Seq: uint64(i + 1), Fields: []Field{
-			{"endpoint", StringValue(fixtureEndpoints[r.IntN(len(fixtureEndpoints))])},
-			{"host", StringValue(fixtureHosts[r.IntN(len(fixtureHosts))])},
-			{"latency_ms", Float64Value(math.Round(math.Exp(3+r.NormFloat64())*100) / 100)},
-			{"message", StringValue(msg.String())},
-			{"service", StringValue(fixtureServices[r.IntN(len(fixtureServices))])},
-			{"severity", StringValue(sev)},
-			{"status_code", Int64Value(status)},
-			{"trace_id", StringValue(fmt.Sprintf("%016x%016x", r.Uint64(), r.Uint64()))},
-			{"user_id", StringValue(fmt.Sprintf("user-%d", r.IntN(1_000_000)))},
+		events[i] = event.Event{Timestamp: ts, Seq: uint64(i + 1), Fields: []event.Field{
+			{Name: "endpoint", Value: event.StringValue(fixtureEndpoints[r.IntN(len(fixtureEndpoints))])},
+			{Name: "host", Value: event.StringValue(fixtureHosts[r.IntN(len(fixtureHosts))])},
+			{Name: "latency_ms", Value: event.Float64Value(math.Round(math.Exp(3+r.NormFloat64())*100) / 100)},
+			{Name: "message", Value: event.StringValue(msg.String())},
+			{Name: "service", Value: event.StringValue(fixtureServices[r.IntN(len(fixtureServices))])},
+			{Name: "severity", Value: event.StringValue(sev)},
+			{Name: "status_code", Value: event.Int64Value(status)},
+			{Name: "trace_id", Value: event.StringValue(fmt.Sprintf("%016x%016x", r.Uint64(), r.Uint64()))},
+			{Name: "user_id", Value: event.StringValue(fmt.Sprintf("user-%d", r.IntN(1_000_000)))},
 		}}
 	}
 	return events

@@ -5,11 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 )
 
 // SplitMeta describes a split without its data: enough for a query to skip
@@ -52,28 +51,11 @@ type SplitMeta struct {
 // FieldMeta summarizes one field over a split (or, in ChunkMeta, a block).
 type FieldMeta struct {
 	// Kinds lists every kind the field held; several for a dynamic field.
-	Kinds     []Kind `json:"kinds"`
-	Tokenizer string `json:"tokenizer,omitempty"`
-	Indexed   bool   `json:"indexed,omitempty"`
+	Kinds     []event.Kind `json:"kinds"`
+	Tokenizer string       `json:"tokenizer,omitempty"`
+	Indexed   bool         `json:"indexed,omitempty"`
 	// Bounds has one entry per orderable kind whose range is known.
 	Bounds []Bounds `json:"bounds,omitempty"`
-}
-
-// Bounds is the closed value range of one kind of a field, used to prune
-// range predicates. A kind listed in Kinds without Bounds has an unknown
-// range: strings with a value longer than 64 bytes, floats that are all NaN,
-// bools and nulls. NaN never counts towards float bounds; IP bounds are in
-// text order.
-type Bounds struct {
-	Kind     Kind      `json:"kind"`
-	MinInt   int64     `json:"min_int,omitempty"` // KindInt64, KindTime
-	MaxInt   int64     `json:"max_int,omitempty"`
-	MinUint  uint64    `json:"min_uint,omitempty"`
-	MaxUint  uint64    `json:"max_uint,omitempty"`
-	MinFloat jsonFloat `json:"min_float,omitempty"` // NaN never counts
-	MaxFloat jsonFloat `json:"max_float,omitempty"`
-	MinStr   string    `json:"min_str,omitempty"` // KindString, KindIP
-	MaxStr   string    `json:"max_str,omitempty"`
 }
 
 // BlockMeta locates one block of rows: its ranges and its column chunks.
@@ -87,42 +69,6 @@ type BlockMeta struct {
 	Time    ChunkMeta            `json:"time"`
 	Seq     ChunkMeta            `json:"seq"`
 	Columns map[string]ChunkMeta `json:"columns"`
-}
-
-// ChunkMeta locates and checks one column chunk inside the split's data file.
-type ChunkMeta struct {
-	Offset int64 `json:"off"`
-	Length int   `json:"len"`
-	// CRC is the CRC32C of the stored (compressed) bytes.
-	CRC uint32 `json:"crc"`
-	// Present counts the rows that have the field.
-	Present  int            `json:"present"`
-	Encoding columnEncoding `json:"enc"`
-	Kinds    []Kind         `json:"kinds,omitempty"`
-	Bounds   []Bounds       `json:"bounds,omitempty"`
-}
-
-// jsonFloat is a float64 whose JSON form also allows ±Inf (as strings).
-type jsonFloat float64
-
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	if math.IsInf(float64(f), 0) {
-		return []byte(strconv.Quote(strconv.FormatFloat(float64(f), 'g', -1, 64))), nil
-	}
-	return strconv.AppendFloat(nil, float64(f), 'g', -1, 64), nil
-}
-
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	s := string(b)
-	if uq, err := strconv.Unquote(s); err == nil {
-		s = uq
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("float bound %s: %w", b, err)
-	}
-	*f = jsonFloat(v)
-	return nil
 }
 
 const (

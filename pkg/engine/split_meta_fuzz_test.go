@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,7 +12,7 @@ import (
 // splitMetaSeeds are the metadata files of small real splits.
 func splitMetaSeeds(t testing.TB) [][]byte {
 	var out [][]byte
-	for i, events := range [][]Event{fixtureEvents(3, 1), termTestEvents(40, 2)} {
+	for i, events := range [][]event.Event{fixtureEvents(3, 1), termTestEvents(40, 2)} {
 		dir := t.TempDir()
 		meta, err := writeSplit(dir, fixtureSchema, events, splitOptions{blockRows: 16, granuleRows: 8})
 		if err != nil {
@@ -35,7 +36,7 @@ func FuzzDecodeSplitMeta(f *testing.F) {
 	// The committed corpus holds real metadata files (splitMetaSeeds); this
 	// seed is built by hand so the target starts without writing splits.
 	seed, err := encodeSplitMeta(&SplitMeta{Version: splitMetaVersion, ID: "s", Rows: 2, GranuleRows: 1,
-		Fields: map[string]FieldMeta{"f": {Kinds: []Kind{KindFloat64}, Bounds: []Bounds{{Kind: KindFloat64, MinFloat: jsonFloat(math.Inf(-1)), MaxFloat: 2}}}},
+		Fields: map[string]FieldMeta{"f": {Kinds: []event.Kind{event.KindFloat64}, Bounds: []Bounds{{Kind: event.KindFloat64, MinFloat: jsonFloat(math.Inf(-1)), MaxFloat: 2}}}},
 		Blocks: []BlockMeta{{Rows: 2, Columns: map[string]ChunkMeta{"f": {Offset: 3, Length: 4, Present: 1}}}}})
 	if err != nil {
 		f.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"hash/crc32"
 
 	"github.com/golang/snappy"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // ReadColumn decodes field's chunk of block into dst, reusing dst's slices.
@@ -18,7 +19,7 @@ func (s *Split) ReadColumn(block int, field string, dst *Column) error {
 	bm := &s.Meta.Blocks[block]
 	cm, ok := bm.Columns[field]
 	if !ok {
-		dst.reset(KindNull, encNone, bm.Rows)
+		dst.reset(event.KindNull, encNone, bm.Rows)
 		clear(dst.Present)
 		return nil
 	}
@@ -80,7 +81,7 @@ const maxChunkBytes = 1 << 30
 // ReadEvents rebuilds whole events of block for the given rows (all rows
 // when rows is nil), appended to dst: the log lines of a search's hits.
 // Fields come back sorted by name; everything else equals what was written.
-func (s *Split) ReadEvents(block int, rows []int, dst []Event) ([]Event, error) {
+func (s *Split) ReadEvents(block int, rows []int, dst []event.Event) ([]event.Event, error) {
 	var ts, seq, col Column
 	times, err := s.ReadTimestamps(block, &ts)
 	if err != nil {
@@ -103,7 +104,7 @@ func (s *Split) ReadEvents(block int, rows []int, dst []Event) ([]Event, error) 
 	}
 	start := len(dst)
 	for _, r := range rows {
-		dst = append(dst, Event{Timestamp: times[r], Seq: seqs[r]})
+		dst = append(dst, event.Event{Timestamp: times[r], Seq: seqs[r]})
 	}
 	for _, name := range s.fieldNames {
 		if _, ok := s.Meta.Blocks[block].Columns[name]; !ok {
@@ -114,7 +115,7 @@ func (s *Split) ReadEvents(block int, rows []int, dst []Event) ([]Event, error) 
 		}
 		for i, r := range rows {
 			if v, ok := col.Value(r); ok {
-				dst[start+i].Fields = append(dst[start+i].Fields, Field{Name: name, Value: v})
+				dst[start+i].Fields = append(dst[start+i].Fields, event.Field{Name: name, Value: v})
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,7 +93,7 @@ func BenchmarkReadEvents(b *testing.B) {
 	for i := range rows {
 		rows[i] = i * 50
 	}
-	var dst []Event
+	var dst []event.Event
 	for b.Loop() {
 		var err error
 		if dst, err = s.ReadEvents(3, rows, dst[:0]); err != nil {

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"strings"
@@ -188,7 +189,7 @@ func TestReadColumnAbsentField(t *testing.T) {
 	if err := s.ReadColumn(0, "no_such_field", &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Rows != 10 || c.Kind != KindNull {
+	if c.Rows != 10 || c.Kind != event.KindNull {
 		t.Fatalf("absent column = %d rows of %s", c.Rows, c.Kind)
 	}
 	for r := range 10 {

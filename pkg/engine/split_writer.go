@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/golang/snappy"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // splitOptions are the layout knobs; WriteSplit uses the measured defaults,
@@ -24,17 +25,24 @@ type splitOptions struct {
 	noBlooms bool
 }
 
+// Block sizing: rows per block and per term-index granule, chosen by
+// BenchmarkWriteSplitGranules (see the report in BENCHMARKS.md).
+const (
+	defaultBlockRows   = 8192
+	defaultGranuleRows = 8192
+)
+
 var defaultSplitOptions = splitOptions{blockRows: defaultBlockRows, granuleRows: defaultGranuleRows}
 
 // WriteSplit writes events (sorted by (Timestamp, Seq)) as a new split
 // directory under dir and returns its metadata. The split is built in a
 // temporary directory, fsynced, then renamed into place, so a crash leaves
 // either the whole split or no split (see IsSplitTemp, RemoveSplitTemps).
-func WriteSplit(dir string, schema SplitSchema, events []Event) (SplitMeta, error) {
+func WriteSplit(dir string, schema SplitSchema, events []event.Event) (SplitMeta, error) {
 	return writeSplit(dir, schema, events, defaultSplitOptions)
 }
 
-func writeSplit(dir string, schema SplitSchema, events []Event, opts splitOptions) (SplitMeta, error) {
+func writeSplit(dir string, schema SplitSchema, events []event.Event, opts splitOptions) (SplitMeta, error) {
 	return writeSplitFrom(dir, schema, &sliceSource{events: events}, opts)
 }
 
@@ -43,13 +51,13 @@ func writeSplit(dir string, schema SplitSchema, events []Event, opts splitOption
 // so a source may reuse it: the split writer then holds one block of
 // events at a time, whatever the split's size (a merge streams its inputs).
 type eventSource interface {
-	nextRun(n int) ([]Event, error)
+	nextRun(n int) ([]event.Event, error)
 }
 
 // sliceSource is an eventSource over events already in memory.
-type sliceSource struct{ events []Event }
+type sliceSource struct{ events []event.Event }
 
-func (s *sliceSource) nextRun(n int) ([]Event, error) {
+func (s *sliceSource) nextRun(n int) ([]event.Event, error) {
 	k := min(n, len(s.events))
 	run := s.events[:k]
 	s.events = s.events[k:]
@@ -127,7 +135,7 @@ func newSplitID(minTime int64) (string, error) {
 
 // buildSplit writes the data file, term index and metadata into path,
 // block by block: first is the source's first run.
-func buildSplit(path, id string, schema SplitSchema, first []Event, src eventSource, opts splitOptions) (SplitMeta, error) {
+func buildSplit(path, id string, schema SplitSchema, first []event.Event, src eventSource, opts splitOptions) (SplitMeta, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return SplitMeta{}, err
 	}
@@ -220,24 +228,24 @@ func buildSplit(path, id string, schema SplitSchema, first []Event, src eventSou
 }
 
 // writeBlock encodes one block's chunks into w and describes them.
-func (b *blockBuilder) writeBlock(w *chunkWriter, events []Event) (BlockMeta, error) {
+func (b *blockBuilder) writeBlock(w *chunkWriter, events []event.Event) (BlockMeta, error) {
 	bm := BlockMeta{Rows: len(events), MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
 		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Columns: make(map[string]ChunkMeta, len(b.fields))}
 	b.ints = reuseSlice(b.ints, len(events))
 	for i := range events {
 		b.ints[i] = events[i].Timestamp
 	}
-	bm.Time = w.write(b.enc.encodeInts(b.ints, KindTime), ChunkMeta{Present: len(events), Encoding: encDelta})
+	bm.Time = w.write(b.enc.encodeInts(b.ints, event.KindTime), ChunkMeta{Present: len(events), Encoding: encDelta})
 	for i := range events {
 		b.ints[i] = int64(events[i].Seq)
 		bm.MinSeq, bm.MaxSeq = min(bm.MinSeq, events[i].Seq), max(bm.MaxSeq, events[i].Seq)
 	}
-	bm.Seq = w.write(b.enc.encodeInts(b.ints, KindUint64), ChunkMeta{Present: len(events), Encoding: encDelta})
+	bm.Seq = w.write(b.enc.encodeInts(b.ints, event.KindUint64), ChunkMeta{Present: len(events), Encoding: encDelta})
 	if err := b.load(events); err != nil {
 		return BlockMeta{}, err
 	}
 	for _, f := range b.fields {
-		raw, cm := b.enc.encodeField(f, len(events))
+		raw, cm := b.enc.encodeField(&f.columnValues, len(events))
 		bm.Columns[f.name] = w.write(raw, cm)
 	}
 	return bm, nil

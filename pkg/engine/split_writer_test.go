@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,7 +12,7 @@ import (
 )
 
 // splitTestWrite writes events with small blocks so tests cover many blocks.
-func splitTestWrite(t testing.TB, events []Event, opts splitOptions) (*Split, string) {
+func splitTestWrite(t testing.TB, events []event.Event, opts splitOptions) (*Split, string) {
 	t.Helper()
 	dir := t.TempDir()
 	meta, err := writeSplit(dir, fixtureSchema, events, opts)
@@ -29,19 +30,19 @@ func splitTestWrite(t testing.TB, events []Event, opts splitOptions) (*Split, st
 
 // sortedFields returns a copy of events with fields sorted by name, the
 // order ReadEvents returns them in.
-func sortedFields(events []Event) []Event {
-	out := make([]Event, len(events))
+func sortedFields(events []event.Event) []event.Event {
+	out := make([]event.Event, len(events))
 	for i, e := range events {
-		out[i] = Event{Timestamp: e.Timestamp, Seq: e.Seq, Fields: append([]Field(nil), e.Fields...)}
+		out[i] = event.Event{Timestamp: e.Timestamp, Seq: e.Seq, Fields: append([]event.Field(nil), e.Fields...)}
 		sort.Slice(out[i].Fields, func(a, b int) bool { return out[i].Fields[a].Name < out[i].Fields[b].Name })
 	}
 	return out
 }
 
 // readAllEvents reads every event of a split back.
-func readAllEvents(t *testing.T, s *Split) []Event {
+func readAllEvents(t *testing.T, s *Split) []event.Event {
 	t.Helper()
-	var got []Event
+	var got []event.Event
 	for b := range s.Meta.Blocks {
 		var err error
 		if got, err = s.ReadEvents(b, nil, got); err != nil {
@@ -52,12 +53,12 @@ func readAllEvents(t *testing.T, s *Split) []Event {
 }
 
 // eventsEqual compares events, treating NaN floats as equal.
-func eventsEqual(a, b []Event) bool {
-	norm := func(es []Event) []Event {
+func eventsEqual(a, b []event.Event) bool {
+	norm := func(es []event.Event) []event.Event {
 		out := sortedFields(es)
 		for i := range out {
 			for j := range out[i].Fields {
-				if v := &out[i].Fields[j].Value; v.Kind == KindFloat64 && math.IsNaN(v.Float) {
+				if v := &out[i].Fields[j].Value; v.Kind == event.KindFloat64 && math.IsNaN(v.Float) {
 					v.Float = 0
 					v.Str = "NaN"
 				}
@@ -69,43 +70,43 @@ func eventsEqual(a, b []Event) bool {
 }
 
 func TestWriteSplitRoundTrip(t *testing.T) {
-	mixed := func(n int) []Event {
-		out := make([]Event, n)
+	mixed := func(n int) []event.Event {
+		out := make([]event.Event, n)
 		for i := range out {
-			var v Value
+			var v event.Value
 			switch i % 7 {
 			case 0:
-				v = Int64Value(200)
+				v = event.Int64Value(200)
 			case 1:
-				v = StringValue("OK")
+				v = event.StringValue("OK")
 			case 2:
-				v = Float64Value(math.Inf(-1))
+				v = event.Float64Value(math.Inf(-1))
 			case 3:
-				v = BoolValue(true)
+				v = event.BoolValue(true)
 			case 4:
-				v = TimeNanosValue(-12345)
+				v = event.TimeNanosValue(-12345)
 			case 5:
-				v = Uint64Value(math.MaxUint64)
+				v = event.Uint64Value(math.MaxUint64)
 			case 6:
-				v = Value{Kind: KindNull}
+				v = event.Value{Kind: event.KindNull}
 			}
-			out[i] = Event{Timestamp: int64(i) - 100, Seq: uint64(1000 - i), Fields: []Field{{"status", v}}}
+			out[i] = event.Event{Timestamp: int64(i) - 100, Seq: uint64(1000 - i), Fields: []event.Field{{Name: "status", Value: v}}}
 			if i%5 == 0 {
-				out[i].Fields = append(out[i].Fields, Field{"sparse", IPValue("10.0.0.1")})
+				out[i].Fields = append(out[i].Fields, event.Field{Name: "sparse", Value: event.IPValue("10.0.0.1")})
 			}
 		}
 		return out
 	}
 	cases := []struct {
 		name   string
-		events []Event
+		events []event.Event
 		opts   splitOptions
 	}{
 		{"one event", fixtureEvents(1, 1), splitOptions{blockRows: 8, granuleRows: 4}},
 		{"one block", fixtureEvents(100, 2), splitOptions{blockRows: 128, granuleRows: 32}},
 		{"many blocks, partial last", fixtureEvents(1000, 3), splitOptions{blockRows: 96, granuleRows: 32}},
 		{"mixed kinds and sparse fields", mixed(300), splitOptions{blockRows: 64, granuleRows: 16}},
-		{"no fields", []Event{{Timestamp: math.MinInt64, Seq: 0}, {Timestamp: math.MaxInt64, Seq: math.MaxUint64}}, splitOptions{blockRows: 1, granuleRows: 1}},
+		{"no fields", []event.Event{{Timestamp: math.MinInt64, Seq: 0}, {Timestamp: math.MaxInt64, Seq: math.MaxUint64}}, splitOptions{blockRows: 1, granuleRows: 1}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,7 +136,7 @@ func TestWriteSplitSomeRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := sortedFields([]Event{events[256], events[256+17], events[256+127]})
+	want := sortedFields([]event.Event{events[256], events[256+17], events[256+127]})
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v\nwant %v", got, want)
 	}
@@ -156,7 +157,7 @@ func TestWriteSplitBounds(t *testing.T) {
 	if len(b) != 1 || float64(b[0].MinFloat) != lo || float64(b[0].MaxFloat) != hi {
 		t.Fatalf("latency bounds = %+v, want [%v, %v]", b, lo, hi)
 	}
-	if fm := s.Meta.Fields["message"]; len(fm.Kinds) != 1 || fm.Kinds[0] != KindString {
+	if fm := s.Meta.Fields["message"]; len(fm.Kinds) != 1 || fm.Kinds[0] != event.KindString {
 		t.Fatalf("message kinds = %v", fm.Kinds)
 	}
 	for i, bm := range s.Meta.Blocks {
@@ -171,12 +172,12 @@ func TestWriteSplitRejects(t *testing.T) {
 	unsorted[0], unsorted[2] = unsorted[2], unsorted[0]
 	cases := []struct {
 		name   string
-		events []Event
+		events []event.Event
 		want   string
 	}{
 		{"empty", nil, "no events"},
 		{"unsorted", unsorted, "sorts before"},
-		{"repeated field", []Event{{Timestamp: 1, Seq: 9, Fields: []Field{{"a", Int64Value(1)}, {"a", Int64Value(2)}}}}, `seq 9 has field "a" twice`},
+		{"repeated field", []event.Event{{Timestamp: 1, Seq: 9, Fields: []event.Field{{Name: "a", Value: event.Int64Value(1)}, {Name: "a", Value: event.Int64Value(2)}}}}, `seq 9 has field "a" twice`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

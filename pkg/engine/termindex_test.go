@@ -7,33 +7,34 @@ import (
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // termTestEvents returns events over a small vocabulary so that terms repeat
 // across granules, with raw, tokenized, integer and mixed fields.
-func termTestEvents(n int, seed uint64) []Event {
+func termTestEvents(n int, seed uint64) []event.Event {
 	r := rand.New(rand.NewPCG(seed, 7))
 	words := []string{"Alpha", "beta", "GAMMA", "delta", "epsilon", "zeta", "eta", "theta", "Iota", "ünï"}
-	events := make([]Event, n)
+	events := make([]event.Event, n)
 	for i := range events {
 		var msg []string
 		for w := r.IntN(4); w >= 0; w-- {
 			msg = append(msg, words[r.IntN(len(words))])
 		}
-		e := Event{Timestamp: int64(i), Seq: uint64(i), Fields: []Field{
-			{"message", StringValue(strings.Join(msg, "-"))},
-			{"service", StringValue(words[r.IntN(3)] + "/" + words[r.IntN(len(words))])},
-			{"status_code", Int64Value(int64(200 + r.IntN(5)))},
+		e := event.Event{Timestamp: int64(i), Seq: uint64(i), Fields: []event.Field{
+			{Name: "message", Value: event.StringValue(strings.Join(msg, "-"))},
+			{Name: "service", Value: event.StringValue(words[r.IntN(3)] + "/" + words[r.IntN(len(words))])},
+			{Name: "status_code", Value: event.Int64Value(int64(200 + r.IntN(5)))},
 		}}
 		if r.IntN(10) == 0 {
-			e.Fields = append(e.Fields, Field{"trace_id", StringValue(fmt.Sprintf("t%d", r.IntN(50)))})
+			e.Fields = append(e.Fields, event.Field{Name: "trace_id", Value: event.StringValue(fmt.Sprintf("t%d", r.IntN(50)))})
 		}
 		// Unique per row: granules of more than 256 rows keep it in bloom filters.
-		e.Fields = append(e.Fields, Field{"user_id", StringValue(fmt.Sprintf("u%x", r.Uint64()))})
+		e.Fields = append(e.Fields, event.Field{Name: "user_id", Value: event.StringValue(fmt.Sprintf("u%x", r.Uint64()))})
 		if r.IntN(2) == 0 {
-			e.Fields = append(e.Fields, Field{"dyn", StringValue("OK")})
+			e.Fields = append(e.Fields, event.Field{Name: "dyn", Value: event.StringValue("OK")})
 		} else if r.IntN(3) == 0 {
-			e.Fields = append(e.Fields, Field{"dyn", Int64Value(404)})
+			e.Fields = append(e.Fields, event.Field{Name: "dyn", Value: event.Int64Value(404)})
 		}
 		events[i] = e
 	}
@@ -41,15 +42,15 @@ func termTestEvents(n int, seed uint64) []Event {
 }
 
 // bruteGranules returns the granules whose rows have a term satisfying match in field.
-func bruteGranules(events []Event, granuleRows int, field string, match func(term string) bool) *roaring.Bitmap {
+func bruteGranules(events []event.Event, granuleRows int, field string, match func(term string) bool) *roaring.Bitmap {
 	out := roaring.New()
 	for i, e := range events {
 		v, ok := e.Get(field)
-		if !ok || v.Kind == KindFloat64 || v.Kind == KindTime || v.Kind == KindNull {
+		if !ok || v.Kind == event.KindFloat64 || v.Kind == event.KindTime || v.Kind == event.KindNull {
 			continue
 		}
 		terms := []string{v.Text()}
-		if v.Kind == KindString {
+		if v.Kind == event.KindString {
 			terms = quickwitTerms(fixtureSchema.spec(field).Tokenizer, v.Str)
 		}
 		for _, term := range terms {
@@ -154,8 +155,8 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 }
 
 // bruteGranulesTerms lists the terms a field value indexes.
-func bruteGranulesTerms(f Field) []string {
-	if f.Value.Kind == KindString {
+func bruteGranulesTerms(f event.Field) []string {
+	if f.Value.Kind == event.KindString {
 		return quickwitTerms(fixtureSchema.spec(f.Name).Tokenizer, f.Value.Str)
 	}
 	return []string{f.Value.Text()}
@@ -164,7 +165,7 @@ func bruteGranulesTerms(f Field) []string {
 func TestTermIndexFieldsOutsideTheIndex(t *testing.T) {
 	events := termTestEvents(300, 3)
 	for i := range events {
-		events[i].Fields = append(events[i].Fields, Field{"latency_ms", Float64Value(float64(i))})
+		events[i].Fields = append(events[i].Fields, event.Field{Name: "latency_ms", Value: event.Float64Value(float64(i))})
 	}
 	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 64, granuleRows: 32})
 	all := s.allGranules()

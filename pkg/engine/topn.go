@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"strconv"
 	"strings"
 )
@@ -35,7 +36,7 @@ func ParseCursor(s string) (Cursor, error) {
 type hitRef struct {
 	ts    int64
 	seq   uint64
-	ev    *Event
+	ev    *event.Event
 	split *Split
 	block int
 	row   int

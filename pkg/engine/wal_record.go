@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"math"
 )
@@ -34,7 +35,7 @@ var (
 )
 
 // appendEvent encodes one event (without its seq) onto buf.
-func appendEvent(buf []byte, e *Event) []byte {
+func appendEvent(buf []byte, e *event.Event) []byte {
 	buf = binary.AppendVarint(buf, e.Timestamp)
 	buf = binary.AppendUvarint(buf, uint64(len(e.Fields)))
 	for i := range e.Fields {
@@ -43,16 +44,16 @@ func appendEvent(buf []byte, e *Event) []byte {
 		buf = append(buf, f.Name...)
 		buf = append(buf, byte(f.Value.Kind))
 		switch f.Value.Kind {
-		case KindString, KindIP:
+		case event.KindString, event.KindIP:
 			buf = binary.AppendUvarint(buf, uint64(len(f.Value.Str)))
 			buf = append(buf, f.Value.Str...)
-		case KindInt64, KindTime:
+		case event.KindInt64, event.KindTime:
 			buf = binary.AppendVarint(buf, f.Value.Int)
-		case KindUint64:
+		case event.KindUint64:
 			buf = binary.AppendUvarint(buf, f.Value.Uint)
-		case KindFloat64:
+		case event.KindFloat64:
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.Value.Float))
-		case KindBool:
+		case event.KindBool:
 			if f.Value.Bool {
 				buf = append(buf, 1)
 			} else {
@@ -100,7 +101,7 @@ func readWALFrame(b []byte) (payload []byte, size int, err error) {
 }
 
 // decodeWALRecord decodes a checksummed payload into events with their seqs.
-func decodeWALRecord(payload []byte) ([]Event, error) {
+func decodeWALRecord(payload []byte) ([]event.Event, error) {
 	if len(payload) == 0 || payload[0] != walRecordVersion {
 		return nil, errors.New("unknown record version")
 	}
@@ -124,9 +125,9 @@ func decodeWALRecord(payload []byte) ([]Event, error) {
 }
 
 // decodeEvents decodes exactly count events that must fill b.
-func decodeEvents(b []byte, count int) ([]Event, error) {
+func decodeEvents(b []byte, count int) ([]event.Event, error) {
 	d := walDecoder{b: b, names: map[string]string{}}
-	events := make([]Event, count)
+	events := make([]event.Event, count)
 	for i := range events {
 		events[i] = d.event()
 		if d.err != nil {
@@ -184,14 +185,14 @@ func (d *walDecoder) bytes() []byte {
 	return s
 }
 
-func (d *walDecoder) event() Event {
-	e := Event{Timestamp: d.varint()}
+func (d *walDecoder) event() event.Event {
+	e := event.Event{Timestamp: d.varint()}
 	n := d.uvarint()
 	if n > uint64(len(d.b))/2 {
 		d.fail("field count exceeds the record")
 		return e
 	}
-	e.Fields = make([]Field, n)
+	e.Fields = make([]event.Field, n)
 	for i := range e.Fields {
 		nb := d.bytes()
 		name, ok := d.names[string(nb)]
@@ -203,24 +204,24 @@ func (d *walDecoder) event() Event {
 			d.fail("missing field kind")
 			return e
 		}
-		v := Value{Kind: Kind(d.b[0])}
+		v := event.Value{Kind: event.Kind(d.b[0])}
 		d.b = d.b[1:]
 		switch v.Kind {
-		case KindNull:
-		case KindString, KindIP:
+		case event.KindNull:
+		case event.KindString, event.KindIP:
 			v.Str = string(d.bytes())
-		case KindInt64, KindTime:
+		case event.KindInt64, event.KindTime:
 			v.Int = d.varint()
-		case KindUint64:
+		case event.KindUint64:
 			v.Uint = d.uvarint()
-		case KindFloat64:
+		case event.KindFloat64:
 			if len(d.b) < 8 {
 				d.fail("short float")
 				return e
 			}
 			v.Float = math.Float64frombits(binary.LittleEndian.Uint64(d.b))
 			d.b = d.b[8:]
-		case KindBool:
+		case event.KindBool:
 			if len(d.b) == 0 || d.b[0] > 1 {
 				d.fail("bad bool")
 				return e
@@ -231,7 +232,7 @@ func (d *walDecoder) event() Event {
 			d.fail(fmt.Sprintf("unknown kind %d", v.Kind))
 			return e
 		}
-		e.Fields[i] = Field{Name: name, Value: v}
+		e.Fields[i] = event.Field{Name: name, Value: v}
 	}
 	return e
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func intactFrameAt(b []byte, after uint64, budget *int) bool {
 // runs from the damaged frame to the next intact one, and if everything
 // after the header matches the frame's checksum, it is the payload. It
 // returns the resealed frame and its events, or nil.
-func (r *walReplayer) lengthRepair(b []byte) ([]byte, []Event) {
+func (r *walReplayer) lengthRepair(b []byte) ([]byte, []event.Event) {
 	if len(b) <= walFrameHeaderSize || len(b)-walFrameHeaderSize > walMaxRecordBytes {
 		return nil, nil
 	}

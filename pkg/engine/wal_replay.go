@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -50,7 +51,7 @@ type walReplay struct {
 type walReplayer struct {
 	env   walReplayEnv
 	dir   string
-	apply func([]Event)
+	apply func([]event.Event)
 	out   walReplay
 	// lastRecord is the highest seq of an intact record; covered the
 	// highest seq up to which every seq is in a split, an intact record or
@@ -64,7 +65,7 @@ type walReplayer struct {
 	repairs      []walRepair
 }
 
-func replayWAL(dir string, env walReplayEnv, apply func([]Event)) (walReplay, error) {
+func replayWAL(dir string, env walReplayEnv, apply func([]event.Event)) (walReplay, error) {
 	nums, strays, err := listWALDir(dir)
 	if err != nil {
 		return walReplay{}, err
@@ -153,7 +154,7 @@ func (r *walReplayer) segment(num int, newest bool) error {
 
 // readRecord reads the record at the start of b; size is set when the
 // frame is intact but the record cannot be used.
-func (r *walReplayer) readRecord(b []byte) (events []Event, size int, err error) {
+func (r *walReplayer) readRecord(b []byte) (events []event.Event, size int, err error) {
 	payload, size, err := readWALFrame(b)
 	if err != nil {
 		return nil, 0, err
@@ -168,7 +169,7 @@ func (r *walReplayer) readRecord(b []byte) (events []Event, size int, err error)
 }
 
 // intact replays one record, first accounting for any seqs missing before it.
-func (r *walReplayer) intact(events []Event, path string) error {
+func (r *walReplayer) intact(events []event.Event, path string) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -278,7 +279,7 @@ func (r *walReplayer) damaged(path string, num, off int, b []byte, cause error) 
 }
 
 // repaired reports a record recovered from a damaged length field.
-func (r *walReplayer) repaired(path string, num, off int, b []byte, events []Event) error {
+func (r *walReplayer) repaired(path string, num, off int, b []byte, events []event.Event) error {
 	key := walDamageKey(num, off, b)
 	kept, err := r.env.q.keepBytes(key, b)
 	if err != nil {

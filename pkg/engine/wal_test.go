@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,15 +16,15 @@ import (
 func walTestRecord(first uint64, n int) []byte {
 	rec := walRecordHead(nil, first, n)
 	for i := 0; i < n; i++ {
-		e := Event{Timestamp: int64(1000 + int(first) + i), Fields: []Field{
-			{Name: "id", Value: Uint64Value(first + uint64(i))},
-			{Name: "message", Value: StringValue(fmt.Sprintf("event %d", first+uint64(i)))},
-			{Name: "ok", Value: BoolValue(i%2 == 0)},
-			{Name: "ratio", Value: Float64Value(0.5)},
-			{Name: "delta", Value: Int64Value(-int64(i))},
-			{Name: "ip", Value: IPValue("10.0.0.1")},
-			{Name: "at", Value: TimeNanosValue(5)},
-			{Name: "nothing", Value: Value{}},
+		e := event.Event{Timestamp: int64(1000 + int(first) + i), Fields: []event.Field{
+			{Name: "id", Value: event.Uint64Value(first + uint64(i))},
+			{Name: "message", Value: event.StringValue(fmt.Sprintf("event %d", first+uint64(i)))},
+			{Name: "ok", Value: event.BoolValue(i%2 == 0)},
+			{Name: "ratio", Value: event.Float64Value(0.5)},
+			{Name: "delta", Value: event.Int64Value(-int64(i))},
+			{Name: "ip", Value: event.IPValue("10.0.0.1")},
+			{Name: "at", Value: event.TimeNanosValue(5)},
+			{Name: "nothing", Value: event.Value{}},
 		}}
 		rec = appendEvent(rec, &e)
 	}
@@ -73,7 +74,7 @@ func replayDamage(dir string) ([]uint64, walReplay, *damageLog, error) {
 		return nil, walReplay{}, nil, err
 	}
 	env.q.log.reports = reports
-	r, err := replayWAL(dir, env, func(events []Event) {
+	r, err := replayWAL(dir, env, func(events []event.Event) {
 		for _, e := range events {
 			seqs = append(seqs, e.Seq)
 		}

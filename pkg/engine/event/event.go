@@ -1,4 +1,4 @@
-package engine
+package event
 
 import (
 	"math"
@@ -24,6 +24,10 @@ const (
 )
 
 var kindNames = [...]string{"null", "string", "i64", "u64", "f64", "bool", "datetime", "ip"}
+
+// Known reports whether k is one of the kinds above; a decoder checks a
+// kind byte read from disk with it.
+func (k Kind) Known() bool { return int(k) < len(kindNames) }
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
