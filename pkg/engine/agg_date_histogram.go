@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"time"
 )
 
@@ -80,7 +81,7 @@ func (h *dateHistogram) result() AggValue {
 
 // collectBlock counts a block's rows straight from its timestamps, and
 // takes heatmaps in one loop (agg_heatmap.go).
-func (h *dateHistogram) collectBlock(sel rowSet, ts []int64, cols []*Column) bool {
+func (h *dateHistogram) collectBlock(sel rowSet, ts []int64, cols []*column.Column) bool {
 	if h.subs != nil {
 		return h.collectHeatmapBlock(sel, ts, cols)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 )
@@ -23,7 +24,7 @@ type countCollector interface {
 // beats row-at-a-time collection; collectBlock returns false, having done
 // nothing, when it cannot take this block.
 type blockCollector interface {
-	collectBlock(sel rowSet, ts []int64, cols []*Column) bool
+	collectBlock(sel rowSet, ts []int64, cols []*column.Column) bool
 }
 
 // aggRow is the current matching row as the collectors see it: its
@@ -186,7 +187,7 @@ type aggRoot struct {
 	colls []collector
 	docs  int64
 	row   aggRow
-	cols  []*Column
+	cols  []*column.Column
 	// rowColls are the collectors that need this block row by row.
 	rowColls []collector
 	hints    []int // per slot, for fieldIndex
@@ -253,8 +254,8 @@ func (a *aggRoot) block(bs *blockScan) error {
 	if len(a.rowColls) == 0 {
 		return a.env.err
 	}
-	a.row.vals = reuseSlice(a.row.vals, len(a.cols))
-	a.row.has = reuseSlice(a.row.has, len(a.cols))
+	a.row.vals = column.ReuseSlice(a.row.vals, len(a.cols))
+	a.row.has = column.ReuseSlice(a.row.has, len(a.cols))
 	sel.forEach(func(r int) {
 		if ts != nil {
 			a.row.ts = ts[r]
@@ -291,9 +292,9 @@ func (a *aggRoot) countOnly(bm *BlockMeta) bool {
 func (a *aggRoot) event(ev *event.Event) bool {
 	a.docs++
 	a.row.ts = ev.Timestamp
-	a.row.vals = reuseSlice(a.row.vals, len(a.env.fields))
-	a.row.has = reuseSlice(a.row.has, len(a.env.fields))
-	a.hints = reuseSlice(a.hints, len(a.env.fields))
+	a.row.vals = column.ReuseSlice(a.row.vals, len(a.env.fields))
+	a.row.has = column.ReuseSlice(a.row.has, len(a.env.fields))
+	a.hints = column.ReuseSlice(a.hints, len(a.env.fields))
 	for i, f := range a.env.fields {
 		if f == a.env.tsField {
 			a.row.vals[i], a.row.has[i] = event.TimeNanosValue(ev.Timestamp), true

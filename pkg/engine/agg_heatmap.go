@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 )
@@ -10,7 +11,7 @@ import (
 // over the block. Row by row, each row built a Value per field and searched
 // the bounds through closures: 81% of a dashboard heatmap's time at 10M
 // events. It returns false, having done nothing, for any other shape.
-func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*Column) bool {
+func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*column.Column) bool {
 	if len(h.specs) != 1 {
 		return false
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"slices"
@@ -97,7 +98,7 @@ func (t *termsCollector) collect(r *aggRow) {
 // collectBlock tallies a dictionary column per entry and a low-cardinality
 // integer column in a small table, then adds the block's tallies to the
 // buckets once; terms with sub-aggregations go row by row.
-func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) bool {
+func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*column.Column) bool {
 	if len(t.specs) > 0 {
 		return false
 	}
@@ -105,8 +106,8 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) boo
 	switch {
 	case col == nil || col.Kinds != nil:
 		return false
-	case col.encoding == encStrDict:
-		t.ids = reuseSlice(t.ids, len(col.Dict))
+	case col.Encoding == column.EncStrDict:
+		t.ids = column.ReuseSlice(t.ids, len(col.Dict))
 		clear(t.ids)
 		present := 0
 		sel.forEach(func(r int) {
@@ -136,7 +137,7 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) boo
 
 // tallyInts counts the block's integers into t.few, or reports false
 // (having counted nothing) when they have too many distinct values.
-func (t *termsCollector) tallyInts(sel rowSet, col *Column) bool {
+func (t *termsCollector) tallyInts(sel rowSet, col *column.Column) bool {
 	t.few = t.few[:0]
 	missing := int64(0)
 	ok := true

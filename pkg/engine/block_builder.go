@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"sort"
 )
@@ -13,7 +14,7 @@ type blockBuilder struct {
 	schema SplitSchema
 	fields []*fieldValues
 	byName map[string]*fieldValues
-	enc    chunkEncoder
+	enc    column.ChunkEncoder
 	ints   []int64
 	// granule terms: field → distinct terms, reset per granule.
 	terms    map[string]map[string]struct{}
@@ -26,13 +27,13 @@ type fieldValues struct {
 	name string
 	spec FieldSpec
 	rows []int32
-	columnValues
+	column.Values
 }
 
 func newBlockBuilder(schema SplitSchema) *blockBuilder {
 	return &blockBuilder{schema: schema, byName: map[string]*fieldValues{},
 		terms: map[string]map[string]struct{}{}, tokCache: map[string]struct{}{},
-		enc: chunkEncoder{dictIndex: map[string]uint32{}}}
+		enc: column.ChunkEncoder{DictIndex: map[string]uint32{}}}
 }
 
 // load transposes events into per-field values; fields come out sorted by
@@ -41,9 +42,9 @@ func newBlockBuilder(schema SplitSchema) *blockBuilder {
 func (b *blockBuilder) load(events []event.Event) error {
 	b.fields = b.fields[:0]
 	for _, f := range b.byName {
-		f.present = reuseSlice(f.present, (len(events)+7)/8)
-		clear(f.present)
-		f.rows, f.vals, f.kinds = f.rows[:0], f.vals[:0], 0
+		f.Present = column.ReuseSlice(f.Present, (len(events)+7)/8)
+		clear(f.Present)
+		f.rows, f.Vals, f.Kinds = f.rows[:0], f.Vals[:0], 0
 	}
 	for r := range events {
 		for i := range events[r].Fields {
@@ -51,19 +52,19 @@ func (b *blockBuilder) load(events []event.Event) error {
 			f := b.byName[fd.Name]
 			if f == nil {
 				f = &fieldValues{name: fd.Name, spec: b.schema.spec(fd.Name),
-					columnValues: columnValues{present: make([]byte, (len(events)+7)/8)}}
+					Values: column.Values{Present: make([]byte, (len(events)+7)/8)}}
 				b.byName[fd.Name] = f
 			}
-			if f.kinds == 0 {
+			if f.Kinds == 0 {
 				b.fields = append(b.fields, f)
 			}
-			if f.present[r>>3]&(1<<(r&7)) != 0 {
+			if f.Present[r>>3]&(1<<(r&7)) != 0 {
 				return fmt.Errorf("event with seq %d has field %q twice; give each field one value per event", events[r].Seq, fd.Name)
 			}
-			f.present[r>>3] |= 1 << (r & 7)
+			f.Present[r>>3] |= 1 << (r & 7)
 			f.rows = append(f.rows, int32(r))
-			f.vals = append(f.vals, fd.Value)
-			f.kinds |= 1 << fd.Value.Kind
+			f.Vals = append(f.Vals, fd.Value)
+			f.Kinds |= 1 << fd.Value.Kind
 		}
 	}
 	sort.Slice(b.fields, func(i, j int) bool { return b.fields[i].name < b.fields[j].name })
@@ -88,7 +89,7 @@ func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
 		}
 		start := sort.Search(len(f.rows), func(i int) bool { return int(f.rows[i]) >= lo })
 		for i := start; i < len(f.rows) && int(f.rows[i]) < hi; i++ {
-			v := &f.vals[i]
+			v := &f.Vals[i]
 			switch v.Kind {
 			case event.KindFloat64, event.KindTime, event.KindNull:
 				continue

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"reflect"
@@ -9,25 +10,25 @@ import (
 )
 
 func TestValueBounds(t *testing.T) {
-	long := strings.Repeat("x", maxStrBoundLen+1)
+	long := strings.Repeat("x", column.MaxStrBoundLen+1)
 	cases := []struct {
 		name string
 		vals []event.Value
-		want []Bounds
+		want []column.Bounds
 	}{
 		{"ints", []event.Value{event.Int64Value(5), event.Int64Value(math.MinInt64), event.Int64Value(-3)},
-			[]Bounds{{Kind: event.KindInt64, MinInt: math.MinInt64, MaxInt: 5}}},
+			[]column.Bounds{{Kind: event.KindInt64, MinInt: math.MinInt64, MaxInt: 5}}},
 		{"uints", []event.Value{event.Uint64Value(math.MaxUint64), event.Uint64Value(2)},
-			[]Bounds{{Kind: event.KindUint64, MinUint: 2, MaxUint: math.MaxUint64}}},
+			[]column.Bounds{{Kind: event.KindUint64, MinUint: 2, MaxUint: math.MaxUint64}}},
 		{"floats skip NaN", []event.Value{event.Float64Value(math.NaN()), event.Float64Value(math.Inf(-1)), event.Float64Value(2.5)},
-			[]Bounds{{Kind: event.KindFloat64, MinFloat: jsonFloat(math.Inf(-1)), MaxFloat: 2.5}}},
+			[]column.Bounds{{Kind: event.KindFloat64, MinFloat: column.JSONFloat(math.Inf(-1)), MaxFloat: 2.5}}},
 		{"all NaN has no bounds", []event.Value{event.Float64Value(math.NaN())}, nil},
 		{"short strings", []event.Value{event.StringValue("b"), event.StringValue("a"), event.StringValue("c")},
-			[]Bounds{{Kind: event.KindString, MinStr: "a", MaxStr: "c"}}},
+			[]column.Bounds{{Kind: event.KindString, MinStr: "a", MaxStr: "c"}}},
 		{"a long string drops string bounds", []event.Value{event.StringValue("a"), event.StringValue(long)}, nil},
 		{"bools have no bounds", []event.Value{event.BoolValue(true)}, nil},
 		{"mixed kinds keep one range per kind", []event.Value{event.Int64Value(3), event.StringValue("OK"), event.Int64Value(-1), event.TimeNanosValue(9)},
-			[]Bounds{{Kind: event.KindString, MinStr: "OK", MaxStr: "OK"}, {Kind: event.KindInt64, MinInt: -1, MaxInt: 3}, {Kind: event.KindTime, MinInt: 9, MaxInt: 9}}},
+			[]column.Bounds{{Kind: event.KindString, MinStr: "OK", MaxStr: "OK"}, {Kind: event.KindInt64, MinInt: -1, MaxInt: 3}, {Kind: event.KindTime, MinInt: 9, MaxInt: 9}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -35,7 +36,7 @@ func TestValueBounds(t *testing.T) {
 			for _, v := range tc.vals {
 				kinds |= 1 << v.Kind
 			}
-			if got := valueBounds(tc.vals, kinds); !reflect.DeepEqual(got, tc.want) {
+			if got := column.ValueBounds(tc.vals, kinds); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("got %+v, want %+v", got, tc.want)
 			}
 		})

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"sort"
 	"strings"
@@ -169,8 +170,8 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 		return err
 	}
 	sel.andPresent(col.Present)
-	if col.encoding == encStrDict && col.Kinds == nil {
-		v.ids = reuseSlice(v.ids, len(col.Dict))
+	if col.Encoding == column.EncStrDict && col.Kinds == nil {
+		v.ids = column.ReuseSlice(v.ids, len(col.Dict))
 		clear(v.ids)
 		sel.forEach(func(r int) { v.ids[col.IDs[r]]++ })
 		for id, n := range v.ids {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -119,7 +120,7 @@ type leafMatcher interface {
 	// term index cannot narrow them.
 	granules(s *Split, field string) (*roaring.Bitmap, error)
 	// mayMatchChunk tests a block's chunk of the field by its bounds.
-	mayMatchChunk(cm *ChunkMeta) bool
+	mayMatchChunk(cm *column.ChunkMeta) bool
 }
 
 // leafFilter applies a leafMatcher to one field.
@@ -148,8 +149,8 @@ func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
 
 func (f *leafFilter) mayMatchBlock(bm *BlockMeta) bool {
 	if f.ts {
-		b := Bounds{Kind: event.KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
-		return f.m.mayMatchChunk(&ChunkMeta{Present: bm.Rows, Kinds: []event.Kind{event.KindTime}, Bounds: []Bounds{b}})
+		b := column.Bounds{Kind: event.KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
+		return f.m.mayMatchChunk(&column.ChunkMeta{Present: bm.Rows, Kinds: []event.Kind{event.KindTime}, Bounds: []column.Bounds{b}})
 	}
 	cm, ok := bm.Columns[f.field]
 	return ok && cm.Present > 0 && f.m.mayMatchChunk(&cm)
@@ -178,7 +179,7 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		return err
 	}
 	sel.andPresent(col.Present)
-	if col.encoding == encStrDict && col.Kinds == nil {
+	if col.Encoding == column.EncStrDict && col.Kinds == nil {
 		f.applyDict(col, sel)
 		return nil
 	}
@@ -198,8 +199,8 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 
 // applyDict evaluates the predicate once per dictionary entry, then keeps
 // the rows whose entry matched, 64 rows per step.
-func (f *leafFilter) applyDict(col *Column, sel rowSet) {
-	f.dictHit = reuseSlice(f.dictHit, len(col.Dict))
+func (f *leafFilter) applyDict(col *column.Column, sel rowSet) {
+	f.dictHit = column.ReuseSlice(f.dictHit, len(col.Dict))
 	hits := 0
 	for i, s := range col.Dict {
 		f.val = event.Value{Kind: col.Kind, Str: s}

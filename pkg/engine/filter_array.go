@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -90,4 +91,4 @@ func (m *arrayMatcher) granules(s *Split, field string) (*roaring.Bitmap, error)
 	return m.inner.granules(s, field)
 }
 
-func (m *arrayMatcher) mayMatchChunk(*ChunkMeta) bool { return true }
+func (m *arrayMatcher) mayMatchChunk(*column.ChunkMeta) bool { return true }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -18,4 +19,4 @@ func (existsMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
 	return nil, nil
 }
 
-func (existsMatcher) mayMatchChunk(*ChunkMeta) bool { return true }
+func (existsMatcher) mayMatchChunk(*column.ChunkMeta) bool { return true }

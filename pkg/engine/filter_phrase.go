@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -45,7 +46,7 @@ func (m *phraseMatcher) granules(s *Split, field string) (*roaring.Bitmap, error
 	})
 }
 
-func (m *phraseMatcher) mayMatchChunk(*ChunkMeta) bool { return true }
+func (m *phraseMatcher) mayMatchChunk(*column.ChunkMeta) bool { return true }
 
 // textGranules unites, over the kinds field holds in s, the candidates of a
 // text predicate: str looks string values up when the split indexed them

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -46,4 +47,4 @@ func (m *prefixMatcher) granules(s *Split, field string) (*roaring.Bitmap, error
 	})
 }
 
-func (m *prefixMatcher) mayMatchChunk(*ChunkMeta) bool { return true }
+func (m *prefixMatcher) mayMatchChunk(*column.ChunkMeta) bool { return true }

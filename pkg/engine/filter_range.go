@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -57,7 +58,7 @@ func inRange(v *event.Value, lo, hi *queryScalar, loIncl, hiIncl bool) bool {
 
 func (m *rangeMatcher) granules(*Split, string) (*roaring.Bitmap, error) { return nil, nil }
 
-func (m *rangeMatcher) mayMatchChunk(cm *ChunkMeta) bool {
+func (m *rangeMatcher) mayMatchChunk(cm *column.ChunkMeta) bool {
 	return chunkMayHold(cm, m.lo, m.hi, m.loIncl, m.hiIncl, true)
 }
 
@@ -65,7 +66,7 @@ func (m *rangeMatcher) mayMatchChunk(cm *ChunkMeta) bool {
 // judging by its per-kind bounds. Kinds without bounds may hold anything;
 // strings are judged only when strs is set (exact comparisons, not token
 // matches).
-func chunkMayHold(cm *ChunkMeta, lo, hi *queryScalar, loIncl, hiIncl, strs bool) bool {
+func chunkMayHold(cm *column.ChunkMeta, lo, hi *queryScalar, loIncl, hiIncl, strs bool) bool {
 	for _, k := range cm.Kinds {
 		if k == event.KindNull {
 			continue
@@ -98,17 +99,17 @@ func chunkMayHold(cm *ChunkMeta, lo, hi *queryScalar, loIncl, hiIncl, strs bool)
 	return false
 }
 
-func findBounds(bs []Bounds, k event.Kind) (Bounds, bool) {
+func findBounds(bs []column.Bounds, k event.Kind) (column.Bounds, bool) {
 	for _, b := range bs {
 		if b.Kind == k {
 			return b, true
 		}
 	}
-	return Bounds{}, false
+	return column.Bounds{}, false
 }
 
 // boundValues turns a chunk's bounds into the min and max values.
-func boundValues(b Bounds) (lo, hi event.Value) {
+func boundValues(b column.Bounds) (lo, hi event.Value) {
 	lo.Kind, hi.Kind = b.Kind, b.Kind
 	switch b.Kind {
 	case event.KindInt64, event.KindTime:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -38,7 +39,7 @@ func (m *setMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-func (m *setMatcher) mayMatchChunk(cm *ChunkMeta) bool {
+func (m *setMatcher) mayMatchChunk(cm *column.ChunkMeta) bool {
 	for _, t := range m.terms {
 		if t.mayMatchChunk(cm) {
 			return true

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -48,6 +49,6 @@ func (m *termMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) 
 	})
 }
 
-func (m *termMatcher) mayMatchChunk(cm *ChunkMeta) bool {
+func (m *termMatcher) mayMatchChunk(cm *column.ChunkMeta) bool {
 	return chunkMayHold(cm, &m.q, &m.q, true, true, m.tok == tokRaw)
 }

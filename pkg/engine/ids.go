@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -171,7 +172,7 @@ func (s *Split) markHeldIDs(ids []string, cands []int, found []bool) error {
 		}
 		blocks.Or(s.GranuleBlocks(g))
 	}
-	var col Column
+	var col column.Column
 	it := blocks.Iterator()
 	for it.HasNext() {
 		b := int(it.Next())

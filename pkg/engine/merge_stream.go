@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"slices"
 )
@@ -18,11 +19,11 @@ type splitCursor struct {
 	rows  int
 	pos   int
 
-	tsCol, seqCol Column
+	tsCol, seqCol column.Column
 	ts            []int64
 	seqs          []uint64
-	cols          []Column // one per field of the split, in s.fieldNames order
-	present       []bool   // which fields the loaded block has
+	cols          []column.Column // one per field of the split, in s.fieldNames order
+	present       []bool          // which fields the loaded block has
 }
 
 // next loads the following block; it reports false at the end of the split.
@@ -49,7 +50,7 @@ func (c *splitCursor) load(block int) error {
 		return err
 	}
 	if c.cols == nil {
-		c.cols = make([]Column, len(s.fieldNames))
+		c.cols = make([]column.Column, len(s.fieldNames))
 		c.present = make([]bool, len(s.fieldNames))
 	}
 	for f, name := range s.fieldNames {

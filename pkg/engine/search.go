@@ -270,7 +270,7 @@ func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 	br := newBlockReader()
 	for _, k := range order {
 		var err error
-		br.reset(k.s, k.b)
+		br.Reset(k.s, k.b)
 		buf, err = br.events(rows[k], buf[:0])
 		if err == nil {
 			err = chargeEvents(p.budget, buf)

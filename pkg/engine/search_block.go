@@ -1,6 +1,9 @@
 package engine
 
-import "github.com/triage-logs/triage/pkg/engine/event"
+import (
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+)
 
 // blockReader decodes the columns of one block on demand and keeps them
 // for the filters and aggregations that ask for the same field, so each
@@ -11,17 +14,17 @@ type blockReader struct {
 	block  int
 	rows   int
 	cols   map[string]*blockColumn
-	times  Column
+	times  column.Column
 	tsOK   bool
 	tsVals []int64
-	seq    Column
+	seq    column.Column
 	seqOK  bool
 	seqs   []uint64
 }
 
 // blockColumn is one cached column and the block it was decoded for.
 type blockColumn struct {
-	col    Column
+	col    column.Column
 	split  *Split
 	block  int
 	loaded bool
@@ -32,7 +35,7 @@ func newBlockReader() *blockReader {
 }
 
 // reset points the reader at a new block, invalidating cached columns.
-func (br *blockReader) reset(s *Split, block int) {
+func (br *blockReader) Reset(s *Split, block int) {
 	br.split, br.block, br.rows = s, block, s.Meta.Blocks[block].Rows
 	br.tsOK, br.seqOK = false, false
 	for _, c := range br.cols {
@@ -41,7 +44,7 @@ func (br *blockReader) reset(s *Split, block int) {
 }
 
 // column returns field's decoded column for the current block.
-func (br *blockReader) column(field string) (*Column, error) {
+func (br *blockReader) column(field string) (*column.Column, error) {
 	c := br.cols[field]
 	if c == nil {
 		c = &blockColumn{}

@@ -129,7 +129,7 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 		if p.onBlock != nil {
 			p.onBlock()
 		}
-		bs.br.reset(s, b)
+		bs.br.Reset(s, b)
 		bs.bm, bs.done = bm, false
 		if err := v.block(bs); err != nil {
 			return err

@@ -1,6 +1,9 @@
 package engine
 
-import "math/bits"
+import (
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"math/bits"
+)
 
 // rowSet is a bitmap over the rows of one block: the rows still matching
 // while a filter narrows them. Filters only clear bits, so a block's
@@ -9,7 +12,7 @@ type rowSet []uint64
 
 // resize returns s sized for rows rows, all clear.
 func (s rowSet) resize(rows int) rowSet {
-	s = reuseSlice(s, (rows+63)/64)
+	s = column.ReuseSlice(s, (rows+63)/64)
 	clear(s)
 	return s
 }

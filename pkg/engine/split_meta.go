@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"os"
@@ -55,7 +56,7 @@ type FieldMeta struct {
 	Tokenizer string       `json:"tokenizer,omitempty"`
 	Indexed   bool         `json:"indexed,omitempty"`
 	// Bounds has one entry per orderable kind whose range is known.
-	Bounds []Bounds `json:"bounds,omitempty"`
+	Bounds []column.Bounds `json:"bounds,omitempty"`
 }
 
 // BlockMeta locates one block of rows: its ranges and its column chunks.
@@ -66,9 +67,9 @@ type BlockMeta struct {
 	MinSeq  uint64 `json:"min_seq"`
 	MaxSeq  uint64 `json:"max_seq"`
 	// Time and Seq are the chunks of the event timestamps and seq numbers.
-	Time    ChunkMeta            `json:"time"`
-	Seq     ChunkMeta            `json:"seq"`
-	Columns map[string]ChunkMeta `json:"columns"`
+	Time    column.ChunkMeta            `json:"time"`
+	Seq     column.ChunkMeta            `json:"seq"`
+	Columns map[string]column.ChunkMeta `json:"columns"`
 }
 
 const (
@@ -124,7 +125,7 @@ func (m *SplitMeta) validate() error {
 	}
 	rows := 0
 	for i, b := range m.Blocks {
-		if b.Rows <= 0 || b.Rows > maxChunkRows {
+		if b.Rows <= 0 || b.Rows > column.MaxChunkRows {
 			return fmt.Errorf("block %d has %d rows", i, b.Rows)
 		}
 		if i < len(m.Blocks)-1 && b.Rows%m.GranuleRows != 0 {
@@ -144,8 +145,8 @@ func (m *SplitMeta) validate() error {
 }
 
 // chunks lists every chunk of the block.
-func (b *BlockMeta) chunks() []ChunkMeta {
-	out := append(make([]ChunkMeta, 0, 2+len(b.Columns)), b.Time, b.Seq)
+func (b *BlockMeta) chunks() []column.ChunkMeta {
+	out := append(make([]column.ChunkMeta, 0, 2+len(b.Columns)), b.Time, b.Seq)
 	for _, c := range b.Columns {
 		out = append(out, c)
 	}

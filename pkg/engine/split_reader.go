@@ -5,6 +5,7 @@ import (
 	"hash/crc32"
 
 	"github.com/golang/snappy"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -12,14 +13,14 @@ import (
 // The chunk's CRC32C is checked first; damage yields an error wrapping
 // ErrCorruptSplit that names the split, block and field. A field absent from
 // the block decodes as a column of KindNull with no row present.
-func (s *Split) ReadColumn(block int, field string, dst *Column) error {
+func (s *Split) ReadColumn(block int, field string, dst *column.Column) error {
 	if block < 0 || block >= len(s.Meta.Blocks) {
 		return fmt.Errorf("split %s: block %d out of range [0, %d)", s.Meta.ID, block, len(s.Meta.Blocks))
 	}
 	bm := &s.Meta.Blocks[block]
 	cm, ok := bm.Columns[field]
 	if !ok {
-		dst.reset(event.KindNull, encNone, bm.Rows)
+		dst.Reset(event.KindNull, column.EncNone, bm.Rows)
 		clear(dst.Present)
 		return nil
 	}
@@ -27,7 +28,7 @@ func (s *Split) ReadColumn(block int, field string, dst *Column) error {
 }
 
 // ReadTimestamps decodes the event timestamps (Unix ns) of block into dst.
-func (s *Split) ReadTimestamps(block int, dst *Column) ([]int64, error) {
+func (s *Split) ReadTimestamps(block int, dst *column.Column) ([]int64, error) {
 	if block < 0 || block >= len(s.Meta.Blocks) {
 		return nil, fmt.Errorf("split %s: block %d out of range [0, %d)", s.Meta.ID, block, len(s.Meta.Blocks))
 	}
@@ -38,7 +39,7 @@ func (s *Split) ReadTimestamps(block int, dst *Column) ([]int64, error) {
 }
 
 // ReadSeqs decodes the event seq numbers of block into dst.
-func (s *Split) ReadSeqs(block int, dst *Column) ([]uint64, error) {
+func (s *Split) ReadSeqs(block int, dst *column.Column) ([]uint64, error) {
 	if block < 0 || block >= len(s.Meta.Blocks) {
 		return nil, fmt.Errorf("split %s: block %d out of range [0, %d)", s.Meta.ID, block, len(s.Meta.Blocks))
 	}
@@ -48,27 +49,27 @@ func (s *Split) ReadSeqs(block int, dst *Column) ([]uint64, error) {
 	return dst.Uints[:dst.Rows], nil
 }
 
-func (s *Split) readChunk(block int, field string, cm ChunkMeta, dst *Column) error {
+func (s *Split) readChunk(block int, field string, cm column.ChunkMeta, dst *column.Column) error {
 	corrupt := func(format string, args ...any) error {
 		return fmt.Errorf("split %s block %d field %q: %w: %s", s.Meta.ID, block, field, ErrCorruptSplit, fmt.Sprintf(format, args...))
 	}
-	dst.zbuf = reuseSlice(dst.zbuf, cm.Length)
-	if _, err := s.data.ReadAt(dst.zbuf, cm.Offset); err != nil {
+	dst.Zbuf = column.ReuseSlice(dst.Zbuf, cm.Length)
+	if _, err := s.data.ReadAt(dst.Zbuf, cm.Offset); err != nil {
 		return fmt.Errorf("split %s block %d field %q: read chunk: %w", s.Meta.ID, block, field, err)
 	}
-	if crc32.Checksum(dst.zbuf, splitCRCTable) != cm.CRC {
+	if crc32.Checksum(dst.Zbuf, splitCRCTable) != cm.CRC {
 		return corrupt("chunk checksum mismatch")
 	}
-	n, err := snappy.DecodedLen(dst.zbuf)
+	n, err := snappy.DecodedLen(dst.Zbuf)
 	if err != nil || n > maxChunkBytes {
 		return corrupt("chunk is not snappy data")
 	}
-	dst.plain = reuseSlice(dst.plain, n)
-	plain, err := snappy.Decode(dst.plain, dst.zbuf)
+	dst.Plain = column.ReuseSlice(dst.Plain, n)
+	plain, err := snappy.Decode(dst.Plain, dst.Zbuf)
 	if err != nil {
 		return corrupt("decompress chunk: %v", err)
 	}
-	if err := decodeChunk(plain, s.Meta.Blocks[block].Rows, dst); err != nil {
+	if err := column.DecodeChunk(plain, s.Meta.Blocks[block].Rows, dst); err != nil {
 		return corrupt("%v", err)
 	}
 	return nil
@@ -82,7 +83,7 @@ const maxChunkBytes = 1 << 30
 // when rows is nil), appended to dst: the log lines of a search's hits.
 // Fields come back sorted by name; everything else equals what was written.
 func (s *Split) ReadEvents(block int, rows []int, dst []event.Event) ([]event.Event, error) {
-	var ts, seq, col Column
+	var ts, seq, col column.Column
 	times, err := s.ReadTimestamps(block, &ts)
 	if err != nil {
 		return dst, err

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
@@ -28,7 +29,7 @@ func BenchmarkReadColumn(b *testing.B) {
 	s := openBenchSplit(b)
 	for _, field := range []string{"(timestamp)", "service", "status_code", "latency_ms", "trace_id", "user_id", "message"} {
 		b.Run(field, func(b *testing.B) {
-			var c Column
+			var c column.Column
 			var bytes int64
 			rows := 0
 			for b.Loop() {

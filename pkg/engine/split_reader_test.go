@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
@@ -44,7 +45,7 @@ func TestCorruptChunkIsReported(t *testing.T) {
 	type target struct {
 		block int
 		field string
-		chunk ChunkMeta
+		chunk column.ChunkMeta
 	}
 	var targets []target
 	for b, bm := range meta.Blocks {
@@ -60,7 +61,7 @@ func TestCorruptChunkIsReported(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var c Column
+			var c column.Column
 			switch tg.field {
 			case "(timestamp)":
 				_, err = s.ReadTimestamps(tg.block, &c)
@@ -185,7 +186,7 @@ func TestCorruptTermIndexIsReported(t *testing.T) {
 
 func TestReadColumnAbsentField(t *testing.T) {
 	s, _ := splitTestWrite(t, fixtureEvents(10, 12), splitOptions{blockRows: 16, granuleRows: 16})
-	var c Column
+	var c column.Column
 	if err := s.ReadColumn(0, "no_such_field", &c); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestSplitConcurrentReaders(t *testing.T) {
 	errs := make(chan error, 4)
 	for w := range 4 {
 		go func() {
-			var c Column
+			var c column.Column
 			for b := range s.Meta.Blocks {
 				blk := (b + w) % len(s.Meta.Blocks)
 				if err := s.ReadColumn(blk, "message", &c); err != nil {

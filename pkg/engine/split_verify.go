@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"slices"
 )
 
@@ -10,7 +11,7 @@ import (
 // trusts it as the only copy of events (a merge's inputs are deleted only
 // when the merged split is whole). It costs a full read of the split.
 func verifySplit(s *Split) error {
-	var col Column
+	var col column.Column
 	for b := range s.Meta.Blocks {
 		if _, err := s.ReadTimestamps(b, &col); err != nil {
 			return err
@@ -33,7 +34,7 @@ func verifySplit(s *Split) error {
 // splitSeqs returns every seq a split holds, sorted.
 func splitSeqs(s *Split) ([]uint64, error) {
 	out := make([]uint64, 0, s.Meta.Rows)
-	var col Column
+	var col column.Column
 	for b := range s.Meta.Blocks {
 		seqs, err := s.ReadSeqs(b, &col)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/golang/snappy"
+	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
@@ -181,11 +182,11 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 				if !slices.Contains(fm.Kinds, k) {
 					fm.Kinds = append(fm.Kinds, k)
 				}
-				if !slices.ContainsFunc(c.Bounds, func(b Bounds) bool { return b.Kind == k }) {
+				if !slices.ContainsFunc(c.Bounds, func(b column.Bounds) bool { return b.Kind == k }) {
 					unbounded[fv.name] |= 1 << k
 				}
 			}
-			fm.Bounds = mergeBounds(fm.Bounds, c.Bounds)
+			fm.Bounds = column.MergeBounds(fm.Bounds, c.Bounds)
 			meta.Fields[fv.name] = fm
 		}
 		meta.Blocks = append(meta.Blocks, bm)
@@ -221,7 +222,7 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 		return SplitMeta{}, fmt.Errorf("write %s: %w", splitDataFile, w.err)
 	}
 	for name, fm := range meta.Fields {
-		fm.Bounds = slices.DeleteFunc(fm.Bounds, func(b Bounds) bool { return unbounded[name]&(1<<b.Kind) != 0 })
+		fm.Bounds = slices.DeleteFunc(fm.Bounds, func(b column.Bounds) bool { return unbounded[name]&(1<<b.Kind) != 0 })
 		meta.Fields[name] = fm
 	}
 	return meta, writeMetaFile(path, &meta)
@@ -230,22 +231,22 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 // writeBlock encodes one block's chunks into w and describes them.
 func (b *blockBuilder) writeBlock(w *chunkWriter, events []event.Event) (BlockMeta, error) {
 	bm := BlockMeta{Rows: len(events), MinTime: events[0].Timestamp, MaxTime: events[len(events)-1].Timestamp,
-		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Columns: make(map[string]ChunkMeta, len(b.fields))}
-	b.ints = reuseSlice(b.ints, len(events))
+		MinSeq: events[0].Seq, MaxSeq: events[0].Seq, Columns: make(map[string]column.ChunkMeta, len(b.fields))}
+	b.ints = column.ReuseSlice(b.ints, len(events))
 	for i := range events {
 		b.ints[i] = events[i].Timestamp
 	}
-	bm.Time = w.write(b.enc.encodeInts(b.ints, event.KindTime), ChunkMeta{Present: len(events), Encoding: encDelta})
+	bm.Time = w.write(b.enc.EncodeInts(b.ints, event.KindTime), column.ChunkMeta{Present: len(events), Encoding: column.EncDelta})
 	for i := range events {
 		b.ints[i] = int64(events[i].Seq)
 		bm.MinSeq, bm.MaxSeq = min(bm.MinSeq, events[i].Seq), max(bm.MaxSeq, events[i].Seq)
 	}
-	bm.Seq = w.write(b.enc.encodeInts(b.ints, event.KindUint64), ChunkMeta{Present: len(events), Encoding: encDelta})
+	bm.Seq = w.write(b.enc.EncodeInts(b.ints, event.KindUint64), column.ChunkMeta{Present: len(events), Encoding: column.EncDelta})
 	if err := b.load(events); err != nil {
 		return BlockMeta{}, err
 	}
 	for _, f := range b.fields {
-		raw, cm := b.enc.encodeField(&f.columnValues, len(events))
+		raw, cm := b.enc.EncodeField(&f.Values, len(events))
 		bm.Columns[f.name] = w.write(raw, cm)
 	}
 	return bm, nil
@@ -260,7 +261,7 @@ type chunkWriter struct {
 	err error
 }
 
-func (w *chunkWriter) write(raw []byte, cm ChunkMeta) ChunkMeta {
+func (w *chunkWriter) write(raw []byte, cm column.ChunkMeta) column.ChunkMeta {
 	w.buf = snappy.Encode(w.buf[:cap(w.buf)], raw)
 	cm.Offset, cm.Length = w.off, len(w.buf)
 	cm.CRC = crc32.Checksum(w.buf, splitCRCTable)

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -47,10 +47,10 @@ func decodeStrHex(p []byte, n int, c *Column) error {
 	if uint64(len(p)) != w*uint64(n) {
 		return fmt.Errorf("%d bytes for %d values of %d bytes", len(p), n, w)
 	}
-	c.buf = reuseSlice(c.buf, 2*len(p))
+	c.buf = ReuseSlice(c.buf, 2*len(p))
 	hex.Encode(c.buf, p)
 	all := string(c.buf)
-	c.Strs = reuseSlice(c.Strs, c.Rows)
+	c.Strs = ReuseSlice(c.Strs, c.Rows)
 	step := int(2 * w)
 	for i := range n {
 		c.Strs[i] = all[i*step : (i+1)*step]

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -14,18 +14,18 @@ import (
 
 // maxStrBoundLen caps the string length kept as a block bound, so that long
 // messages do not bloat the metadata.
-const maxStrBoundLen = 64
+const MaxStrBoundLen = 64
 
 // columnValues holds the present values of one field in a block, in row
 // order: what encodeField turns into a chunk.
-type columnValues struct {
-	present []byte // row bitmap
-	vals    []event.Value
-	kinds   uint16 // bitset of the values' kinds
+type Values struct {
+	Present []byte // row bitmap
+	Vals    []event.Value
+	Kinds   uint16 // bitset of the values' kinds
 }
 
 // chunkEncoder encodes column chunks, reusing its buffers across calls.
-type chunkEncoder struct {
+type ChunkEncoder struct {
 	raw       []byte
 	ints      []int64
 	uints     []uint64
@@ -33,13 +33,13 @@ type chunkEncoder struct {
 	bools     []bool
 	strs      []string
 	scratch   []uint64
-	dictIndex map[string]uint32
+	DictIndex map[string]uint32
 	dict      []string
 	ids       []uint64
 }
 
 // header starts a chunk: encoding, kind, rows, presence.
-func (e *chunkEncoder) header(enc columnEncoding, k event.Kind, rows int, present []byte, n int) {
+func (e *ChunkEncoder) header(enc Encoding, k event.Kind, rows int, present []byte, n int) {
 	e.raw = append(e.raw[:0], byte(enc), byte(k))
 	e.raw = binary.AppendUvarint(e.raw, uint64(rows))
 	if n == rows {
@@ -51,43 +51,43 @@ func (e *chunkEncoder) header(enc columnEncoding, k event.Kind, rows int, presen
 }
 
 // encodeInts encodes a timestamp or seq column (every row present).
-func (e *chunkEncoder) encodeInts(vals []int64, k event.Kind) []byte {
-	e.header(encDelta, k, len(vals), nil, len(vals))
+func (e *ChunkEncoder) EncodeInts(vals []int64, k event.Kind) []byte {
+	e.header(EncDelta, k, len(vals), nil, len(vals))
 	e.raw, e.scratch = appendDelta(e.raw, vals, e.scratch)
 	return e.raw
 }
 
 // encodeField picks the field's encoding, encodes it, and describes the
 // chunk (offset, length and CRC are the writer's to fill).
-func (e *chunkEncoder) encodeField(f *columnValues, rows int) ([]byte, ChunkMeta) {
-	meta := ChunkMeta{Present: len(f.vals), Kinds: kindList(f.kinds), Bounds: valueBounds(f.vals, f.kinds)}
-	n := len(f.vals)
+func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
+	meta := ChunkMeta{Present: len(f.Vals), Kinds: kindList(f.Kinds), Bounds: ValueBounds(f.Vals, f.Kinds)}
+	n := len(f.Vals)
 	if len(meta.Kinds) > 1 {
 		meta.Encoding = encMixed
-		e.header(encMixed, event.KindString, rows, f.present, n)
-		e.raw, e.strs, e.scratch = appendMixed(e.raw, f.vals, e.strs, e.scratch)
+		e.header(encMixed, event.KindString, rows, f.Present, n)
+		e.raw, e.strs, e.scratch = appendMixed(e.raw, f.Vals, e.strs, e.scratch)
 		return e.raw, meta
 	}
 	k := meta.Kinds[0]
 	switch k {
 	case event.KindNull:
-		meta.Encoding = encNone
+		meta.Encoding = EncNone
 	case event.KindInt64, event.KindTime:
 		meta.Encoding = encIntFOR
-		e.ints = reuseSlice(e.ints, n)
-		for i := range f.vals {
-			e.ints[i] = f.vals[i].Int
+		e.ints = ReuseSlice(e.ints, n)
+		for i := range f.Vals {
+			e.ints[i] = f.Vals[i].Int
 		}
 	case event.KindUint64:
 		meta.Encoding = encUintFOR
-		e.uints = reuseSlice(e.uints, n)
-		for i := range f.vals {
-			e.uints[i] = f.vals[i].Uint
+		e.uints = ReuseSlice(e.uints, n)
+		for i := range f.Vals {
+			e.uints[i] = f.Vals[i].Uint
 		}
 	case event.KindFloat64:
-		e.floats = reuseSlice(e.floats, n)
-		for i := range f.vals {
-			e.floats[i] = f.vals[i].Float
+		e.floats = ReuseSlice(e.floats, n)
+		for i := range f.Vals {
+			e.floats[i] = f.Vals[i].Float
 		}
 		meta.Encoding = encFloatRaw
 		if _, ok := floatDecimals(e.floats); ok {
@@ -95,25 +95,25 @@ func (e *chunkEncoder) encodeField(f *columnValues, rows int) ([]byte, ChunkMeta
 		}
 	case event.KindBool:
 		meta.Encoding = encBool
-		e.bools = reuseSlice(e.bools, n)
-		for i := range f.vals {
-			e.bools[i] = f.vals[i].Bool
+		e.bools = ReuseSlice(e.bools, n)
+		for i := range f.Vals {
+			e.bools[i] = f.Vals[i].Bool
 		}
 	case event.KindString, event.KindIP:
-		e.strs = reuseSlice(e.strs, n)
-		for i := range f.vals {
-			e.strs[i] = f.vals[i].Str
+		e.strs = ReuseSlice(e.strs, n)
+		for i := range f.Vals {
+			e.strs[i] = f.Vals[i].Str
 		}
 		var ok bool
-		if e.dict, e.ids, ok = buildDict(e.strs, e.dictIndex, e.dict, e.ids); ok {
-			meta.Encoding = encStrDict
+		if e.dict, e.ids, ok = buildDict(e.strs, e.DictIndex, e.dict, e.ids); ok {
+			meta.Encoding = EncStrDict
 		} else if _, ok := hexWidth(e.strs); ok {
 			meta.Encoding = encStrHex
 		} else {
 			meta.Encoding = encStrPlain
 		}
 	}
-	e.header(meta.Encoding, k, rows, f.present, n)
+	e.header(meta.Encoding, k, rows, f.Present, n)
 	switch meta.Encoding {
 	case encIntFOR:
 		e.raw, e.scratch = appendIntFOR(e.raw, e.ints, e.scratch)
@@ -126,7 +126,7 @@ func (e *chunkEncoder) encodeField(f *columnValues, rows int) ([]byte, ChunkMeta
 		e.raw, e.ints, e.scratch = appendFloatDec(e.raw, e.floats, dec, e.ints, e.scratch)
 	case encBool:
 		e.raw = appendBool(e.raw, e.bools)
-	case encStrDict:
+	case EncStrDict:
 		e.raw, e.scratch = appendStrDict(e.raw, e.dict, e.ids, e.scratch)
 	case encStrHex:
 		w, _ := hexWidth(e.strs)
@@ -138,7 +138,7 @@ func (e *chunkEncoder) encodeField(f *columnValues, rows int) ([]byte, ChunkMeta
 }
 
 // valueBounds computes the range of each orderable kind among vals.
-func valueBounds(vals []event.Value, kinds uint16) []Bounds {
+func ValueBounds(vals []event.Value, kinds uint16) []Bounds {
 	var out []Bounds
 	for _, k := range kindList(kinds) {
 		b := Bounds{Kind: k}
@@ -168,13 +168,13 @@ func valueBounds(vals []event.Value, kinds uint16) []Bounds {
 					continue
 				}
 				if !seen || v.Float < float64(b.MinFloat) {
-					b.MinFloat = jsonFloat(v.Float)
+					b.MinFloat = JSONFloat(v.Float)
 				}
 				if !seen || v.Float > float64(b.MaxFloat) {
-					b.MaxFloat = jsonFloat(v.Float)
+					b.MaxFloat = JSONFloat(v.Float)
 				}
 			case event.KindString, event.KindIP:
-				if len(v.Str) > maxStrBoundLen {
+				if len(v.Str) > MaxStrBoundLen {
 					strOK = false
 				}
 				if !seen || v.Str < b.MinStr {
@@ -196,7 +196,7 @@ func valueBounds(vals []event.Value, kinds uint16) []Bounds {
 }
 
 // mergeBounds widens acc by b, kind by kind.
-func mergeBounds(acc []Bounds, bs []Bounds) []Bounds {
+func MergeBounds(acc []Bounds, bs []Bounds) []Bounds {
 	for _, b := range bs {
 		i := 0
 		for i < len(acc) && acc[i].Kind != b.Kind {

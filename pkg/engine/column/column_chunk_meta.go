@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"fmt"
@@ -15,23 +15,23 @@ type ChunkMeta struct {
 	// CRC is the CRC32C of the stored (compressed) bytes.
 	CRC uint32 `json:"crc"`
 	// Present counts the rows that have the field.
-	Present  int            `json:"present"`
-	Encoding columnEncoding `json:"enc"`
-	Kinds    []event.Kind   `json:"kinds,omitempty"`
-	Bounds   []Bounds       `json:"bounds,omitempty"`
+	Present  int          `json:"present"`
+	Encoding Encoding     `json:"enc"`
+	Kinds    []event.Kind `json:"kinds,omitempty"`
+	Bounds   []Bounds     `json:"bounds,omitempty"`
 }
 
 // jsonFloat is a float64 whose JSON form also allows ±Inf (as strings).
-type jsonFloat float64
+type JSONFloat float64
 
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
+func (f JSONFloat) MarshalJSON() ([]byte, error) {
 	if math.IsInf(float64(f), 0) {
 		return []byte(strconv.Quote(strconv.FormatFloat(float64(f), 'g', -1, 64))), nil
 	}
 	return strconv.AppendFloat(nil, float64(f), 'g', -1, 64), nil
 }
 
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+func (f *JSONFloat) UnmarshalJSON(b []byte) error {
 	s := string(b)
 	if uq, err := strconv.Unquote(s); err == nil {
 		s = uq
@@ -40,7 +40,7 @@ func (f *jsonFloat) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return fmt.Errorf("float bound %s: %w", b, err)
 	}
-	*f = jsonFloat(v)
+	*f = JSONFloat(v)
 	return nil
 }
 
@@ -55,8 +55,8 @@ type Bounds struct {
 	MaxInt   int64      `json:"max_int,omitempty"`
 	MinUint  uint64     `json:"min_uint,omitempty"`
 	MaxUint  uint64     `json:"max_uint,omitempty"`
-	MinFloat jsonFloat  `json:"min_float,omitempty"` // NaN never counts
-	MaxFloat jsonFloat  `json:"max_float,omitempty"`
+	MinFloat JSONFloat  `json:"min_float,omitempty"` // NaN never counts
+	MaxFloat JSONFloat  `json:"max_float,omitempty"`
 	MinStr   string     `json:"min_str,omitempty"` // KindString, KindIP
 	MaxStr   string     `json:"max_str,omitempty"`
 }

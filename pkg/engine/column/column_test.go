@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"fmt"
@@ -12,16 +12,16 @@ import (
 // one chunk, the way the block builder does, and returns the raw chunk.
 func columnTestEncode(t testing.TB, vals []event.Value, present []bool) ([]byte, ChunkMeta) {
 	t.Helper()
-	f := &columnValues{present: make([]byte, (len(present)+7)/8)}
+	f := &Values{Present: make([]byte, (len(present)+7)/8)}
 	for r, ok := range present {
 		if ok {
-			f.present[r>>3] |= 1 << (r & 7)
-			f.vals = append(f.vals, vals[len(f.vals)])
-			f.kinds |= 1 << f.vals[len(f.vals)-1].Kind
+			f.Present[r>>3] |= 1 << (r & 7)
+			f.Vals = append(f.Vals, vals[len(f.Vals)])
+			f.Kinds |= 1 << f.Vals[len(f.Vals)-1].Kind
 		}
 	}
-	enc := chunkEncoder{dictIndex: map[string]uint32{}}
-	raw, meta := enc.encodeField(f, len(present))
+	enc := ChunkEncoder{DictIndex: map[string]uint32{}}
+	raw, meta := enc.EncodeField(f, len(present))
 	return append([]byte(nil), raw...), meta
 }
 
@@ -47,7 +47,7 @@ func TestColumnRoundTrip(t *testing.T) {
 		name    string
 		vals    []event.Value
 		present []bool // nil = all present
-		want    columnEncoding
+		want    Encoding
 	}{
 		{"one int", []event.Value{event.Int64Value(42)}, nil, encIntFOR},
 		{"int extremes", []event.Value{event.Int64Value(math.MinInt64), event.Int64Value(math.MaxInt64), event.Int64Value(0), event.Int64Value(-1)}, nil, encIntFOR},
@@ -57,16 +57,16 @@ func TestColumnRoundTrip(t *testing.T) {
 		{"decimal floats", []event.Value{event.Float64Value(123.45), event.Float64Value(0.5), event.Float64Value(-7), event.Float64Value(1e6)}, nil, encFloatDec},
 		{"float extremes", []event.Value{event.Float64Value(math.NaN()), event.Float64Value(math.Inf(1)), event.Float64Value(math.Inf(-1)), event.Float64Value(math.SmallestNonzeroFloat64), event.Float64Value(math.MaxFloat64), event.Float64Value(math.Copysign(0, -1))}, nil, encFloatRaw},
 		{"bools", repeatValues(77, func(i int) event.Value { return event.BoolValue(i%3 == 0) }), nil, encBool},
-		{"dictionary strings", repeatValues(100, func(i int) event.Value { return event.StringValue(fmt.Sprintf("svc-%d", i%5)) }), nil, encStrDict},
-		{"one string", []event.Value{event.StringValue("")}, nil, encStrDict},
+		{"dictionary strings", repeatValues(100, func(i int) event.Value { return event.StringValue(fmt.Sprintf("svc-%d", i%5)) }), nil, EncStrDict},
+		{"one string", []event.Value{event.StringValue("")}, nil, EncStrDict},
 		{"plain strings", repeatValues(40, func(i int) event.Value { return event.StringValue(fmt.Sprintf("msg %d ☃", i)) }), nil, encStrPlain},
 		{"huge unicode strings", []event.Value{event.StringValue(huge), event.StringValue("x"), event.StringValue(huge + "y"), event.StringValue("")}, nil, encStrPlain},
 		{"hex ids", repeatValues(30, func(i int) event.Value { return event.StringValue(fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15)) }), nil, encStrHex},
 		{"ips", repeatValues(30, func(i int) event.Value { return event.IPValue(fmt.Sprintf("10.0.%d.%d", i/8, i)) }), nil, encStrPlain},
-		{"all null", repeatValues(10, func(int) event.Value { return event.Value{Kind: event.KindNull} }), nil, encNone},
+		{"all null", repeatValues(10, func(int) event.Value { return event.Value{Kind: event.KindNull} }), nil, EncNone},
 		{"mixed kinds", []event.Value{event.Int64Value(200), event.StringValue("OK"), event.Float64Value(math.NaN()), event.BoolValue(false), event.TimeNanosValue(math.MinInt64), event.Uint64Value(math.MaxUint64), event.Value{Kind: event.KindNull}, event.IPValue("::1")}, nil, encMixed},
 		{"sparse ints", []event.Value{event.Int64Value(-5), event.Int64Value(9)}, []bool{false, true, false, false, true, false, false, false, false}, encIntFOR},
-		{"sparse dictionary", []event.Value{event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a")}, []bool{true, false, true, true, false, true, true}, encStrDict},
+		{"sparse dictionary", []event.Value{event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a")}, []bool{true, false, true, true, false, true, true}, EncStrDict},
 		{"sparse mixed", []event.Value{event.StringValue("x"), event.Int64Value(1)}, []bool{false, true, true}, encMixed},
 		{"absent everywhere but one of 200", []event.Value{event.Float64Value(1.5)}, append(make([]bool, 199), true), encFloatDec},
 	}
@@ -83,7 +83,7 @@ func TestColumnRoundTrip(t *testing.T) {
 			// Decode twice into one Column: the second decode reuses its slices.
 			var c Column
 			for pass := 0; pass < 2; pass++ {
-				if err := decodeChunk(raw, len(present), &c); err != nil {
+				if err := DecodeChunk(raw, len(present), &c); err != nil {
 					t.Fatal(err)
 				}
 				if c.Rows != len(present) {
@@ -133,7 +133,7 @@ func TestColumnStrOfEachStringEncoding(t *testing.T) {
 	} {
 		raw, meta := columnTestEncode(t, vals, allPresent(len(vals)))
 		var c Column
-		if err := decodeChunk(raw, len(vals), &c); err != nil {
+		if err := DecodeChunk(raw, len(vals), &c); err != nil {
 			t.Fatal(err)
 		}
 		for r, v := range vals {
@@ -152,10 +152,10 @@ func TestDeltaRoundTrip(t *testing.T) {
 		{1e18, 1e18 + 1e6, 1e18 + 3e6, 1e18 + 2e6},
 	}
 	for _, vals := range cases {
-		var e chunkEncoder
-		raw := e.encodeInts(vals, event.KindInt64)
+		var e ChunkEncoder
+		raw := e.EncodeInts(vals, event.KindInt64)
 		var c Column
-		if err := decodeChunk(raw, len(vals), &c); err != nil {
+		if err := DecodeChunk(raw, len(vals), &c); err != nil {
 			t.Fatal(err)
 		}
 		for i, v := range vals {

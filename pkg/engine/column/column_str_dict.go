@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -18,7 +18,7 @@ const dictMaxShare = 4
 func buildDict(vals []string, index map[string]uint32, dict []string, ids []uint64) ([]string, []uint64, bool) {
 	clear(index)
 	dict = dict[:0]
-	ids = reuseSlice(ids, len(vals))
+	ids = ReuseSlice(ids, len(vals))
 	limit := len(vals)/dictMaxShare + 1
 	for i, v := range vals {
 		id, ok := index[v]
@@ -47,18 +47,18 @@ func decodeStrDict(p []byte, n int, c *Column) error {
 	if k <= 0 || size > uint64(len(p)) || (size == 0 && n > 0) {
 		return fmt.Errorf("bad dictionary size")
 	}
-	c.Dict = reuseSlice(c.Dict, int(size))
+	c.Dict = ReuseSlice(c.Dict, int(size))
 	used, scratch, err := readStrings(p[k:], int(size), c.Dict, c.scratch)
 	c.scratch = scratch
 	if err != nil {
 		return fmt.Errorf("dictionary: %w", err)
 	}
-	c.scratch = reuseSlice(c.scratch, n)
+	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p[k+used:], n, c.scratch)
 	if err != nil {
 		return fmt.Errorf("ids: %w", err)
 	}
-	c.IDs = reuseSlice(c.IDs, c.Rows)
+	c.IDs = ReuseSlice(c.IDs, c.Rows)
 	for i, o := range c.scratch[:n] {
 		id := base + o
 		if id >= size {

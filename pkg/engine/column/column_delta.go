@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -22,7 +22,7 @@ func appendDelta(dst []byte, vals []int64, scratch []uint64) ([]byte, []uint64) 
 	if len(vals) == 1 {
 		return dst, scratch
 	}
-	scratch = reuseSlice(scratch, len(vals)-1)
+	scratch = ReuseSlice(scratch, len(vals)-1)
 	lo, hi := ^uint64(0), uint64(0)
 	for i := 1; i < len(vals); i++ {
 		z := zigzag(int64(uint64(vals[i]) - uint64(vals[i-1])))
@@ -46,7 +46,7 @@ func decodeDelta(p []byte, n int, c *Column) error {
 	if len(p) < 8 {
 		return errShortColumn
 	}
-	c.scratch = reuseSlice(c.scratch, n)
+	c.scratch = ReuseSlice(c.scratch, n)
 	first := binary.LittleEndian.Uint64(p)
 	var base uint64
 	if n > 1 {
@@ -65,11 +65,11 @@ func decodeDelta(p []byte, n int, c *Column) error {
 		out[i] = out[i-1] + uint64(unzigzag(out[i]+base))
 	}
 	if c.Kind == event.KindUint64 {
-		c.Uints = reuseSlice(c.Uints, c.Rows)
+		c.Uints = ReuseSlice(c.Uints, c.Rows)
 		copy(c.Uints, out)
 		return nil
 	}
-	c.Ints = reuseSlice(c.Ints, c.Rows)
+	c.Ints = ReuseSlice(c.Ints, c.Rows)
 	for i, u := range out {
 		c.Ints[i] = int64(u)
 	}

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import "fmt"
 
@@ -25,7 +25,7 @@ func decodeBool(p []byte, n int, c *Column) error {
 	if len(p) != (n+7)/8 {
 		return fmt.Errorf("%d bytes for %d bools", len(p), n)
 	}
-	c.Bools = reuseSlice(c.Bools, c.Rows)
+	c.Bools = ReuseSlice(c.Bools, c.Rows)
 	for i := range n {
 		c.Bools[i] = p[i>>3]&(1<<(i&7)) != 0
 	}

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -35,8 +35,8 @@ func columnSeedChunks(t testing.TB) [][]byte {
 		raw, _ = columnTestEncode(t, vals, present)
 		out = append(out, raw)
 	}
-	var e chunkEncoder
-	out = append(out, append([]byte(nil), e.encodeInts([]int64{1e18, 1e18 + 7, 1e18 + 3}, event.KindTime)...))
+	var e ChunkEncoder
+	out = append(out, append([]byte(nil), e.EncodeInts([]int64{1e18, 1e18 + 7, 1e18 + 3}, event.KindTime)...))
 	return out
 }
 
@@ -56,7 +56,7 @@ func FuzzDecodeChunk(f *testing.F) {
 				rows = int(r)
 			}
 		}
-		if err := decodeChunk(data, rows, &c); err != nil {
+		if err := DecodeChunk(data, rows, &c); err != nil {
 			return
 		}
 		for r := 0; r < c.Rows; r++ {
@@ -122,7 +122,7 @@ func FuzzColumnRoundTrip(f *testing.F) {
 		}
 		raw, meta := columnTestEncode(t, vals, present)
 		var c Column
-		if err := decodeChunk(raw, len(present), &c); err != nil {
+		if err := DecodeChunk(raw, len(present), &c); err != nil {
 			t.Fatalf("%s chunk of %v does not decode: %v", meta.Encoding, vals, err)
 		}
 		k := 0
@@ -141,7 +141,7 @@ func FuzzColumnRoundTrip(f *testing.F) {
 	})
 }
 
-// TestWriteFuzzSeeds rewrites the committed seed corpora from the encoders
+// TestWriteFuzzSeeds rewrites the committed column seed corpora from the encoders
 // (go test -run TestWriteFuzzSeeds -write-fuzz-seeds), so seeds follow
 // format changes.
 func TestWriteFuzzSeeds(t *testing.T) {
@@ -161,6 +161,5 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		}
 	}
 	write("FuzzDecodeChunk", columnSeedChunks(t))
-	write("FuzzDecodeSplitMeta", splitMetaSeeds(t))
 	write("FuzzColumnRoundTrip", columnRoundTripSeeds)
 }

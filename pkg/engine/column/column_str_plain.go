@@ -1,4 +1,4 @@
-package engine
+package column
 
 import "fmt"
 
@@ -7,7 +7,7 @@ import "fmt"
 // bytes to one string and slices it, so a block costs one allocation.
 
 func appendStrPlain(dst []byte, vals []string, scratch []uint64) ([]byte, []uint64) {
-	scratch = reuseSlice(scratch, len(vals))
+	scratch = ReuseSlice(scratch, len(vals))
 	lo, hi := ^uint64(0), uint64(0)
 	for i, v := range vals {
 		scratch[i] = uint64(len(v))
@@ -29,7 +29,7 @@ func appendStrPlain(dst []byte, vals []string, scratch []uint64) ([]byte, []uint
 // readStrings decodes n plain strings at the start of p into dst[:n] and
 // returns the bytes used.
 func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64, error) {
-	scratch = reuseSlice(scratch, n)
+	scratch = ReuseSlice(scratch, n)
 	base, used, err := readFORPrefix(p, n, scratch)
 	if err != nil {
 		return 0, scratch, err
@@ -54,7 +54,7 @@ func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64
 }
 
 func decodeStrPlain(p []byte, n int, c *Column) error {
-	c.Strs = reuseSlice(c.Strs, c.Rows)
+	c.Strs = ReuseSlice(c.Strs, c.Rows)
 	used, scratch, err := readStrings(p, n, c.Strs, c.scratch)
 	c.scratch = scratch
 	if err == nil && used != len(p) {

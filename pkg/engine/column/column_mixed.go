@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // format losslessly), so events round-trip exactly.
 
 func appendMixed(dst []byte, vals []event.Value, strs []string, scratch []uint64) ([]byte, []string, []uint64) {
-	strs = reuseSlice(strs, len(vals))
+	strs = ReuseSlice(strs, len(vals))
 	for i, v := range vals {
 		dst = append(dst, byte(v.Kind))
 		strs[i] = v.Text()
@@ -25,7 +25,7 @@ func decodeMixed(p []byte, n int, c *Column) error {
 	if len(p) < n {
 		return errShortColumn
 	}
-	c.kindsBuf = reuseSlice(c.kindsBuf, c.Rows)
+	c.kindsBuf = ReuseSlice(c.kindsBuf, c.Rows)
 	for i := range n {
 		k := event.Kind(p[i])
 		if !k.Known() {
@@ -34,7 +34,7 @@ func decodeMixed(p []byte, n int, c *Column) error {
 		c.kindsBuf[i] = k
 	}
 	c.Kinds = c.kindsBuf
-	c.Strs = reuseSlice(c.Strs, c.Rows)
+	c.Strs = ReuseSlice(c.Strs, c.Rows)
 	used, scratch, err := readStrings(p[n:], n, c.Strs, c.scratch)
 	c.scratch = scratch
 	if err == nil && n+used != len(p) {

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -16,7 +16,7 @@ func appendIntFOR(dst []byte, vals []int64, scratch []uint64) ([]byte, []uint64)
 	for _, v := range vals {
 		lo = min(lo, v)
 	}
-	scratch = reuseSlice(scratch, len(vals))
+	scratch = ReuseSlice(scratch, len(vals))
 	var span uint64
 	for i, v := range vals {
 		d := uint64(v) - uint64(lo)
@@ -89,12 +89,12 @@ func readFORPrefix(p []byte, n int, dst []uint64) (base uint64, used int, err er
 }
 
 func decodeIntFOR(p []byte, n int, c *Column) error {
-	c.scratch = reuseSlice(c.scratch, n)
+	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p, n, c.scratch)
 	if err != nil {
 		return err
 	}
-	c.Ints = reuseSlice(c.Ints, c.Rows)
+	c.Ints = ReuseSlice(c.Ints, c.Rows)
 	for i, d := range c.scratch[:n] {
 		c.Ints[i] = int64(base + d)
 	}
@@ -102,7 +102,7 @@ func decodeIntFOR(p []byte, n int, c *Column) error {
 }
 
 func decodeUintFOR(p []byte, n int, c *Column) error {
-	c.Uints = reuseSlice(c.Uints, c.Rows)
+	c.Uints = ReuseSlice(c.Uints, c.Rows)
 	base, err := readFOR(p, n, c.Uints)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -20,7 +20,7 @@ func decodeFloatRaw(p []byte, n int, c *Column) error {
 	if len(p) != 8*n {
 		return fmt.Errorf("%d bytes for %d floats", len(p), n)
 	}
-	c.Floats = reuseSlice(c.Floats, c.Rows)
+	c.Floats = ReuseSlice(c.Floats, c.Rows)
 	for i := range n {
 		c.Floats[i] = math.Float64frombits(binary.LittleEndian.Uint64(p[8*i:]))
 	}
@@ -68,7 +68,7 @@ func scaledInt(v float64, e int) (int64, bool) {
 }
 
 func appendFloatDec(dst []byte, vals []float64, e int, ints []int64, scratch []uint64) ([]byte, []int64, []uint64) {
-	ints = reuseSlice(ints, len(vals))
+	ints = ReuseSlice(ints, len(vals))
 	for i, v := range vals {
 		ints[i], _ = scaledInt(v, e)
 	}
@@ -82,12 +82,12 @@ func decodeFloatDec(p []byte, n int, c *Column) error {
 		return fmt.Errorf("bad decimal exponent")
 	}
 	d := pow10[p[0]]
-	c.scratch = reuseSlice(c.scratch, n)
+	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p[1:], n, c.scratch)
 	if err != nil {
 		return err
 	}
-	c.Floats = reuseSlice(c.Floats, c.Rows)
+	c.Floats = ReuseSlice(c.Floats, c.Rows)
 	for i, o := range c.scratch[:n] {
 		c.Floats[i] = float64(int64(base+o)) / d
 	}

@@ -1,4 +1,4 @@
-package engine
+package column
 
 import (
 	"encoding/binary"
@@ -8,29 +8,29 @@ import (
 	"time"
 )
 
-// columnEncoding names how the values of one column chunk are laid out;
+// Encoding names how the values of one column chunk are laid out;
 // the writer picks the smallest that fits the block's values.
-type columnEncoding uint8
+type Encoding uint8
 
 const (
-	encNone     columnEncoding = iota // no body: every present value is null
-	encDelta                          // zigzag deltas, frame-of-reference packed (timestamps, seq)
-	encIntFOR                         // int64 frame-of-reference bit-packed
-	encUintFOR                        // uint64 frame-of-reference bit-packed
-	encFloatRaw                       // float64 little-endian
-	encFloatDec                       // float64 as scaled integers (123.45 → 12345e-2)
-	encBool                           // bitmap
-	encStrPlain                       // packed lengths then bytes
-	encStrDict                        // dictionary then packed ids
-	encStrHex                         // same-length lowercase hex stored as bytes
-	encMixed                          // per-row kind then the value's text
-	encCount                          // number of encodings; keep last
+	EncNone     Encoding = iota // no body: every present value is null
+	EncDelta                    // zigzag deltas, frame-of-reference packed (timestamps, seq)
+	encIntFOR                   // int64 frame-of-reference bit-packed
+	encUintFOR                  // uint64 frame-of-reference bit-packed
+	encFloatRaw                 // float64 little-endian
+	encFloatDec                 // float64 as scaled integers (123.45 → 12345e-2)
+	encBool                     // bitmap
+	encStrPlain                 // packed lengths then bytes
+	EncStrDict                  // dictionary then packed ids
+	encStrHex                   // same-length lowercase hex stored as bytes
+	encMixed                    // per-row kind then the value's text
+	encCount                    // number of encodings; keep last
 )
 
 var encodingNames = [...]string{"none", "delta", "int_for", "uint_for", "float_raw", "float_dec",
 	"bool", "str_plain", "str_dict", "str_hex", "mixed"}
 
-func (e columnEncoding) String() string {
+func (e Encoding) String() string {
 	if int(e) < len(encodingNames) {
 		return encodingNames[e]
 	}
@@ -61,12 +61,12 @@ type Column struct {
 	// Kinds holds the original kind of each row of a mixed block.
 	Kinds []event.Kind
 
-	encoding columnEncoding
+	Encoding Encoding
 	scratch  []uint64
 	kindsBuf []event.Kind
 	buf      []byte
-	zbuf     []byte // compressed chunk as read
-	plain    []byte // decompressed chunk
+	Zbuf     []byte // compressed chunk as read
+	Plain    []byte // decompressed chunk
 }
 
 // IsPresent reports whether row has the field.
@@ -78,8 +78,8 @@ func (c *Column) Str(row int) string {
 	if !c.IsPresent(row) {
 		return ""
 	}
-	switch c.encoding {
-	case encStrDict:
+	switch c.Encoding {
+	case EncStrDict:
 		return c.Dict[c.IDs[row]]
 	case encStrPlain, encStrHex, encMixed:
 		return c.Strs[row]
@@ -141,15 +141,15 @@ func parseMixedText(k event.Kind, s string) (event.Value, bool) {
 }
 
 // reset sizes c for rows rows of kind k, reusing its slices.
-func (c *Column) reset(k event.Kind, enc columnEncoding, rows int) {
-	c.Kind, c.encoding, c.Rows = k, enc, rows
-	c.Present = reuseSlice(c.Present, (rows+63)/64)
+func (c *Column) Reset(k event.Kind, enc Encoding, rows int) {
+	c.Kind, c.Encoding, c.Rows = k, enc, rows
+	c.Present = ReuseSlice(c.Present, (rows+63)/64)
 	c.Ints, c.Uints, c.Floats, c.Bools = c.Ints[:0], c.Uints[:0], c.Floats[:0], c.Bools[:0]
 	c.Strs, c.Dict, c.IDs, c.Kinds = c.Strs[:0], c.Dict[:0], c.IDs[:0], nil
 }
 
 // reuseSlice returns s resized to n elements, reallocating only when needed.
-func reuseSlice[T any](s []T, n int) []T {
+func ReuseSlice[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n, n+n/4)
 	}
@@ -164,15 +164,15 @@ const (
 	presenceBitmap = 1
 	// maxChunkRows bounds a block's rows, so damaged metadata cannot make
 	// the reader allocate without limit.
-	maxChunkRows = 1 << 24
+	MaxChunkRows = 1 << 24
 )
 
 // decodeChunk decodes an uncompressed chunk of a block of wantRows rows into c.
-func decodeChunk(p []byte, wantRows int, c *Column) error {
+func DecodeChunk(p []byte, wantRows int, c *Column) error {
 	if len(p) < 3 {
 		return fmt.Errorf("chunk header: %w", errShortColumn)
 	}
-	enc, kind := columnEncoding(p[0]), event.Kind(p[1])
+	enc, kind := Encoding(p[0]), event.Kind(p[1])
 	if enc >= encCount || !kind.Known() {
 		return fmt.Errorf("chunk header: unknown encoding %d or kind %d", p[0], p[1])
 	}
@@ -184,7 +184,7 @@ func decodeChunk(p []byte, wantRows int, c *Column) error {
 	if len(p) < 1 {
 		return fmt.Errorf("chunk header: %w", errShortColumn)
 	}
-	c.reset(kind, enc, int(rows))
+	c.Reset(kind, enc, int(rows))
 	present := int(rows)
 	switch p[0] {
 	case presenceAll:
@@ -217,17 +217,17 @@ func decodeChunk(p []byte, wantRows int, c *Column) error {
 // decodeBody dispatches to the encoding's decoder, which writes n values
 // densely at the front of the typed slices.
 func decodeBody(p []byte, n int, c *Column) error {
-	want := expectedKinds[c.encoding]
+	want := expectedKinds[c.Encoding]
 	if want != 0 && want&(1<<c.Kind) == 0 {
 		return fmt.Errorf("kind %s cannot use this encoding", c.Kind)
 	}
-	switch c.encoding {
-	case encNone:
+	switch c.Encoding {
+	case EncNone:
 		if c.Kind != event.KindNull {
 			return fmt.Errorf("kind %s needs a body", c.Kind)
 		}
 		return nil
-	case encDelta:
+	case EncDelta:
 		return decodeDelta(p, n, c)
 	case encIntFOR:
 		return decodeIntFOR(p, n, c)
@@ -241,27 +241,27 @@ func decodeBody(p []byte, n int, c *Column) error {
 		return decodeBool(p, n, c)
 	case encStrPlain:
 		return decodeStrPlain(p, n, c)
-	case encStrDict:
+	case EncStrDict:
 		return decodeStrDict(p, n, c)
 	case encStrHex:
 		return decodeStrHex(p, n, c)
 	case encMixed:
 		return decodeMixed(p, n, c)
 	}
-	return fmt.Errorf("unknown encoding %d", c.encoding)
+	return fmt.Errorf("unknown encoding %d", c.Encoding)
 }
 
 // expectedKinds is the set of kinds (as bits) each encoding may carry.
 var expectedKinds = [encCount]uint16{
-	encNone:     1 << event.KindNull,
-	encDelta:    1<<event.KindInt64 | 1<<event.KindTime | 1<<event.KindUint64,
+	EncNone:     1 << event.KindNull,
+	EncDelta:    1<<event.KindInt64 | 1<<event.KindTime | 1<<event.KindUint64,
 	encIntFOR:   1<<event.KindInt64 | 1<<event.KindTime,
 	encUintFOR:  1 << event.KindUint64,
 	encFloatRaw: 1 << event.KindFloat64,
 	encFloatDec: 1 << event.KindFloat64,
 	encBool:     1 << event.KindBool,
 	encStrPlain: 1<<event.KindString | 1<<event.KindIP,
-	encStrDict:  1<<event.KindString | 1<<event.KindIP,
+	EncStrDict:  1<<event.KindString | 1<<event.KindIP,
 	encStrHex:   1<<event.KindString | 1<<event.KindIP,
 	encMixed:    1 << event.KindString,
 }
@@ -288,19 +288,19 @@ func (c *Column) spread(n int) {
 func (c *Column) sizeValues() {
 	switch {
 	case c.Kinds != nil:
-		c.Kinds, c.Strs = reuseSlice(c.Kinds, c.Rows), reuseSlice(c.Strs, c.Rows)
-	case c.encoding == encStrDict:
-		c.IDs = reuseSlice(c.IDs, c.Rows)
+		c.Kinds, c.Strs = ReuseSlice(c.Kinds, c.Rows), ReuseSlice(c.Strs, c.Rows)
+	case c.Encoding == EncStrDict:
+		c.IDs = ReuseSlice(c.IDs, c.Rows)
 	case c.Kind == event.KindString || c.Kind == event.KindIP:
-		c.Strs = reuseSlice(c.Strs, c.Rows)
+		c.Strs = ReuseSlice(c.Strs, c.Rows)
 	case c.Kind == event.KindInt64 || c.Kind == event.KindTime:
-		c.Ints = reuseSlice(c.Ints, c.Rows)
+		c.Ints = ReuseSlice(c.Ints, c.Rows)
 	case c.Kind == event.KindUint64:
-		c.Uints = reuseSlice(c.Uints, c.Rows)
+		c.Uints = ReuseSlice(c.Uints, c.Rows)
 	case c.Kind == event.KindFloat64:
-		c.Floats = reuseSlice(c.Floats, c.Rows)
+		c.Floats = ReuseSlice(c.Floats, c.Rows)
 	case c.Kind == event.KindBool:
-		c.Bools = reuseSlice(c.Bools, c.Rows)
+		c.Bools = ReuseSlice(c.Bools, c.Rows)
 	}
 }
 
@@ -308,7 +308,7 @@ func (c *Column) moveRow(from, to int) {
 	switch {
 	case c.Kinds != nil:
 		c.Kinds[to], c.Strs[to] = c.Kinds[from], c.Strs[from]
-	case c.encoding == encStrDict:
+	case c.Encoding == EncStrDict:
 		c.IDs[to] = c.IDs[from]
 	case c.Kind == event.KindString || c.Kind == event.KindIP:
 		c.Strs[to] = c.Strs[from]
@@ -327,7 +327,7 @@ func (c *Column) zeroRow(r int) {
 	switch {
 	case c.Kinds != nil:
 		c.Kinds[r], c.Strs[r] = event.KindNull, ""
-	case c.encoding == encStrDict:
+	case c.Encoding == EncStrDict:
 		c.IDs[r] = 0
 	case c.Kind == event.KindString || c.Kind == event.KindIP:
 		c.Strs[r] = ""
