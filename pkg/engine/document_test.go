@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 	"strings"
 	"testing"
 	"time"
@@ -142,7 +143,7 @@ func FuzzParseDocument(f *testing.F) {
 			seen[fl.Name] = true
 		}
 		// An accepted event survives the WAL encoding unchanged.
-		round, err := decodeEvents(appendEvent(nil, &ev), 1)
+		round, err := wal.DecodeEvents(wal.AppendEvent(nil, &ev), 1)
 		if err != nil || len(round) != 1 || fieldsString(round[0]) != fieldsString(ev) || round[0].Timestamp != ev.Timestamp {
 			t.Fatalf("WAL round trip: %v", err)
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -19,7 +20,7 @@ type faultyFile struct {
 	disk *faultyDisk
 }
 
-func (d *faultyDisk) open(path string) (walFile, error) {
+func (d *faultyDisk) open(path string) (wal.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err

@@ -70,7 +70,7 @@ func (ix *indexState) freezeHead() {
 	ix.tails.publish(old.commit())
 	ix.head = newHead()
 	// A failed roll leaves no open segment; the next append retries it.
-	_ = ix.wal.roll()
+	_ = ix.wal.Roll()
 	ix.viewMu.Lock()
 	ix.view = &indexView{head: ix.head, frozen: append(slices.Clip(ix.view.frozen), old), splits: ix.view.splits}
 	ix.viewMu.Unlock()
@@ -114,7 +114,7 @@ func (ix *indexState) writeFrozen(h *head) error {
 	ix.e.unreserve(bytes)
 	ix.walMu.Lock()
 	defer ix.walMu.Unlock()
-	if err := ix.wal.removeCovered(meta.MaxSeq); err != nil {
+	if err := ix.wal.RemoveCovered(meta.MaxSeq); err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"slices"
 	"sync"
@@ -33,7 +35,7 @@ type indexState struct {
 	// walMu guards the WAL, nextSeq and head: a batch is written and added
 	// to the head under it, and a flush freezes the head under it.
 	walMu   sync.Mutex
-	wal     *wal
+	wal     *wal.Log
 	nextSeq uint64
 	head    *head
 
@@ -50,7 +52,7 @@ type indexState struct {
 	// merge is the background merger of small splits (engine_merge.go).
 	merge mergeState
 	// damage records what Open set aside and what queries found damaged.
-	damage *damageLog
+	damage *quarantine.Log
 	// ids keeps document ids unique (ids.go).
 	ids idIndex
 }
@@ -135,12 +137,12 @@ func (ix *indexState) commitGroup(buf []byte, group []*commitReq) []byte {
 	}
 	first := ix.nextSeq
 	if n > 0 {
-		buf = walRecordHead(buf, first, n)
+		buf = wal.RecordHead(buf, first, n)
 		for _, r := range group {
 			buf = append(buf, r.body...)
 		}
-		sealWALRecord(buf)
-		if err := ix.wal.append(buf, first+uint64(n)-1); err != nil {
+		wal.SealRecord(buf)
+		if err := ix.wal.Append(buf, first+uint64(n)-1); err != nil {
 			ix.ids.release(claimed)
 			ix.walMu.Unlock()
 			for _, r := range group {
@@ -255,7 +257,7 @@ func (ix *indexState) releaseSplits() {
 
 // close stops the index's goroutines and closes its files. Buffered events
 // are durable in the WAL and come back at the next Open.
-func (ix *indexState) close() error {
+func (ix *indexState) Close() error {
 	ix.closeMu.Lock()
 	if ix.closed {
 		ix.closeMu.Unlock()
@@ -281,7 +283,7 @@ func (ix *indexState) close() error {
 	}
 	ix.walMu.Lock()
 	defer ix.walMu.Unlock()
-	if err := ix.wal.close(); err != nil && !errors.Is(err, os.ErrClosed) {
+	if err := ix.wal.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		return fmt.Errorf("close WAL of index %q: %w", ix.id, err)
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,12 +25,12 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		reqs: make(chan *commitReq, 64), flushReq: make(chan struct{}, 1), stop: make(chan struct{}), head: newHead()}
 	ix.mapper.Store(m)
 	ix.initMerger(e.opts)
-	reports, err := loadDamageReports(ix.dir)
+	reports, err := loadIndexDamage(ix.dir)
 	if err != nil {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
 	}
-	ix.damage = newDamageLog(ix.id, e.opts.Logger, reports)
-	q := quarantine{indexDir: ix.dir, log: ix.damage}
+	ix.damage = quarantine.NewLog(ix.id, e.opts.Logger, reports)
+	q := quarantine.Dir{IndexDir: ix.dir, Log: ix.damage}
 	cp, cpKnown, err := loadCheckpoint(q)
 	if err != nil {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
@@ -41,7 +43,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	ix.view = &indexView{head: ix.head, splits: splits}
 	now := time.Now()
 	walDir := filepath.Join(ix.dir, indexWALDir)
-	replayed, err := replayWAL(walDir, walReplayEnv{flushed: flushed, flushedKnown: cpKnown, q: q}, func(events []event.Event) {
+	replayed, err := wal.Replay(walDir, wal.ReplayEnv{Flushed: flushed, FlushedKnown: cpKnown, Q: q}, func(events []event.Event) {
 		i := 0
 		for i < len(events) && events[i].Seq <= flushed {
 			i++
@@ -57,12 +59,12 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		ix.head.add(events, size, now)
 	})
 	if err == nil && !cpKnown {
-		err = rebuildCheckpoint(ix, flushed, replayed.firstSeq)
+		err = rebuildCheckpoint(ix, flushed, replayed.FirstSeq)
 	}
 	if err == nil {
-		ix.wal, err = openWAL(walDir, e.opts.walOpen, e.opts.WALSegmentBytes, replayed.segs)
+		ix.wal, err = wal.Open(walDir, e.opts.walOpen, e.opts.WALSegmentBytes, replayed.Segs)
 		if err == nil {
-			ix.wal.onSync = e.opts.OnWALSync
+			ix.wal.OnSync = e.opts.OnWALSync
 		}
 	}
 	if err != nil {
@@ -73,7 +75,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	}
 	ix.head.commit()
 	ix.ids.addEvents(ix.head.view())
-	ix.nextSeq = max(replayed.lastSeq, flushed) + 1
+	ix.nextSeq = max(replayed.LastSeq, flushed) + 1
 	ix.wg.Add(3)
 	go ix.runCommitter()
 	go ix.runFlusher()
@@ -100,9 +102,9 @@ func rebuildCheckpoint(ix *indexState, flushed, firstWALSeq uint64) error {
 // already in splits and must not be applied twice. A split that fails its
 // checksums or misses files is moved to the quarantine and reported; the
 // others open.
-func openIndexSplits(q quarantine, checkpointSeq uint64) ([]*splitRef, uint64, error) {
+func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint64, error) {
 	flushed := checkpointSeq
-	splitsDir := filepath.Join(q.indexDir, indexSplitsDir)
+	splitsDir := filepath.Join(q.IndexDir, indexSplitsDir)
 	if err := os.MkdirAll(splitsDir, 0o755); err != nil {
 		return nil, 0, fmt.Errorf("create splits directory: %w", err)
 	}
@@ -135,7 +137,7 @@ func openIndexSplits(q quarantine, checkpointSeq uint64) ([]*splitRef, uint64, e
 		}
 		s, err := OpenSplit(path)
 		if isSplitDamage(err) {
-			if qerr := q.quarantineSplit(path, err, ""); qerr != nil {
+			if qerr := quarantineSplit(q, path, err, ""); qerr != nil {
 				return fail(errors.Join(err, qerr))
 			}
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 	"slices"
 )
 
@@ -74,7 +75,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 		if i == 0 {
 			r.body = make([]byte, 0, walBodyCap(docs))
 		}
-		r.body = appendEvent(r.body, &events[i])
+		r.body = wal.AppendEvent(r.body, &events[i])
 		r.size += eventSize(&events[i])
 	}
 	if !e.admit(ctx, r.size) {

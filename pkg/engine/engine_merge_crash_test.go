@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"io"
 	"io/fs"
 	"os"
@@ -136,10 +137,10 @@ func TestMergeDamagedMarker(t *testing.T) {
 		name       string
 		damageData bool
 		splits     int
-		kinds      []DamageKind
+		kinds      []quarantine.DamageKind
 	}{
-		{name: "marker damaged", splits: 1, kinds: []DamageKind{DamageMergeMarker}},
-		{name: "marker and a column chunk damaged", damageData: true, splits: 2, kinds: []DamageKind{DamageSplit}},
+		{name: "marker damaged", splits: 1, kinds: []quarantine.DamageKind{quarantine.DamageMergeMarker}},
+		{name: "marker and a column chunk damaged", damageData: true, splits: 2, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,7 +169,7 @@ func TestMergeDamagedMarker(t *testing.T) {
 			defer e.Close()
 			checkOnce(t, "after the crash", allEvents(t, e, DefaultIndexID), 120)
 			_, st, _ := e.DescribeIndex(DefaultIndexID)
-			var kinds []DamageKind
+			var kinds []quarantine.DamageKind
 			for _, d := range st.Damage {
 				kinds = append(kinds, d.Kind)
 			}

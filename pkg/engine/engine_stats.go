@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"log/slog"
 	"time"
 )
@@ -32,7 +33,7 @@ type IndexStats struct {
 	// Damage lists what Open found damaged and set aside, with what was
 	// lost (docs/operations-faults.md); a report stays until an operator
 	// removes it from the quarantine directory.
-	Damage []Damage `json:"damage,omitempty"`
+	Damage []quarantine.Damage `json:"damage,omitempty"`
 	// The damage counters below are for health and /metrics.
 	// EventsLost sums the acknowledged events Damage lost; UncountedLosses
 	// counts the reports whose loss could not be counted.
@@ -87,11 +88,11 @@ func (ix *indexState) stats() IndexStats {
 		}
 	}
 	st.Events += int64(st.HeadEvents)
-	ix.damage.fill(&st)
+	fillDamage(ix.damage, &st)
 	ix.walMu.Lock()
 	st.LastSeq = ix.nextSeq - 1
 	if ix.wal != nil {
-		st.WALSegments = len(ix.wal.segs)
+		st.WALSegments = len(ix.wal.Segs)
 	}
 	ix.walMu.Unlock()
 	return st
@@ -101,10 +102,10 @@ func (ix *indexState) stats() IndexStats {
 // what its quarantine reports.
 func unavailableStats(dir, id string, cause error, logger *slog.Logger) IndexStats {
 	st := IndexStats{Unavailable: cause.Error(), CorruptSplits: quarantinedSplits(dir)}
-	reports, err := loadDamageReports(dir)
+	reports, err := loadIndexDamage(dir)
 	if err != nil {
 		st.Unavailable += "; " + err.Error()
 	}
-	newDamageLog(id, logger, reports).fill(&st)
+	fillDamage(quarantine.NewLog(id, logger, reports), &st)
 	return st
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -81,13 +82,13 @@ func buildFaultStore(t testing.TB, dir string) {
 // in write order.
 func walSegmentsWithRecords(t testing.TB, walDir string) []string {
 	t.Helper()
-	nums, _, err := listWALDir(walDir)
+	nums, _, err := wal.ListDir(walDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, n := range nums {
-		p := walSegmentPath(walDir, n)
+		p := wal.SegmentPath(walDir, n)
 		if st, err := os.Stat(p); err == nil && st.Size() > 0 {
 			out = append(out, p)
 		}
@@ -104,7 +105,7 @@ func walFrameOffsets(t testing.TB, path string) []int64 {
 	}
 	var offs []int64
 	for off := 0; off < len(data); {
-		_, size, err := readWALFrame(data[off:])
+		_, size, err := wal.ReadFrame(data[off:])
 		if err != nil {
 			t.Fatalf("segment %s offset %d: %v", path, off, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // IDField holds a document's client-chosen id (IngestOptions.IDs,
@@ -105,7 +106,7 @@ func (x *idIndex) claim(r *commitReq, claimed []string) []string {
 		r.events = keep
 		r.body, r.size = r.body[:0], 0
 		for i := range r.events {
-			r.body = appendEvent(r.body, &r.events[i])
+			r.body = wal.AppendEvent(r.body, &r.events[i])
 			r.size += eventSize(&r.events[i])
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"hash/crc32"
 	"maps"
 	"os"
@@ -140,7 +141,7 @@ func replacedIDs(splitsDir string, inputs []*Split) ([]string, error) {
 // merged split that fails them while its inputs still hold all its events
 // is set aside instead, and the inputs serve. A marker that cannot be read
 // is repaired from the splits themselves (merge_marker_repair.go).
-func dropReplacedSplits(q quarantine, splitsDir string) error {
+func dropReplacedSplits(q quarantine.Dir, splitsDir string) error {
 	entries, err := os.ReadDir(splitsDir)
 	if err != nil {
 		return fmt.Errorf("list splits: %w", err)
@@ -196,7 +197,7 @@ func dropReplacedSplits(q quarantine, splitsDir string) error {
 // (the inputs left are then all there is); one readable in part whose
 // other inputs are gone stays, its damage reported by the queries that
 // meet it, and the merge is finished.
-func finishMerge(q quarantine, splitsDir, id string, inputs []string, present map[string]bool) error {
+func finishMerge(q quarantine.Dir, splitsDir, id string, inputs []string, present map[string]bool) error {
 	path := filepath.Join(splitsDir, id)
 	s, err := OpenSplit(path)
 	opened := err == nil
@@ -218,7 +219,7 @@ func finishMerge(q quarantine, splitsDir, id string, inputs []string, present ma
 		return removeSplits(splitsDir, inputs, present)
 	}
 	present[id] = false
-	return q.quarantineSplit(path, err, served)
+	return quarantineSplit(q, path, err, served)
 }
 
 // removeSplits deletes split directories and makes that durable.

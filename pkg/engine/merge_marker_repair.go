@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,7 @@ import (
 // passed all its checksums; if it fails them and its inputs hold all its
 // events, it is set aside instead), and the marker is moved to the
 // quarantine and reported. Nothing is lost either way.
-func repairMergeMarker(q quarantine, splitsDir, id string, cause error, present map[string]bool) error {
+func repairMergeMarker(q quarantine.Dir, splitsDir, id string, cause error, present map[string]bool) error {
 	path := filepath.Join(splitsDir, id)
 	s, err := OpenSplit(path)
 	if isSplitDamage(err) {
@@ -39,7 +40,7 @@ func repairMergeMarker(q quarantine, splitsDir, id string, cause error, present 
 		}
 	}
 	marker := filepath.Join(path, mergeMarkerFile)
-	kept, err := q.moveAside(marker, id+"."+mergeMarkerFile)
+	kept, err := q.MoveAside(marker, id+"."+mergeMarkerFile)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func repairMergeMarker(q quarantine, splitsDir, id string, cause error, present 
 		what = fmt.Sprintf("%d splits still on disk held only events it holds (%s) and were removed, as the marker would have removed them",
 			len(inputs), strings.Join(inputs, ", "))
 	}
-	return q.report(filepath.Base(kept), Damage{Kind: DamageMergeMarker, Path: q.rel(marker), Kept: kept,
+	return q.Report(filepath.Base(kept), quarantine.Damage{Kind: quarantine.DamageMergeMarker, Path: q.Rel(marker), Kept: kept,
 		Reason: fmt.Sprintf("%v; split %s is kept (its own checksums decide whether it is whole) and %s", cause, id, what)})
 }
 

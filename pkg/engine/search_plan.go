@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -53,7 +54,7 @@ type scanPlan struct {
 	// onBlock is Options.OnBlockScanned.
 	onBlock func()
 	// damage is the index's damage log: skips are counted there too.
-	damage *damageLog
+	damage *quarantine.Log
 }
 
 // planQuery takes a snapshot of index and compiles text against it. The
@@ -80,7 +81,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	p.start, p.end = timeBound(start, minTime), timeBound(end, maxTime)
 	// What Open set aside in this range is missing from the answer too.
 	p.damage = ix.damage
-	p.skipped, p.warnings = ix.damage.queryNotes(p.start, p.end)
+	p.skipped, p.warnings = ix.damage.QueryNotes(p.start, p.end)
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		p.release()
 		return nil, invalidRequest(fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)))
@@ -145,7 +146,7 @@ func (p *scanPlan) skip(s *Split, err error) {
 		return
 	}
 	p.skipped = append(p.skipped, s.Meta.ID)
-	p.damage.damagedRead(s.Meta.ID, err)
+	p.damage.DamagedRead(s.Meta.ID, err)
 	p.warn(fmt.Sprintf("split %s is damaged and was read only up to the damage: %v", s.Meta.ID, err))
 }
 

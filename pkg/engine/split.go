@@ -105,7 +105,7 @@ func (s *Split) Close() error {
 		// Wait for a term index being opened, and keep it from opening later.
 		s.termsOnce.Do(func() { s.termsErr = fmt.Errorf("split %s is closed", s.Meta.ID) })
 		if s.terms != nil {
-			if cerr := s.terms.close(); err == nil {
+			if cerr := s.terms.Close(); err == nil {
 				err = cerr
 			}
 		}

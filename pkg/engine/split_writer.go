@@ -161,14 +161,14 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 		idHashes = appendIDHashes(idHashes, blk)
 		for i := range blk {
 			if blk[i].Before(&prev) {
-				terms.close()
+				terms.Close()
 				return SplitMeta{}, fmt.Errorf("event %d sorts before event %d; sort by (Timestamp, Seq) first", meta.Rows+i, meta.Rows+i-1)
 			}
 			prev = blk[i]
 		}
 		bm, err := b.writeBlock(w, blk)
 		if err != nil {
-			terms.close()
+			terms.Close()
 			return SplitMeta{}, err
 		}
 		meta.Rows += len(blk)
@@ -193,16 +193,16 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 		for g := 0; g < len(blk); g += opts.granuleRows {
 			hi := min(g+opts.granuleRows, len(blk))
 			if err := terms.add(b.granuleTerms(g, hi), hi-g); err != nil {
-				terms.close()
+				terms.Close()
 				return SplitMeta{}, err
 			}
 		}
 		if blk, err = src.nextRun(opts.blockRows); err != nil {
-			terms.close()
+			terms.Close()
 			return SplitMeta{}, err
 		}
 	}
-	if err := terms.close(); err != nil {
+	if err := terms.Close(); err != nil {
 		return SplitMeta{}, err
 	}
 	if meta.TermFiles, err = checksumTree(filepath.Join(path, splitTermsDir)); err != nil {

@@ -37,7 +37,7 @@ func openTermIndex(path string, granules int) (*termIndex, error) {
 	return &termIndex{idx: idx, granules: granules}, nil
 }
 
-func (t *termIndex) close() error { return t.idx.Close() }
+func (t *termIndex) Close() error { return t.idx.Close() }
 
 // search runs q and returns the granules of its hits. The files were
 // checksummed at open; a panic inside bleve is still turned into an error so

@@ -111,7 +111,7 @@ func (b *termIndexBuilder) flush() error {
 
 // close flushes the last batch and closes the index; bleve persists every
 // batch before Batch returns, so the files are complete afterwards.
-func (b *termIndexBuilder) close() error {
+func (b *termIndexBuilder) Close() error {
 	err := b.flush()
 	if cerr := b.idx.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close term index: %w", cerr)

@@ -148,7 +148,7 @@ func (c *Column) Reset(k event.Kind, enc Encoding, rows int) {
 	c.Strs, c.Dict, c.IDs, c.Kinds = c.Strs[:0], c.Dict[:0], c.IDs[:0], nil
 }
 
-// reuseSlice returns s resized to n elements, reallocating only when needed.
+// ReuseSlice returns s resized to n elements, reallocating only when needed.
 func ReuseSlice[T any](s []T, n int) []T {
 	if cap(s) < n {
 		return make([]T, n, n+n/4)
@@ -162,12 +162,12 @@ func ReuseSlice[T any](s []T, n int) []T {
 const (
 	presenceAll    = 0
 	presenceBitmap = 1
-	// maxChunkRows bounds a block's rows, so damaged metadata cannot make
+	// MaxChunkRows bounds a block's rows, so damaged metadata cannot make
 	// the reader allocate without limit.
 	MaxChunkRows = 1 << 24
 )
 
-// decodeChunk decodes an uncompressed chunk of a block of wantRows rows into c.
+// DecodeChunk decodes an uncompressed chunk of a block of wantRows rows into c.
 func DecodeChunk(p []byte, wantRows int, c *Column) error {
 	if len(p) < 3 {
 		return fmt.Errorf("chunk header: %w", errShortColumn)

@@ -21,7 +21,7 @@ type ChunkMeta struct {
 	Bounds   []Bounds     `json:"bounds,omitempty"`
 }
 
-// jsonFloat is a float64 whose JSON form also allows ±Inf (as strings).
+// JSONFloat is a float64 whose JSON form also allows ±Inf (as strings).
 type JSONFloat float64
 
 func (f JSONFloat) MarshalJSON() ([]byte, error) {

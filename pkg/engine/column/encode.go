@@ -12,11 +12,11 @@ import (
 // numbers, and one chunk per field present in the block. Each chunk is
 // header + body (see column.go), snappy-compressed, CRC32C-checked.
 
-// maxStrBoundLen caps the string length kept as a block bound, so that long
+// MaxStrBoundLen caps the string length kept as a block bound, so that long
 // messages do not bloat the metadata.
 const MaxStrBoundLen = 64
 
-// columnValues holds the present values of one field in a block, in row
+// Values holds the present values of one field in a block, in row
 // order: what encodeField turns into a chunk.
 type Values struct {
 	Present []byte // row bitmap
@@ -24,7 +24,7 @@ type Values struct {
 	Kinds   uint16 // bitset of the values' kinds
 }
 
-// chunkEncoder encodes column chunks, reusing its buffers across calls.
+// ChunkEncoder encodes column chunks, reusing its buffers across calls.
 type ChunkEncoder struct {
 	raw       []byte
 	ints      []int64
@@ -137,7 +137,7 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 	return e.raw, meta
 }
 
-// valueBounds computes the range of each orderable kind among vals.
+// ValueBounds computes the range of each orderable kind among vals.
 func ValueBounds(vals []event.Value, kinds uint16) []Bounds {
 	var out []Bounds
 	for _, k := range kindList(kinds) {
@@ -195,7 +195,7 @@ func ValueBounds(vals []event.Value, kinds uint16) []Bounds {
 	return out
 }
 
-// mergeBounds widens acc by b, kind by kind.
+// MergeBounds widens acc by b, kind by kind.
 func MergeBounds(acc []Bounds, bs []Bounds) []Bounds {
 	for _, b := range bs {
 		i := 0

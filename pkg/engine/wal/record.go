@@ -1,4 +1,4 @@
-package engine
+package wal
 
 import (
 	"encoding/binary"
@@ -20,8 +20,8 @@ import (
 // IPs length-prefixed, i64/datetime varint, u64 uvarint, f64 8 bytes
 // little-endian, bool one byte).
 const (
-	walFrameHeaderSize = 8
-	walRecordVersion   = 1
+	FrameHeaderSize  = 8
+	walRecordVersion = 1
 	// walMaxRecordBytes bounds a record so a damaged length cannot make
 	// replay allocate without limit.
 	walMaxRecordBytes = 256 << 20
@@ -30,12 +30,12 @@ const (
 var walCastagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 var (
-	errWALShortFrame = errors.New("record extends past the end of the segment")
-	errWALChecksum   = errors.New("record checksum mismatch")
+	ErrShortFrame = errors.New("record extends past the end of the segment")
+	ErrChecksum   = errors.New("record checksum mismatch")
 )
 
-// appendEvent encodes one event (without its seq) onto buf.
-func appendEvent(buf []byte, e *event.Event) []byte {
+// AppendEvent encodes one event (without its seq) onto buf.
+func AppendEvent(buf []byte, e *event.Event) []byte {
 	buf = binary.AppendVarint(buf, e.Timestamp)
 	buf = binary.AppendUvarint(buf, uint64(len(e.Fields)))
 	for i := range e.Fields {
@@ -64,44 +64,44 @@ func appendEvent(buf []byte, e *event.Event) []byte {
 	return buf
 }
 
-// walRecordHead returns the frame header space and payload prefix of a
+// RecordHead returns the frame header space and payload prefix of a
 // record; the caller appends the encoded events and calls sealWALRecord.
-func walRecordHead(buf []byte, firstSeq uint64, count int) []byte {
-	buf = append(buf, make([]byte, walFrameHeaderSize)...)
+func RecordHead(buf []byte, firstSeq uint64, count int) []byte {
+	buf = append(buf, make([]byte, FrameHeaderSize)...)
 	buf = append(buf, walRecordVersion)
 	buf = binary.AppendUvarint(buf, firstSeq)
 	return binary.AppendUvarint(buf, uint64(count))
 }
 
-// sealWALRecord fills in the frame header of the record starting at rec[0].
-func sealWALRecord(rec []byte) {
-	payload := rec[walFrameHeaderSize:]
+// SealRecord fills in the frame header of the record starting at rec[0].
+func SealRecord(rec []byte) {
+	payload := rec[FrameHeaderSize:]
 	binary.LittleEndian.PutUint32(rec[0:4], uint32(len(payload)))
 	binary.LittleEndian.PutUint32(rec[4:8], crc32.Checksum(payload, walCastagnoli))
 }
 
-// readWALFrame splits the first frame off b. It returns errWALShortFrame
+// ReadFrame splits the first frame off b. It returns errWALShortFrame
 // when b ends inside the frame and errWALChecksum when the payload is damaged.
-func readWALFrame(b []byte) (payload []byte, size int, err error) {
-	if len(b) < walFrameHeaderSize {
-		return nil, 0, errWALShortFrame
+func ReadFrame(b []byte) (payload []byte, size int, err error) {
+	if len(b) < FrameHeaderSize {
+		return nil, 0, ErrShortFrame
 	}
 	n := binary.LittleEndian.Uint32(b[0:4])
 	if n == 0 || n > walMaxRecordBytes {
-		return nil, 0, fmt.Errorf("%w: length %d exceeds the %d byte limit", errWALChecksum, n, walMaxRecordBytes)
+		return nil, 0, fmt.Errorf("%w: length %d exceeds the %d byte limit", ErrChecksum, n, walMaxRecordBytes)
 	}
-	if uint64(len(b)-walFrameHeaderSize) < uint64(n) {
-		return nil, 0, errWALShortFrame
+	if uint64(len(b)-FrameHeaderSize) < uint64(n) {
+		return nil, 0, ErrShortFrame
 	}
-	payload = b[walFrameHeaderSize : walFrameHeaderSize+int(n)]
+	payload = b[FrameHeaderSize : FrameHeaderSize+int(n)]
 	if crc32.Checksum(payload, walCastagnoli) != binary.LittleEndian.Uint32(b[4:8]) {
-		return nil, 0, errWALChecksum
+		return nil, 0, ErrChecksum
 	}
-	return payload, walFrameHeaderSize + int(n), nil
+	return payload, FrameHeaderSize + int(n), nil
 }
 
-// decodeWALRecord decodes a checksummed payload into events with their seqs.
-func decodeWALRecord(payload []byte) ([]event.Event, error) {
+// DecodeRecord decodes a checksummed payload into events with their seqs.
+func DecodeRecord(payload []byte) ([]event.Event, error) {
 	if len(payload) == 0 || payload[0] != walRecordVersion {
 		return nil, errors.New("unknown record version")
 	}
@@ -114,7 +114,7 @@ func decodeWALRecord(payload []byte) ([]event.Event, error) {
 	if count > uint64(len(d.b))/2 || first+count < first {
 		return nil, fmt.Errorf("record claims %d events in %d bytes from seq %d", count, len(d.b), first)
 	}
-	events, err := decodeEvents(d.b, int(count))
+	events, err := DecodeEvents(d.b, int(count))
 	if err != nil {
 		return nil, err
 	}
@@ -124,8 +124,8 @@ func decodeWALRecord(payload []byte) ([]event.Event, error) {
 	return events, nil
 }
 
-// decodeEvents decodes exactly count events that must fill b.
-func decodeEvents(b []byte, count int) ([]event.Event, error) {
+// DecodeEvents decodes exactly count events that must fill b.
+func DecodeEvents(b []byte, count int) ([]event.Event, error) {
 	d := walDecoder{b: b, names: map[string]string{}}
 	events := make([]event.Event, count)
 	for i := range events {

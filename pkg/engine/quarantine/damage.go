@@ -1,4 +1,4 @@
-package engine
+package quarantine
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ type Damage struct {
 	Reason  string    `json:"reason"`
 	At      time.Time `json:"at"`
 	// key names the report file in the quarantine (<key>.damage.json).
-	key string
+	Key string `json:"-"`
 }
 
 // timeKnown reports whether the lost events' time range is known.
@@ -75,14 +75,14 @@ func (d *Damage) covers(first, last uint64) bool {
 	return d.FirstSeq != 0 && d.FirstSeq <= first && last <= d.LastSeq
 }
 
-// damageLog is an index's record of damage: the reports of its quarantine
+// Log is an index's record of damage: the reports of its quarantine
 // (loaded at Open) and the damaged splits its queries met since.
-type damageLog struct {
-	index  string
-	logger *slog.Logger
+type Log struct {
+	Index  string
+	Logger *slog.Logger
 
 	mu      sync.Mutex
-	reports []Damage
+	Reports []Damage
 	// torn counts unacknowledged WAL tails cut at Open (crash leftovers,
 	// not damage: the write was never acknowledged).
 	torn int64
@@ -92,22 +92,22 @@ type damageLog struct {
 	readSplits []string
 }
 
-func newDamageLog(index string, logger *slog.Logger, reports []Damage) *damageLog {
-	return &damageLog{index: index, logger: logger, reports: reports}
+func NewLog(index string, logger *slog.Logger, reports []Damage) *Log {
+	return &Log{Index: index, Logger: logger, Reports: reports}
 }
 
 // add records new damage and logs it: an operator reading the log learns
 // what was set aside, where it is kept and what was lost.
-func (d *damageLog) add(dmg Damage) {
+func (d *Log) add(dmg Damage) {
 	d.mu.Lock()
-	i := slices.IndexFunc(d.reports, func(r Damage) bool { return r.key == dmg.key })
+	i := slices.IndexFunc(d.Reports, func(r Damage) bool { return r.Key == dmg.Key })
 	if i >= 0 {
-		d.reports[i] = dmg
+		d.Reports[i] = dmg
 	} else {
-		d.reports = append(d.reports, dmg)
+		d.Reports = append(d.Reports, dmg)
 	}
 	d.mu.Unlock()
-	d.logger.Error("stored data was damaged and set aside", "index", d.index, "kind", string(dmg.Kind),
+	d.Logger.Error("stored data was damaged and set aside", "index", d.Index, "kind", string(dmg.Kind),
 		"path", dmg.Path, "kept", dmg.Kept, "events_lost", dmg.EventsLost, "first_seq", dmg.FirstSeq, "last_seq", dmg.LastSeq,
 		"reason", dmg.Reason)
 }
@@ -115,12 +115,12 @@ func (d *damageLog) add(dmg Damage) {
 // covered reports whether a seq gap is already accounted for by a report
 // other than those named by except (damage found again after a crash
 // interrupted its repair must keep its count).
-func (d *damageLog) covered(first, last uint64, except []Damage) bool {
+func (d *Log) Covered(first, last uint64, except []Damage) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for i := range d.reports {
-		r := &d.reports[i]
-		if r.covers(first, last) && !slices.ContainsFunc(except, func(e Damage) bool { return e.key == r.key }) {
+	for i := range d.Reports {
+		r := &d.Reports[i]
+		if r.covers(first, last) && !slices.ContainsFunc(except, func(e Damage) bool { return e.Key == r.Key }) {
 			return true
 		}
 	}
@@ -129,27 +129,27 @@ func (d *damageLog) covered(first, last uint64, except []Damage) bool {
 
 // lastLostSeq is the highest seq a report names: seqs of lost records are
 // never handed out again, so a report keeps meaning one set of events.
-func (d *damageLog) lastLostSeq() uint64 {
+func (d *Log) LastLostSeq() uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var last uint64
-	for i := range d.reports {
-		last = max(last, d.reports[i].LastSeq)
+	for i := range d.Reports {
+		last = max(last, d.Reports[i].LastSeq)
 	}
 	return last
 }
 
-func (d *damageLog) tornTail(path string, bytes int64) {
+func (d *Log) TornTail(path string, bytes int64) {
 	d.mu.Lock()
 	d.torn++
 	d.mu.Unlock()
-	d.logger.Warn("cut an unfinished write from the end of the WAL (a crash interrupted it before it was acknowledged)",
-		"index", d.index, "segment", path, "bytes", bytes)
+	d.Logger.Warn("cut an unfinished write from the end of the WAL (a crash interrupted it before it was acknowledged)",
+		"index", d.Index, "segment", path, "bytes", bytes)
 }
 
 // damagedRead records a query that skipped a damaged split; the first
 // time per split it is logged.
-func (d *damageLog) damagedRead(splitID string, err error) {
+func (d *Log) DamagedRead(splitID string, err error) {
 	d.mu.Lock()
 	d.reads++
 	first := !slices.Contains(d.readSplits, splitID)
@@ -158,58 +158,31 @@ func (d *damageLog) damagedRead(splitID string, err error) {
 	}
 	d.mu.Unlock()
 	if first {
-		d.logger.Error("a query found a damaged split and read it only up to the damage", "index", d.index, "split", splitID, "error", err)
+		d.Logger.Error("a query found a damaged split and read it only up to the damage", "index", d.Index, "split", splitID, "error", err)
 	}
-}
-
-// fill sets the damage fields of st.
-func (d *damageLog) fill(st *IndexStats) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	st.Damage = slices.Clone(d.reports)
-	for i := range d.reports {
-		r := &d.reports[i]
-		switch {
-		case r.EventsLost < 0:
-			st.UncountedLosses++
-		default:
-			st.EventsLost += r.EventsLost
-		}
-		switch r.Kind {
-		case DamageWALRecord:
-			st.WALRecordsQuarantined++
-		case DamageWALGap:
-			st.WALSeqGaps++
-		case DamageSplit:
-			st.SplitsQuarantined++
-		}
-	}
-	st.WALTornWrites = d.torn
-	st.DamagedReads = d.reads
-	st.DamagedSplits = slices.Clone(d.readSplits)
 }
 
 // queryNotes returns what a query over [start, end) misses because of
 // damage set aside at Open: the quarantined splits it would have read and
 // a warning for each loss that may touch the range.
-func (d *damageLog) queryNotes(start, end int64) (skipped, warnings []string) {
+func (d *Log) QueryNotes(start, end int64) (skipped, warnings []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for i := range d.reports {
-		r := &d.reports[i]
+	for i := range d.Reports {
+		r := &d.Reports[i]
 		if r.EventsLost == 0 || (r.timeKnown() && (r.MaxTime < start || r.MinTime >= end)) {
 			continue
 		}
 		if r.Kind == DamageSplit {
-			skipped = append(skipped, strings.TrimPrefix(r.Kept, indexQuarantineDir+"/"))
+			skipped = append(skipped, strings.TrimPrefix(r.Kept, DirName+"/"))
 		}
-		warnings = append(warnings, fmt.Sprintf("index %s: %s (see the index's damage report)", d.index, r.lossText()))
+		warnings = append(warnings, fmt.Sprintf("index %s: %s (see the index's damage report)", d.Index, r.LossText()))
 	}
 	return skipped, warnings
 }
 
-// lossText says in a sentence what a damage report lost.
-func (r *Damage) lossText() string {
+// LossText says in a sentence what a damage report lost.
+func (r *Damage) LossText() string {
 	lost := "an unknown number of events"
 	if r.EventsLost >= 0 {
 		lost = fmt.Sprintf("%d events", r.EventsLost)
@@ -230,20 +203,10 @@ func (r *Damage) lossText() string {
 	return s
 }
 
-// DamageWarnings says in sentences what the index lost or set aside, for
-// health checks: one line per damage report, one for an unavailable index
-// and one for splits queries found damaged since Open.
-func (st *IndexStats) DamageWarnings(index string) []string {
-	var out []string
-	if st.Unavailable != "" {
-		out = append(out, fmt.Sprintf("index %s is unavailable: %s", index, st.Unavailable))
-	}
-	for i := range st.Damage {
-		out = append(out, fmt.Sprintf("index %s: %s", index, st.Damage[i].lossText()))
-	}
-	if len(st.DamagedSplits) > 0 {
-		out = append(out, fmt.Sprintf("index %s: queries found %d damaged splits and read them only up to the damage (%s)",
-			index, len(st.DamagedSplits), strings.Join(st.DamagedSplits, ", ")))
-	}
-	return out
+// counts returns what the log holds, for an index's stats: the reports,
+// the torn WAL tails cut, and the damaged split reads with their splits.
+func (d *Log) Counts() (reports []Damage, torn, reads int64, readSplits []string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.Reports), d.torn, d.reads, slices.Clone(d.readSplits)
 }

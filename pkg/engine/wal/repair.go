@@ -1,9 +1,10 @@
-package engine
+package wal
 
 import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/durable"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"os"
@@ -18,13 +19,13 @@ import (
 // garbage costs a few passes over it, not one per byte.
 func nextIntactFrame(data []byte, off int, after uint64) int {
 	budget := 4*len(data) + 1<<20
-	if len(data)-off >= walFrameHeaderSize {
+	if len(data)-off >= FrameHeaderSize {
 		n := int(binary.LittleEndian.Uint32(data[off:]))
-		if p := off + walFrameHeaderSize + n; n > 0 && n <= walMaxRecordBytes && p < len(data) && intactFrameAt(data[p:], after, &budget) {
+		if p := off + FrameHeaderSize + n; n > 0 && n <= walMaxRecordBytes && p < len(data) && intactFrameAt(data[p:], after, &budget) {
 			return p
 		}
 	}
-	for p := off + 1; p+walFrameHeaderSize < len(data) && budget > 0; p++ {
+	for p := off + 1; p+FrameHeaderSize < len(data) && budget > 0; p++ {
 		if intactFrameAt(data[p:], after, &budget) {
 			return p
 		}
@@ -35,14 +36,14 @@ func nextIntactFrame(data []byte, off int, after uint64) int {
 // intactFrameAt reports whether b starts with an intact, decodable record
 // whose first seq is after `after`; budget counts down checksummed bytes.
 func intactFrameAt(b []byte, after uint64, budget *int) bool {
-	if len(b) <= walFrameHeaderSize {
+	if len(b) <= FrameHeaderSize {
 		return false
 	}
 	n := int(binary.LittleEndian.Uint32(b))
-	if n == 0 || n > walMaxRecordBytes || walFrameHeaderSize+n > len(b) || b[walFrameHeaderSize] != walRecordVersion {
+	if n == 0 || n > walMaxRecordBytes || FrameHeaderSize+n > len(b) || b[FrameHeaderSize] != walRecordVersion {
 		return false
 	}
-	payload := b[walFrameHeaderSize : walFrameHeaderSize+n]
+	payload := b[FrameHeaderSize : FrameHeaderSize+n]
 	if first, k := binary.Uvarint(payload[1:]); k <= 0 || first <= after {
 		return false
 	}
@@ -50,7 +51,7 @@ func intactFrameAt(b []byte, after uint64, budget *int) bool {
 	if crc32.Checksum(payload, walCastagnoli) != binary.LittleEndian.Uint32(b[4:8]) {
 		return false
 	}
-	_, err := decodeWALRecord(payload)
+	_, err := DecodeRecord(payload)
 	return err == nil
 }
 
@@ -59,20 +60,20 @@ func intactFrameAt(b []byte, after uint64, budget *int) bool {
 // after the header matches the frame's checksum, it is the payload. It
 // returns the resealed frame and its events, or nil.
 func (r *walReplayer) lengthRepair(b []byte) ([]byte, []event.Event) {
-	if len(b) <= walFrameHeaderSize || len(b)-walFrameHeaderSize > walMaxRecordBytes {
+	if len(b) <= FrameHeaderSize || len(b)-FrameHeaderSize > walMaxRecordBytes {
 		return nil, nil
 	}
-	payload := b[walFrameHeaderSize:]
+	payload := b[FrameHeaderSize:]
 	if crc32.Checksum(payload, walCastagnoli) != binary.LittleEndian.Uint32(b[4:8]) {
 		return nil, nil
 	}
-	events, err := decodeWALRecord(payload)
+	events, err := DecodeRecord(payload)
 	if err != nil || (len(events) > 0 && events[0].Seq <= r.lastRecord) {
 		return nil, nil
 	}
 	frame := make([]byte, len(b))
-	copy(frame[walFrameHeaderSize:], payload)
-	sealWALRecord(frame)
+	copy(frame[FrameHeaderSize:], payload)
+	SealRecord(frame)
 	return frame, events
 }
 
@@ -82,12 +83,12 @@ func (r *walReplayer) lengthRepair(b []byte) ([]byte, []event.Event) {
 // frame start whose length runs past the end. An fsynced, acknowledged
 // record is whole on disk, so none of these held one.
 func isTornTail(rest []byte) bool {
-	if len(rest) < walFrameHeaderSize || bytes.Count(rest, []byte{0}) == len(rest) {
+	if len(rest) < FrameHeaderSize || bytes.Count(rest, []byte{0}) == len(rest) {
 		return true
 	}
 	n := int(binary.LittleEndian.Uint32(rest))
-	return n > 0 && n <= walMaxRecordBytes && walFrameHeaderSize+n > len(rest) &&
-		(len(rest) == walFrameHeaderSize || rest[walFrameHeaderSize] == walRecordVersion)
+	return n > 0 && n <= walMaxRecordBytes && FrameHeaderSize+n > len(rest) &&
+		(len(rest) == FrameHeaderSize || rest[FrameHeaderSize] == walRecordVersion)
 }
 
 // tailLoss counts the events of damaged bytes at the end of the log, whose
@@ -96,12 +97,12 @@ func isTornTail(rest []byte) bool {
 // start a frame, or a frame that runs past the end, held nothing
 // acknowledged. ok is false when a complete frame's header is unreadable.
 func tailLoss(b []byte, next uint64) (lost int64, ok bool) {
-	for p := 0; len(b)-p >= walFrameHeaderSize; {
+	for p := 0; len(b)-p >= FrameHeaderSize; {
 		n := int(binary.LittleEndian.Uint32(b[p:]))
-		if n == 0 || n > walMaxRecordBytes || p+walFrameHeaderSize+n > len(b) {
+		if n == 0 || n > walMaxRecordBytes || p+FrameHeaderSize+n > len(b) {
 			break
 		}
-		d := walDecoder{b: b[p+walFrameHeaderSize : p+walFrameHeaderSize+n]}
+		d := walDecoder{b: b[p+FrameHeaderSize : p+FrameHeaderSize+n]}
 		if d.b[0] != walRecordVersion {
 			return 0, false
 		}
@@ -112,7 +113,7 @@ func tailLoss(b []byte, next uint64) (lost int64, ok bool) {
 		}
 		lost += int64(count)
 		next += count
-		p += walFrameHeaderSize + n
+		p += FrameHeaderSize + n
 	}
 	return lost, true
 }
@@ -138,7 +139,7 @@ func (rp walRepair) apply() error {
 // or the new one.
 func rewriteSegment(path string, frames [][]byte) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+walRewriteSuffix)
-	if err := writeFileVia(tmp, path, bytes.Join(frames, nil)); err != nil {
+	if err := durable.WriteFileVia(tmp, path, bytes.Join(frames, nil)); err != nil {
 		return fmt.Errorf("rewrite WAL segment without its damaged bytes: %w", err)
 	}
 	return nil

@@ -1,8 +1,9 @@
-package engine
+package wal
 
 import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -27,32 +28,32 @@ import (
 //     own header), and a gap with no damaged bytes (a deleted segment) is
 //     reported on its own.
 
-// walReplayEnv is what replay needs to know besides the segments.
-type walReplayEnv struct {
+// ReplayEnv is what replay needs to know besides the segments.
+type ReplayEnv struct {
 	// flushed is the highest seq already in splits: records up to it are
 	// in splits, and every seq after it must be in the WAL.
-	flushed uint64
+	Flushed uint64
 	// flushedKnown is false when the checkpoint was lost: the seqs between
 	// the splits and the first record then cannot be checked.
-	flushedKnown bool
-	q            quarantine
+	FlushedKnown bool
+	Q            quarantine.Dir
 }
 
-// walReplay is what a replay found.
-type walReplay struct {
-	segs []walSegment
+// Replayed is what a replay found.
+type Replayed struct {
+	Segs []Segment
 	// lastSeq is the highest seq the WAL used, including records lost to
 	// damage whose seqs are known, so new records never reuse them.
-	lastSeq uint64
+	LastSeq uint64
 	// firstSeq is the first seq of the first intact record, 0 when none.
-	firstSeq uint64
+	FirstSeq uint64
 }
 
 type walReplayer struct {
-	env   walReplayEnv
+	env   ReplayEnv
 	dir   string
 	apply func([]event.Event)
-	out   walReplay
+	out   Replayed
 	// lastRecord is the highest seq of an intact record; covered the
 	// highest seq up to which every seq is in a split, an intact record or
 	// a loss already reported.
@@ -60,51 +61,51 @@ type walReplayer struct {
 	// pending is damage met since the last intact record; what it lost is
 	// known at the next intact record (or the end of the log), where
 	// pendingBytes (the first damaged range) is read for an estimate.
-	pending      []Damage
+	pending      []quarantine.Damage
 	pendingBytes []byte
 	repairs      []walRepair
 }
 
-func replayWAL(dir string, env walReplayEnv, apply func([]event.Event)) (walReplay, error) {
-	nums, strays, err := listWALDir(dir)
+func Replay(dir string, env ReplayEnv, apply func([]event.Event)) (Replayed, error) {
+	nums, strays, err := ListDir(dir)
 	if err != nil {
-		return walReplay{}, err
+		return Replayed{}, err
 	}
 	for _, name := range strays {
-		if err := env.q.strayWALFile(dir, name); err != nil {
-			return walReplay{}, err
+		if err := strayWALFile(env.Q, dir, name); err != nil {
+			return Replayed{}, err
 		}
 	}
-	r := &walReplayer{env: env, dir: dir, apply: apply, covered: env.flushed}
+	r := &walReplayer{env: env, dir: dir, apply: apply, covered: env.Flushed}
 	for i, num := range nums {
 		if err := r.segment(num, i == len(nums)-1); err != nil {
-			return walReplay{}, err
+			return Replayed{}, err
 		}
 	}
 	if err := r.endOfLog(); err != nil {
-		return walReplay{}, err
+		return Replayed{}, err
 	}
 	if err := r.missingNewest(nums); err != nil {
-		return walReplay{}, err
+		return Replayed{}, err
 	}
 	// Segments are repaired last, once every damaged byte is kept and
 	// reported: a crash before this point finds the same damage again.
 	for _, rp := range r.repairs {
 		if err := rp.apply(); err != nil {
-			return walReplay{}, err
+			return Replayed{}, err
 		}
 	}
-	r.out.lastSeq = max(r.out.lastSeq, r.lastRecord, env.q.log.lastLostSeq())
+	r.out.LastSeq = max(r.out.LastSeq, r.lastRecord, env.Q.Log.LastLostSeq())
 	return r.out, nil
 }
 
 func (r *walReplayer) segment(num int, newest bool) error {
-	path := walSegmentPath(r.dir, num)
+	path := SegmentPath(r.dir, num)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read WAL segment %s: %w", path, err)
 	}
-	seg := walSegment{num: num}
+	seg := Segment{num: num}
 	var frames [][]byte // the intact records, if the segment must be rewritten
 	damaged := false
 	for off := 0; off < len(data); {
@@ -132,7 +133,7 @@ func (r *walReplayer) segment(num int, newest bool) error {
 				continue
 			}
 			if newest && end == len(data) && isTornTail(rest) {
-				r.env.q.log.tornTail(r.env.q.rel(path), int64(len(rest)))
+				r.env.Q.Log.TornTail(r.env.Q.Rel(path), int64(len(rest)))
 				if !damaged {
 					r.repairs = append(r.repairs, walRepair{path: path, cut: int64(off)})
 				}
@@ -148,18 +149,18 @@ func (r *walReplayer) segment(num int, newest bool) error {
 	if damaged {
 		r.repairs = append(r.repairs, walRepair{path: path, rewrite: true, frames: frames})
 	}
-	r.out.segs = append(r.out.segs, seg)
+	r.out.Segs = append(r.out.Segs, seg)
 	return nil
 }
 
 // readRecord reads the record at the start of b; size is set when the
 // frame is intact but the record cannot be used.
 func (r *walReplayer) readRecord(b []byte) (events []event.Event, size int, err error) {
-	payload, size, err := readWALFrame(b)
+	payload, size, err := ReadFrame(b)
 	if err != nil {
 		return nil, 0, err
 	}
-	if events, err = decodeWALRecord(payload); err != nil {
+	if events, err = DecodeRecord(payload); err != nil {
 		return nil, size, fmt.Errorf("record cannot be decoded: %w", err)
 	}
 	if len(events) > 0 && events[0].Seq <= r.lastRecord {
@@ -175,9 +176,9 @@ func (r *walReplayer) intact(events []event.Event, path string) error {
 	}
 	first, last := events[0].Seq, events[len(events)-1].Seq
 	// After a lost checkpoint, the first record's predecessor is unknown.
-	checkGap := r.env.flushedKnown || r.out.firstSeq != 0
-	if r.out.firstSeq == 0 {
-		r.out.firstSeq = first
+	checkGap := r.env.FlushedKnown || r.out.FirstSeq != 0
+	if r.out.FirstSeq == 0 {
+		r.out.FirstSeq = first
 	}
 	var gapFirst, gapLast uint64
 	if checkGap && first > r.covered+1 {
@@ -195,12 +196,12 @@ func (r *walReplayer) intact(events []event.Event, path string) error {
 // resolve reports what was lost between the last intact record and the
 // next: the seqs [gapFirst, gapLast] (none when gapFirst is 0).
 func (r *walReplayer) resolve(gapFirst, gapLast uint64, path string) error {
-	known := gapFirst == 0 || r.env.q.log.covered(gapFirst, gapLast, r.pending)
+	known := gapFirst == 0 || r.env.Q.Log.Covered(gapFirst, gapLast, r.pending)
 	if len(r.pending) == 0 {
 		if known {
 			return nil
 		}
-		return r.env.q.report(fmt.Sprintf("wal-gap-%d-%d", gapFirst, gapLast), Damage{Kind: DamageWALGap, Path: r.env.q.rel(path),
+		return r.env.Q.Report(fmt.Sprintf("wal-gap-%d-%d", gapFirst, gapLast), quarantine.Damage{Kind: quarantine.DamageWALGap, Path: r.env.Q.Rel(path),
 			EventsLost: int64(gapLast - gapFirst + 1), FirstSeq: gapFirst, LastSeq: gapLast,
 			Reason: fmt.Sprintf("seqs %d-%d are in neither a split nor the WAL: a segment before this one was deleted or cut", gapFirst, gapLast)})
 	}
@@ -225,7 +226,7 @@ func (r *walReplayer) endOfLog() error {
 	}
 	if lost > 0 {
 		p.FirstSeq, p.LastSeq = r.covered+1, r.covered+uint64(lost)
-		r.out.lastSeq = max(r.out.lastSeq, p.LastSeq)
+		r.out.LastSeq = max(r.out.LastSeq, p.LastSeq)
 	}
 	return r.flushPending()
 }
@@ -235,8 +236,8 @@ func (r *walReplayer) endOfLog() error {
 func (r *walReplayer) missingNewest(nums []int) error {
 	head, err := readWALHead(r.dir)
 	if err != nil {
-		r.env.q.log.logger.Warn("the WAL's newest-segment record is unreadable: a deleted newest segment cannot be noticed at this Open (Open writes the record again)",
-			"index", r.env.q.log.index, "error", err)
+		r.env.Q.Log.Logger.Warn("the WAL's newest-segment record is unreadable: a deleted newest segment cannot be noticed at this Open (Open writes the record again)",
+			"index", r.env.Q.Log.Index, "error", err)
 		return nil
 	}
 	top := 0
@@ -246,15 +247,15 @@ func (r *walReplayer) missingNewest(nums []int) error {
 	if head <= top {
 		return nil
 	}
-	return r.env.q.report(fmt.Sprintf("wal-missing-%08d-%08d", top+1, head), Damage{Kind: DamageWALGap,
-		Path: r.env.q.rel(walSegmentPath(r.dir, top+1)), EventsLost: -1,
+	return r.env.Q.Report(fmt.Sprintf("wal-missing-%08d-%08d", top+1, head), quarantine.Damage{Kind: quarantine.DamageWALGap,
+		Path: r.env.Q.Rel(SegmentPath(r.dir, top+1)), EventsLost: -1,
 		Reason: fmt.Sprintf("WAL segments %08d to %08d were created but are gone (the newest segments were deleted): the events they held after seq %d are lost, how many cannot be known (none if they were empty)",
 			top+1, head, r.covered)})
 }
 
 func (r *walReplayer) flushPending() error {
 	for _, d := range r.pending {
-		if err := r.env.q.report(d.key, d); err != nil {
+		if err := r.env.Q.Report(d.Key, d); err != nil {
 			return err
 		}
 	}
@@ -266,29 +267,29 @@ func (r *walReplayer) flushPending() error {
 // is reported once the next intact record shows it.
 func (r *walReplayer) damaged(path string, num, off int, b []byte, cause error) error {
 	key := walDamageKey(num, off, b)
-	kept, err := r.env.q.keepBytes(key, b)
+	kept, err := r.env.Q.KeepBytes(key, b)
 	if err != nil {
 		return err
 	}
 	if len(r.pending) == 0 {
 		r.pendingBytes = b
 	}
-	r.pending = append(r.pending, Damage{Kind: DamageWALRecord, Path: r.env.q.rel(path), Kept: kept, Bytes: int64(len(b)),
-		Reason: fmt.Sprintf("%d bytes at offset %d are not an intact record (%v)", len(b), off, cause), key: key})
+	r.pending = append(r.pending, quarantine.Damage{Kind: quarantine.DamageWALRecord, Path: r.env.Q.Rel(path), Kept: kept, Bytes: int64(len(b)),
+		Reason: fmt.Sprintf("%d bytes at offset %d are not an intact record (%v)", len(b), off, cause), Key: key})
 	return nil
 }
 
 // repaired reports a record recovered from a damaged length field.
 func (r *walReplayer) repaired(path string, num, off int, b []byte, events []event.Event) error {
 	key := walDamageKey(num, off, b)
-	kept, err := r.env.q.keepBytes(key, b)
+	kept, err := r.env.Q.KeepBytes(key, b)
 	if err != nil {
 		return err
 	}
 	if err := r.intact(events, path); err != nil {
 		return err
 	}
-	return r.env.q.report(key, Damage{Kind: DamageWALRecord, Path: r.env.q.rel(path), Kept: kept, Bytes: int64(len(b)),
+	return r.env.Q.Report(key, quarantine.Damage{Kind: quarantine.DamageWALRecord, Path: r.env.Q.Rel(path), Kept: kept, Bytes: int64(len(b)),
 		Reason: fmt.Sprintf("the length field of the record at offset %d was damaged; its checksum proved the record intact, so it was recovered", off)})
 }
 
@@ -302,16 +303,16 @@ func walDamageKey(num, off int, b []byte) string {
 // strayWALFile moves an entry of the WAL directory that is not a segment
 // aside: replay never guesses what it holds, and the seq check reports any
 // records it took with it.
-func (q quarantine) strayWALFile(walDir, name string) error {
+func strayWALFile(q quarantine.Dir, walDir, name string) error {
 	path := filepath.Join(walDir, name)
 	var size int64
 	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	kept, err := q.moveAside(path, "wal-stray-"+name)
+	kept, err := q.MoveAside(path, "wal-stray-"+name)
 	if err != nil {
 		return err
 	}
-	return q.report(filepath.Base(kept), Damage{Kind: DamageWALStrayFile, Path: q.rel(path), Kept: kept, Bytes: size,
+	return q.Report(filepath.Base(kept), quarantine.Damage{Kind: quarantine.DamageWALStrayFile, Path: q.Rel(path), Kept: kept, Bytes: size,
 		Reason: "not a WAL segment (segments are named like 00000001.wal): moved aside unread; if it held records, the seq check reports them missing"})
 }

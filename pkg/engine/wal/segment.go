@@ -1,9 +1,10 @@
-package engine
+package wal
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/durable"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,32 +12,32 @@ import (
 	"strings"
 )
 
-// walFile is the part of *os.File the WAL writes through; tests swap it
+// File is the part of *os.File the WAL writes through; tests swap it
 // for one that fails to prove a full disk leaves the store consistent.
-type walFile interface {
+type File interface {
 	Write(p []byte) (int, error)
 	Sync() error
 	Truncate(size int64) error
 	Close() error
 }
 
-// walOpenFunc creates a new, empty segment file for appending.
-type walOpenFunc func(path string) (walFile, error)
+// OpenFunc creates a new, empty segment file for appending.
+type OpenFunc func(path string) (File, error)
 
-func createWALFile(path string) (walFile, error) {
+func CreateFile(path string) (File, error) {
 	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 }
 
-// walSegment is one segment file: numbered in write order, with the
+// Segment is one segment file: numbered in write order, with the
 // highest seq it holds (0 when it holds no record).
-type walSegment struct {
+type Segment struct {
 	num    int
 	maxSeq uint64
 }
 
 const walSegmentSuffix = ".wal"
 
-func walSegmentPath(dir string, num int) string {
+func SegmentPath(dir string, num int) string {
 	return filepath.Join(dir, fmt.Sprintf("%08d%s", num, walSegmentSuffix))
 }
 
@@ -73,7 +74,7 @@ func readWALHead(walDir string) (int, error) {
 func writeWALHead(walDir string, num int) error {
 	data, err := json.Marshal(walHead{Segment: num})
 	if err == nil {
-		err = writeFileAtomic(walHeadPath(walDir), data)
+		err = durable.WriteFile(walHeadPath(walDir), data)
 	}
 	return err
 }
@@ -82,10 +83,10 @@ func writeWALHead(walDir string, num int) error {
 // bytes (wal_repair.go); one left by a crash is removed at the next Open.
 const walRewriteSuffix = ".rewrite"
 
-// listWALDir returns the segment numbers in dir in write order, and the
+// ListDir returns the segment numbers in dir in write order, and the
 // names of entries that are not segments (stray files an operator or a
 // tool left, which replay moves aside).
-func listWALDir(dir string) (nums []int, strays []string, err error) {
+func ListDir(dir string) (nums []int, strays []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list WAL segments in %s: %w", dir, err)
@@ -100,7 +101,7 @@ func listWALDir(dir string) (nums []int, strays []string, err error) {
 		}
 		base, ok := strings.CutSuffix(name, walSegmentSuffix)
 		n, err := strconv.Atoi(base)
-		if !ok || err != nil || n <= 0 || !e.Type().IsRegular() || walSegmentPath(dir, n) != filepath.Join(dir, name) {
+		if !ok || err != nil || n <= 0 || !e.Type().IsRegular() || SegmentPath(dir, n) != filepath.Join(dir, name) {
 			strays = append(strays, name)
 			continue
 		}
@@ -108,17 +109,4 @@ func listWALDir(dir string) (nums []int, strays []string, err error) {
 	}
 	sort.Ints(nums)
 	return nums, strays, nil
-}
-
-// syncDir makes a directory's entries (created, renamed or removed files) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -1,33 +1,34 @@
-package engine
+package wal
 
 import (
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/durable"
 	"os"
 	"time"
 )
 
-// wal is one index's write-ahead log: a directory of segments written in
+// Log is one index's write-ahead log: a directory of segments written in
 // order. Only the index's committer goroutine calls it, so it has no lock.
-type wal struct {
+type Log struct {
 	// onSync, when set, receives each fsync's duration.
-	onSync   func(time.Duration)
+	OnSync   func(time.Duration)
 	dir      string
-	open     walOpenFunc
+	open     OpenFunc
 	segBytes int64
-	segs     []walSegment // the last one is being written
-	f        walFile      // nil after a failed roll: the next append retries
+	Segs     []Segment // the last one is being written
+	f        File      // nil after a failed roll: the next append retries
 	size     int64
 	// broken is set when a failed append could not be undone; the store must
 	// be reopened (replay then decides what the segment holds).
 	broken error
 }
 
-// openWAL starts a new segment after the replayed ones, so a segment that
+// Open starts a new segment after the replayed ones, so a segment that
 // was cut at a torn tail is never appended to.
-func openWAL(dir string, open walOpenFunc, segBytes int64, replayed []walSegment) (*wal, error) {
-	w := &wal{dir: dir, open: open, segBytes: segBytes, segs: replayed}
-	if err := w.roll(); err != nil {
+func Open(dir string, open OpenFunc, segBytes int64, replayed []Segment) (*Log, error) {
+	w := &Log{dir: dir, open: open, segBytes: segBytes, Segs: replayed}
+	if err := w.Roll(); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -36,22 +37,22 @@ func openWAL(dir string, open walOpenFunc, segBytes int64, replayed []walSegment
 // append writes one sealed record holding seqs up to lastSeq and fsyncs
 // it. On failure the segment is cut back to its previous length so that
 // nothing of an unacknowledged record remains.
-func (w *wal) append(rec []byte, lastSeq uint64) error {
+func (w *Log) Append(rec []byte, lastSeq uint64) error {
 	if w.broken != nil {
 		return w.broken
 	}
 	if w.f == nil || (w.size > 0 && w.size+int64(len(rec)) > w.segBytes) {
-		if err := w.roll(); err != nil {
+		if err := w.Roll(); err != nil {
 			return err
 		}
 	}
-	path := walSegmentPath(w.dir, w.segs[len(w.segs)-1].num)
+	path := SegmentPath(w.dir, w.Segs[len(w.Segs)-1].num)
 	_, err := w.f.Write(rec)
 	if err == nil {
 		started := time.Now()
 		err = w.f.Sync()
-		if w.onSync != nil {
-			w.onSync(time.Since(started))
+		if w.OnSync != nil {
+			w.OnSync(time.Since(started))
 		}
 	}
 	if err != nil {
@@ -63,12 +64,12 @@ func (w *wal) append(rec []byte, lastSeq uint64) error {
 		return fmt.Errorf("append to WAL segment %s: %w", path, err)
 	}
 	w.size += int64(len(rec))
-	w.segs[len(w.segs)-1].maxSeq = lastSeq
+	w.Segs[len(w.Segs)-1].maxSeq = lastSeq
 	return nil
 }
 
 // roll closes the current segment and starts the next one.
-func (w *wal) roll() error {
+func (w *Log) Roll() error {
 	if w.f != nil {
 		err := w.f.Close()
 		w.f = nil
@@ -77,15 +78,15 @@ func (w *wal) roll() error {
 		}
 	}
 	num := 1
-	if len(w.segs) > 0 {
-		num = w.segs[len(w.segs)-1].num + 1
+	if len(w.Segs) > 0 {
+		num = w.Segs[len(w.Segs)-1].num + 1
 	}
-	path := walSegmentPath(w.dir, num)
+	path := SegmentPath(w.dir, num)
 	f, err := w.open(path)
 	if err != nil {
 		return fmt.Errorf("create WAL segment %s: %w", path, err)
 	}
-	if err := syncDir(w.dir); err != nil {
+	if err := durable.SyncDir(w.dir); err != nil {
 		f.Close()
 		os.Remove(path)
 		return fmt.Errorf("sync WAL directory %s: %w", w.dir, err)
@@ -96,18 +97,18 @@ func (w *wal) roll() error {
 		return fmt.Errorf("record WAL segment %s as the newest: %w", path, err)
 	}
 	w.f, w.size = f, 0
-	w.segs = append(w.segs, walSegment{num: num})
+	w.Segs = append(w.Segs, Segment{num: num})
 	return nil
 }
 
 // removeCovered deletes closed segments whose records all have seq ≤
 // flushed: they are in durable splits now.
-func (w *wal) removeCovered(flushed uint64) error {
+func (w *Log) RemoveCovered(flushed uint64) error {
 	var errs []error
-	keep := w.segs[:0]
-	for i, s := range w.segs {
-		if i < len(w.segs)-1 && s.maxSeq <= flushed {
-			path := walSegmentPath(w.dir, s.num)
+	keep := w.Segs[:0]
+	for i, s := range w.Segs {
+		if i < len(w.Segs)-1 && s.maxSeq <= flushed {
+			path := SegmentPath(w.dir, s.num)
 			if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, fmt.Errorf("remove WAL segment %s: %w", path, err))
 				keep = append(keep, s)
@@ -116,11 +117,11 @@ func (w *wal) removeCovered(flushed uint64) error {
 		}
 		keep = append(keep, s)
 	}
-	w.segs = keep
+	w.Segs = keep
 	return errors.Join(errs...)
 }
 
-func (w *wal) close() error {
+func (w *Log) Close() error {
 	if w.f == nil {
 		return nil
 	}
