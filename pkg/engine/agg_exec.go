@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"math"
 )
 
@@ -209,7 +210,7 @@ func fieldIndex(ev *event.Event, name string, hint *int) int {
 	return -1
 }
 
-func (a *aggRoot) wantBlock(*BlockMeta) bool { return true }
+func (a *aggRoot) wantBlock(*split.BlockMeta) bool { return true }
 
 func (a *aggRoot) block(bs *blockScan) error {
 	if bs.full() && a.countOnly(bs.bm) {
@@ -276,7 +277,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 
 // countOnly hands a whole block to collectors that can take it by count;
 // it succeeds only if every collector does.
-func (a *aggRoot) countOnly(bm *BlockMeta) bool {
+func (a *aggRoot) countOnly(bm *split.BlockMeta) bool {
 	for _, c := range a.colls {
 		cc, ok := c.(countCollector)
 		if !ok || !cc.collectCount(bm.MinTime, bm.MaxTime, 0) {

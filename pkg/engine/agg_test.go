@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"math"
 	"os"
 	"path/filepath"
@@ -240,7 +241,7 @@ func TestCountsSkipColumnData(t *testing.T) {
 	snap, _ := e.Snapshot("flushed")
 	s := snap.Splits()[0]
 	snap.Release()
-	path := filepath.Join(s.Path(), splitDataFile)
+	path := filepath.Join(s.Path(), split.SplitDataFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/jsonscan"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"math"
 	"net/netip"
 	"slices"
@@ -45,18 +47,18 @@ func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (event.E
 	if b.names == nil {
 		b.names = make(map[string]string)
 	}
-	p := docParser{m: m, batch: b, jsonScanner: jsonScanner{buf: raw, scratch: b.scratch}, fields: b.fields[:0], aliasVals: b.aliases[:0]}
-	defer func() { b.fields, b.scratch, b.aliases = p.fields[:0], p.scratch, p.aliasVals[:0] }()
-	p.skipWS()
-	if p.peek() != '{' {
-		return event.Event{}, errNotObject
+	p := docParser{m: m, batch: b, Scanner: jsonscan.Scanner{Buf: raw, Scratch: b.scratch}, fields: b.fields[:0], aliasVals: b.aliases[:0]}
+	defer func() { b.fields, b.scratch, b.aliases = p.fields[:0], p.Scratch, p.aliasVals[:0] }()
+	p.SkipWS()
+	if p.Peek() != '{' {
+		return event.Event{}, jsonscan.ErrNotObject
 	}
 	if err := p.object("", false); err != nil {
 		return event.Event{}, err
 	}
-	p.skipWS()
-	if p.pos != len(p.buf) {
-		return event.Event{}, p.errorf("unexpected data after the object")
+	p.SkipWS()
+	if p.Pos != len(p.Buf) {
+		return event.Event{}, p.Errorf("unexpected data after the object")
 	}
 	if err := p.applyAliases(); err != nil {
 		return event.Event{}, err
@@ -65,7 +67,7 @@ func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (event.E
 		return event.Event{}, m.missingTimestamp()
 	}
 	if id != "" {
-		p.fields = append(p.fields, event.Field{Name: IDField, Value: event.StringValue(id)})
+		p.fields = append(p.fields, event.Field{Name: split.IDField, Value: event.StringValue(id)})
 	}
 	slices.SortFunc(p.fields, func(a, b event.Field) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(p.fields); i++ {
@@ -82,7 +84,7 @@ func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (event.E
 }
 
 type docParser struct {
-	jsonScanner
+	jsonscan.Scanner
 	m            *docMapper
 	batch        *docBatch
 	fields       []event.Field
@@ -96,7 +98,7 @@ type docParser struct {
 type aliasVal struct {
 	name string
 	rank int
-	v    jsonVal
+	v    jsonscan.Val
 }
 
 // fieldName joins prefix and key, reusing the batch's equal string.
@@ -123,34 +125,34 @@ func (p *docParser) add(name string, v event.Value) error {
 // object walks the object at pos. Inside a json-typed field (dynamicOnly)
 // every leaf is typed from its JSON form, whatever the mapping mode.
 func (p *docParser) object(prefix string, dynamicOnly bool) error {
-	p.depth++
-	if p.depth > maxJSONDepth {
-		return errJSONTooDeep
+	p.Depth++
+	if p.Depth > jsonscan.MaxDepth {
+		return jsonscan.ErrTooDeep
 	}
-	p.pos++ // '{'
+	p.Pos++ // '{'
 	for first := true; ; first = false {
-		p.skipWS()
-		if p.peek() == '}' {
-			p.pos++
-			p.depth--
+		p.SkipWS()
+		if p.Peek() == '}' {
+			p.Pos++
+			p.Depth--
 			return nil
 		}
 		if !first {
-			if err := p.expect(','); err != nil {
+			if err := p.Expect(','); err != nil {
 				return err
 			}
-			p.skipWS()
+			p.SkipWS()
 		}
-		key, err := p.strBytes()
+		key, err := p.StrBytes()
 		if err != nil {
 			return err
 		}
 		name := p.fieldName(prefix, key)
-		p.skipWS()
-		if err := p.expect(':'); err != nil {
+		p.SkipWS()
+		if err := p.Expect(':'); err != nil {
 			return err
 		}
-		p.skipWS()
+		p.SkipWS()
 		if len(key) == 0 {
 			return fmt.Errorf("field '%s': empty key", name)
 		}
@@ -167,14 +169,14 @@ func (p *docParser) object(prefix string, dynamicOnly bool) error {
 
 func (p *docParser) value(name string) error {
 	if rule, ok := p.m.fields[name]; ok {
-		if name == IDField {
+		if name == split.IDField {
 			return errIDInDocument
 		}
 		return p.mapped(rule)
 	}
-	if rank := p.m.aliases[name]; rank != 0 && p.peek() != '{' && p.peek() != '[' {
-		v, err := p.scalar()
-		if err != nil || v.kind == jsonNull {
+	if rank := p.m.aliases[name]; rank != 0 && p.Peek() != '{' && p.Peek() != '[' {
+		v, err := p.Scalar()
+		if err != nil || v.Kind == jsonscan.Null {
 			return err
 		}
 		for _, a := range p.aliasVals {
@@ -185,17 +187,17 @@ func (p *docParser) value(name string) error {
 		p.aliasVals = append(p.aliasVals, aliasVal{name: name, rank: rank, v: v})
 		return nil
 	}
-	switch p.peek() {
+	switch p.Peek() {
 	case '{':
 		return p.object(name, false)
 	case 'n':
-		return p.literal("null")
+		return p.Literal("null")
 	}
 	switch p.m.mode {
 	case ModeStrict:
 		return fmt.Errorf("unknown field '%s' (mapping mode is strict)", name)
 	case ModeLenient:
-		return p.skip()
+		return p.Skip()
 	}
 	return p.dynamic(name, false)
 }
@@ -204,21 +206,21 @@ func (p *docParser) value(name string) error {
 // integer → i64 (u64 above its range), other numbers → f64, bool → bool,
 // array → its compact JSON as text, object → flattened.
 func (p *docParser) dynamic(name string, dynamicOnly bool) error {
-	switch p.peek() {
+	switch p.Peek() {
 	case '{':
 		return p.object(name, dynamicOnly)
 	case '[':
-		start := p.pos
-		if err := p.skip(); err != nil {
+		start := p.Pos
+		if err := p.Skip(); err != nil {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := json.Compact(&buf, p.buf[start:p.pos]); err != nil {
+		if err := json.Compact(&buf, p.Buf[start:p.Pos]); err != nil {
 			return fmt.Errorf("field '%s': %v", name, err)
 		}
 		return p.add(name, event.StringValue(buf.String()))
 	}
-	v, err := p.scalar()
+	v, err := p.Scalar()
 	if err != nil {
 		return err
 	}
@@ -226,24 +228,24 @@ func (p *docParser) dynamic(name string, dynamicOnly bool) error {
 }
 
 // dynamicScalar adds an unmapped scalar typed from its JSON form.
-func (p *docParser) dynamicScalar(name string, v jsonVal) error {
-	switch v.kind {
-	case jsonString:
-		return p.add(name, event.StringValue(v.s))
-	case jsonBool:
-		return p.add(name, event.BoolValue(v.b))
-	case jsonNumber:
-		if !strings.ContainsAny(v.s, ".eE") {
-			if i, err := strconv.ParseInt(v.s, 10, 64); err == nil {
+func (p *docParser) dynamicScalar(name string, v jsonscan.Val) error {
+	switch v.Kind {
+	case jsonscan.String:
+		return p.add(name, event.StringValue(v.S))
+	case jsonscan.Bool:
+		return p.add(name, event.BoolValue(v.B))
+	case jsonscan.Number:
+		if !strings.ContainsAny(v.S, ".eE") {
+			if i, err := strconv.ParseInt(v.S, 10, 64); err == nil {
 				return p.add(name, event.Int64Value(i))
 			}
-			if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
+			if u, err := strconv.ParseUint(v.S, 10, 64); err == nil {
 				return p.add(name, event.Uint64Value(u))
 			}
 		}
-		f, err := strconv.ParseFloat(v.s, 64)
+		f, err := strconv.ParseFloat(v.S, 64)
 		if err != nil {
-			return fmt.Errorf("field '%s': number %s is out of range", name, truncateForError(v.s))
+			return fmt.Errorf("field '%s': number %s is out of range", name, truncateForError(v.S))
 		}
 		return p.add(name, event.Float64Value(f))
 	}
@@ -290,9 +292,9 @@ func (m *docMapper) missingTimestamp() error {
 
 func (p *docParser) mapped(rule *fieldRule) error {
 	if rule.typ == TypeJSON {
-		if p.peek() != '{' {
-			v, err := p.scalar()
-			if err != nil || v.kind == jsonNull {
+		if p.Peek() != '{' {
+			v, err := p.Scalar()
+			if err != nil || v.Kind == jsonscan.Null {
 				return err
 			}
 			return fmt.Errorf("field '%s': expected a JSON object, got %s", rule.name, describeJSON(v))
@@ -302,8 +304,8 @@ func (p *docParser) mapped(rule *fieldRule) error {
 	if rule.array {
 		return p.mappedArray(rule)
 	}
-	v, err := p.scalar()
-	if err != nil || v.kind == jsonNull {
+	v, err := p.Scalar()
+	if err != nil || v.Kind == jsonscan.Null {
 		return err
 	}
 	val, err := convertScalar(rule, v)
@@ -326,8 +328,8 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 	var out []any
 	item := 0
 	convert := func() error {
-		v, err := p.scalar()
-		if err != nil || v.kind == jsonNull {
+		v, err := p.Scalar()
+		if err != nil || v.Kind == jsonscan.Null {
 			return err
 		}
 		val, err := convertScalar(rule, v)
@@ -339,8 +341,8 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 		return nil
 	}
 	var err error
-	if p.peek() == '[' {
-		err = p.container(convert)
+	if p.Peek() == '[' {
+		err = p.Container(convert)
 	} else {
 		err = convert()
 	}
@@ -357,11 +359,11 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 // convertScalar checks one JSON value against a scalar field type. Numeric
 // and bool fields also accept strings holding a number or bool, as
 // Quickwit's default `coerce: true` does.
-func convertScalar(rule *fieldRule, v jsonVal) (event.Value, error) {
+func convertScalar(rule *fieldRule, v jsonscan.Val) (event.Value, error) {
 	switch rule.typ {
 	case TypeText:
-		if v.kind == jsonString {
-			return event.StringValue(v.s), nil
+		if v.Kind == jsonscan.String {
+			return event.StringValue(v.S), nil
 		}
 		return event.Value{}, fmt.Errorf("expected a string, got %s", describeJSON(v))
 	case TypeI64, TypeU64, TypeF64:
@@ -372,48 +374,48 @@ func convertScalar(rule *fieldRule, v jsonVal) (event.Value, error) {
 		return convertNumber(rule.typ, num, v)
 	case TypeBool:
 		switch {
-		case v.kind == jsonBool:
-			return event.BoolValue(v.b), nil
-		case v.kind == jsonString && (v.s == "true" || v.s == "false"):
-			return event.BoolValue(v.s == "true"), nil
+		case v.Kind == jsonscan.Bool:
+			return event.BoolValue(v.B), nil
+		case v.Kind == jsonscan.String && (v.S == "true" || v.S == "false"):
+			return event.BoolValue(v.S == "true"), nil
 		}
 		return event.Value{}, fmt.Errorf("expected a bool, got %s", describeJSON(v))
 	case TypeDatetime:
-		switch v.kind {
-		case jsonString:
-			ns, err := parseDatetimeString(v.s, rule.formats)
+		switch v.Kind {
+		case jsonscan.String:
+			ns, err := parseDatetimeString(v.S, rule.formats)
 			return event.TimeNanosValue(ns), err
-		case jsonNumber:
-			ns, err := parseDatetimeNumber(v.s, rule.formats)
+		case jsonscan.Number:
+			ns, err := parseDatetimeNumber(v.S, rule.formats)
 			return event.TimeNanosValue(ns), err
 		}
 		return event.Value{}, fmt.Errorf("expected a datetime string or Unix timestamp, got %s", describeJSON(v))
 	case TypeIP:
-		if v.kind != jsonString {
+		if v.Kind != jsonscan.String {
 			return event.Value{}, fmt.Errorf("expected an IP address string, got %s", describeJSON(v))
 		}
-		addr, err := netip.ParseAddr(v.s)
+		addr, err := netip.ParseAddr(v.S)
 		if err != nil {
-			return event.Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.s))
+			return event.Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.S))
 		}
 		return event.IPValue(addr.Unmap().WithZone("").String()), nil
 	}
 	return event.Value{}, fmt.Errorf("type %s cannot hold a single value", rule.typ)
 }
 
-func numberText(v jsonVal) (string, bool) {
-	switch v.kind {
-	case jsonNumber:
-		return v.s, true
-	case jsonString:
-		if f, err := strconv.ParseFloat(v.s, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return v.s, true
+func numberText(v jsonscan.Val) (string, bool) {
+	switch v.Kind {
+	case jsonscan.Number:
+		return v.S, true
+	case jsonscan.String:
+		if f, err := strconv.ParseFloat(v.S, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return v.S, true
 		}
 	}
 	return "", false
 }
 
-func convertNumber(typ, num string, orig jsonVal) (event.Value, error) {
+func convertNumber(typ, num string, orig jsonscan.Val) (event.Value, error) {
 	switch typ {
 	case TypeI64:
 		if i, err := strconv.ParseInt(num, 10, 64); err == nil {
@@ -441,17 +443,17 @@ func convertNumber(typ, num string, orig jsonVal) (event.Value, error) {
 
 // describeJSON renders a JSON value for an error message: its kind and a
 // short form of it.
-func describeJSON(v jsonVal) string {
-	switch v.kind {
-	case jsonString:
-		return fmt.Sprintf("string %q", truncateForError(v.s))
-	case jsonNumber:
-		return "number " + truncateForError(v.s)
-	case jsonBool:
-		return "bool " + strconv.FormatBool(v.b)
-	case jsonObject:
+func describeJSON(v jsonscan.Val) string {
+	switch v.Kind {
+	case jsonscan.String:
+		return fmt.Sprintf("string %q", truncateForError(v.S))
+	case jsonscan.Number:
+		return "number " + truncateForError(v.S)
+	case jsonscan.Bool:
+		return "bool " + strconv.FormatBool(v.B)
+	case jsonscan.Object:
 		return "an object"
-	case jsonArray:
+	case jsonscan.Array:
 		return "an array"
 	}
 	return "null"
@@ -474,4 +476,4 @@ func valueToJSON(v event.Value) any {
 // errIDInDocument refuses a document holding the id field itself, as
 // Elasticsearch does: the id comes with the request (the bulk action's
 // _id), where retries can be recognised.
-var errIDInDocument = fmt.Errorf("field '%s' is reserved for the document id: send the id in the bulk action's _id, not inside the document", IDField)
+var errIDInDocument = fmt.Errorf("field '%s' is reserved for the document id: send the id in the bulk action's _id, not inside the document", split.IDField)

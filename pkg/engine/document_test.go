@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ func testMapper(t testing.TB, mode string) *docMapper {
 	cfg := IndexConfig{IndexID: "t", DocMapping: DocMapping{Mode: mode, TimestampField: "timestamp", FieldMappings: []FieldMapping{
 		{Name: "timestamp", Type: TypeDatetime, InputFormats: []string{"rfc3339", "unix_timestamp", "%Y-%m-%d %H:%M:%S"}},
 		{Name: "message", Type: TypeText},
-		{Name: "level", Type: TypeText, Tokenizer: TokenizerRaw},
+		{Name: "level", Type: TypeText, Tokenizer: split.TokenizerRaw},
 		{Name: "latency_ms", Type: TypeF64},
 		{Name: "status", Type: TypeU64},
 		{Name: "delta", Type: TypeI64},
@@ -24,7 +25,7 @@ func testMapper(t testing.TB, mode string) *docMapper {
 		{Name: "attributes", Type: TypeJSON},
 		{Name: "tags", Type: "array<text>"},
 		{Name: "codes", Type: "array<i64>"},
-		{Name: "http.method", Type: TypeText, Tokenizer: TokenizerRaw},
+		{Name: "http.method", Type: TypeText, Tokenizer: split.TokenizerRaw},
 	}}}
 	m, err := compileMapping(cfg)
 	if err != nil {

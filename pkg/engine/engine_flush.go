@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"path/filepath"
 	"slices"
 	"time"
@@ -82,12 +83,12 @@ func (ix *indexState) freezeHead() {
 func (ix *indexState) writeFrozen(h *head) error {
 	events := h.view()
 	dir := filepath.Join(ix.dir, indexSplitsDir)
-	src := ix.background(context.Background(), &sliceSource{events: events}, ix.flushYield())
-	meta, err := writeSplitFrom(dir, ix.splitSchema(events), src, defaultSplitOptions)
+	src := ix.background(context.Background(), &split.SliceSource{Events: events}, ix.flushYield())
+	meta, err := split.WriteSplitFrom(dir, ix.splitSchema(events), src, split.DefaultSplitOptions)
 	if err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
-	s, err := OpenSplit(filepath.Join(dir, meta.ID))
+	s, err := split.Open(filepath.Join(dir, meta.ID))
 	if err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
@@ -123,7 +124,7 @@ func (ix *indexState) writeFrozen(h *head) error {
 // splitSchema tells the split writer how to index each field of events:
 // mapped fields as declared, unmapped strings (dynamic mode, json fields)
 // with the default tokenizer so their words are searchable.
-func (ix *indexState) splitSchema(events []event.Event) SplitSchema {
+func (ix *indexState) splitSchema(events []event.Event) split.Schema {
 	schema := ix.mappedSchema()
 	var prev []event.Field
 	for i := range events {
@@ -135,7 +136,7 @@ func (ix *indexState) splitSchema(events []event.Event) SplitSchema {
 				continue
 			}
 			if f.Value.Kind == event.KindString {
-				schema.addDynamicString(f.Name)
+				addDynamicString(schema, f.Name)
 			}
 		}
 		prev = fields
@@ -146,12 +147,12 @@ func (ix *indexState) splitSchema(events []event.Event) SplitSchema {
 // mergeSchema is splitSchema for the events of splits, known from their
 // metadata without reading them: a field that held a string in any input
 // is a dynamic string field.
-func (ix *indexState) mergeSchema(splits []*Split) SplitSchema {
+func (ix *indexState) mergeSchema(splits []*split.Split) split.Schema {
 	schema := ix.mappedSchema()
 	for _, s := range splits {
 		for name, fm := range s.Meta.Fields {
 			if slices.Contains(fm.Kinds, event.KindString) {
-				schema.addDynamicString(name)
+				addDynamicString(schema, name)
 			}
 		}
 	}
@@ -159,28 +160,28 @@ func (ix *indexState) mergeSchema(splits []*Split) SplitSchema {
 }
 
 // mappedSchema is the schema of the mapped fields.
-func (ix *indexState) mappedSchema() SplitSchema {
+func (ix *indexState) mappedSchema() split.Schema {
 	m := ix.mapper.Load()
-	schema := SplitSchema{}
+	schema := split.Schema{}
 	for name, r := range m.fields {
 		switch {
 		case r.typ == TypeText && !r.array:
-			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
+			schema[name] = split.FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
 		case r.array && r.typ == TypeText:
 			// Arrays are kept as JSON text; each element is tokenized.
-			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed, Elements: true}
+			schema[name] = split.FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed, Elements: true}
 		case r.array && (r.typ == TypeIP || r.typ == TypeDatetime):
-			schema[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: r.indexed}
+			schema[name] = split.FieldSpec{Tokenizer: split.TokenizerDefault, Indexed: r.indexed}
 		case r.typ != TypeJSON:
-			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}
+			schema[name] = split.FieldSpec{Tokenizer: split.TokenizerRaw, Indexed: r.indexed}
 		}
 	}
 	return schema
 }
 
 // addDynamicString indexes an unmapped string field's words.
-func (s SplitSchema) addDynamicString(name string) {
+func addDynamicString(s split.Schema, name string) {
 	if _, ok := s[name]; !ok {
-		s[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
+		s[name] = split.FieldSpec{Tokenizer: split.TokenizerDefault, Indexed: true}
 	}
 }

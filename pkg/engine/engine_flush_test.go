@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"testing"
 )
 
@@ -16,13 +17,13 @@ func TestSplitSchema(t *testing.T) {
 		{Fields: []event.Field{{Name: "k8s.pod", Value: event.StringValue("p")}}},
 	}
 	got := ix.splitSchema(events)
-	want := map[string]FieldSpec{
-		"message":  {Tokenizer: TokenizerDefault, Indexed: true},
-		"severity": {Tokenizer: TokenizerRaw, Indexed: true},
-		"host":     {Tokenizer: TokenizerDefault, Indexed: true},
-		"n":        {Tokenizer: TokenizerDefault, Indexed: true}, // a string in one event
-		"k8s.pod":  {Tokenizer: TokenizerDefault, Indexed: true},
-		IDField:    {Tokenizer: TokenizerRaw, Indexed: true}, // document ids match whole
+	want := map[string]split.FieldSpec{
+		"message":     {Tokenizer: split.TokenizerDefault, Indexed: true},
+		"severity":    {Tokenizer: split.TokenizerRaw, Indexed: true},
+		"host":        {Tokenizer: split.TokenizerDefault, Indexed: true},
+		"n":           {Tokenizer: split.TokenizerDefault, Indexed: true}, // a string in one event
+		"k8s.pod":     {Tokenizer: split.TokenizerDefault, Indexed: true},
+		split.IDField: {Tokenizer: split.TokenizerRaw, Indexed: true}, // document ids match whole
 	}
 	for name, spec := range want {
 		if got[name] != spec {

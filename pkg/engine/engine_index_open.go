@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
@@ -135,7 +136,7 @@ func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint6
 			}
 			continue
 		}
-		s, err := OpenSplit(path)
+		s, err := split.Open(path)
 		if isSplitDamage(err) {
 			if qerr := quarantineSplit(q, path, err, ""); qerr != nil {
 				return fail(errors.Join(err, qerr))
@@ -154,5 +155,5 @@ func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint6
 // isSplitDamage reports whether a split failed to open because of what is
 // on disk (checksums, missing files), not because the disk failed to read.
 func isSplitDamage(err error) bool {
-	return errors.Is(err, ErrCorruptSplit) || errors.Is(err, os.ErrNotExist)
+	return errors.Is(err, split.ErrCorrupt) || errors.Is(err, os.ErrNotExist)
 }

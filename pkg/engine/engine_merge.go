@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"path/filepath"
 	"sync"
@@ -150,7 +151,7 @@ func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error
 		return fmt.Errorf("create staging directory: %w", err)
 	}
 	defer os.RemoveAll(stage)
-	splits := make([]*Split, len(inputs))
+	splits := make([]*split.Split, len(inputs))
 	for i, r := range inputs {
 		splits[i] = r.split
 	}
@@ -158,7 +159,7 @@ func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error
 	if err != nil {
 		return err
 	}
-	meta, err := writeSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), defaultSplitOptions)
+	meta, err := split.WriteSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), split.DefaultSplitOptions)
 	if err != nil {
 		return err
 	}
@@ -200,11 +201,11 @@ func (ix *indexState) commitMerge(splitsDir, staged, id string, inputs []*splitR
 	if err := os.Rename(staged, final); err != nil {
 		return fmt.Errorf("publish merged split %s: %w", id, err)
 	}
-	if err := syncSplitParent(splitsDir); err != nil {
+	if err := split.SyncSplitParent(splitsDir); err != nil {
 		return fmt.Errorf("publish merged split %s: %w", id, err)
 	}
 	ix.mergeHook(mergeStepPublished)
-	s, err := OpenSplit(final)
+	s, err := split.Open(final)
 	if err != nil {
 		// Published but unreadable: the inputs keep serving until the next
 		// Open, which drops them and opens (or quarantines) the merged split.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"io"
 	"io/fs"
 	"os"
@@ -64,7 +65,7 @@ func TestMergeCrashBetweenSteps(t *testing.T) {
 		{name: "swapped in memory, inputs still on disk", step: mergeStepSwapped, splits: 1},
 		{name: "inputs half deleted", step: mergeStepSwapped, splits: 1,
 			damage: func(t *testing.T, splitsDir string, inputs []string) {
-				for i, file := range []string{splitMetaFile, splitDataFile, splitTermsDir} {
+				for i, file := range []string{split.SplitMetaFile, split.SplitDataFile, split.SplitTermsDir} {
 					if err := os.RemoveAll(filepath.Join(splitsDir, inputs[i], file)); err != nil {
 						t.Fatal(err)
 					}
@@ -163,7 +164,7 @@ func TestMergeDamagedMarker(t *testing.T) {
 			flipByte(t, filepath.Join(mergedDir, mergeMarkerFile), 10)
 			if tc.damageData {
 				c := merged.Meta.Blocks[0].Columns["message"]
-				flipByte(t, filepath.Join(mergedDir, splitDataFile), c.Offset+1)
+				flipByte(t, filepath.Join(mergedDir, split.SplitDataFile), c.Offset+1)
 			}
 			e = openTestEngine(t, image, testOptions())
 			defer e.Close()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/loadgen"
 )
 
@@ -329,7 +330,7 @@ func TestMergeFailureIsReported(t *testing.T) {
 	flushDocs(t, e, ix, 0, 60)
 	flushDocs(t, e, ix, 60, 60)
 	damaged := ix.view.splits[0].split
-	flipByte(t, filepath.Join(damaged.Path(), splitDataFile), 3)
+	flipByte(t, filepath.Join(damaged.Path(), split.SplitDataFile), 3)
 	ix.requestMerge()
 	var st IndexStats
 	for st.MergeFailures == 0 {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"path/filepath"
 	"sort"
@@ -22,7 +23,7 @@ func loadIndexDamage(indexDir string) ([]quarantine.Damage, error) {
 func splitDamage(q quarantine.Dir, from, kept, reason string, at time.Time) quarantine.Damage {
 	d := quarantine.Damage{Kind: quarantine.DamageSplit, Path: q.Rel(from), Kept: q.Rel(kept), EventsLost: -1, Reason: reason, At: at}
 	d.Key = filepath.Base(kept)
-	if m, err := ReadSplitMeta(kept); err == nil {
+	if m, err := split.ReadMeta(kept); err == nil {
 		d.EventsLost, d.FirstSeq, d.LastSeq, d.MinTime, d.MaxTime = int64(m.Rows), m.MinSeq, m.MaxSeq, m.MinTime, m.MaxTime
 		d.Bytes = m.SizeBytes
 	} else if entries, err := os.ReadDir(kept); err == nil && len(entries) == 0 {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
@@ -94,21 +95,21 @@ func faultScenarios() []faultScenario {
 			}
 		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 		{name: "columns.bin of a split removed", damage: func(t *testing.T, root string) {
-			if err := os.Remove(filepath.Join(splitDirs(t, root, DefaultIndexID)[0], splitDataFile)); err != nil {
+			if err := os.Remove(filepath.Join(splitDirs(t, root, DefaultIndexID)[0], split.SplitDataFile)); err != nil {
 				t.Fatal(err)
 			}
 		}, visible: faultTotal - 500, lost: 500, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 		{name: "flipped byte in a split's meta.bin", damage: func(t *testing.T, root string) {
-			flipByte(t, filepath.Join(splitDirs(t, root, DefaultIndexID)[1], splitMetaFile), 200)
+			flipByte(t, filepath.Join(splitDirs(t, root, DefaultIndexID)[1], split.SplitMetaFile), 200)
 		}, visible: faultTotal - 500, uncounted: 1, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 		{name: "flipped byte in a column chunk (found by a query)", damage: func(t *testing.T, root string) {
 			dir := splitDirs(t, root, DefaultIndexID)[0]
-			meta, err := ReadSplitMeta(dir)
+			meta, err := split.ReadMeta(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := meta.Blocks[0].Columns["message"]
-			flipByte(t, filepath.Join(dir, splitDataFile), c.Offset+int64(c.Length)/2)
+			flipByte(t, filepath.Join(dir, split.SplitDataFile), c.Offset+int64(c.Length)/2)
 		}, query: "message:done", visible: faultTotal - 500, skipped: true},
 		{name: "checkpoint.json damaged", damage: func(t *testing.T, root string) {
 			if err := os.WriteFile(filepath.Join(indexDir(root, DefaultIndexID), indexCheckpointFile), []byte(`{"flushed_seq":`), 0o644); err != nil {

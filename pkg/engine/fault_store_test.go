@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
 	"log/slog"
 	"os"
@@ -184,7 +185,7 @@ func appendToFile(t testing.TB, path string, data []byte) {
 // splitDirs returns an index's split directories, oldest first.
 func splitDirs(t testing.TB, root, index string) []string {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(indexDir(root, index), indexSplitsDir, "*", splitMetaFile))
+	dirs, err := filepath.Glob(filepath.Join(indexDir(root, index), indexSplitsDir, "*", split.SplitMetaFile))
 	if err != nil {
 		t.Fatal(err)
 	}

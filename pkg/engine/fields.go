@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"sort"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func (e *Engine) Fields(index string) ([]FieldInfo, error) {
 			if r.array {
 				typ = "array<" + r.typ + ">"
 			}
-			agg := r.typ != TypeJSON && !(r.typ == TypeText && r.tokenizer == TokenizerDefault && !r.fast)
+			agg := r.typ != TypeJSON && !(r.typ == TypeText && r.tokenizer == split.TokenizerDefault && !r.fast)
 			out = append(out, FieldInfo{Name: name, Type: typ, Aggregatable: agg})
 			continue
 		}
@@ -155,7 +156,7 @@ func (v *valuesVisitor) keep(val *event.Value) bool {
 	return len(t) >= len(v.prefix) && strings.EqualFold(t[:len(v.prefix)], v.prefix)
 }
 
-func (v *valuesVisitor) wantBlock(bm *BlockMeta) bool {
+func (v *valuesVisitor) wantBlock(bm *split.BlockMeta) bool {
 	cm, ok := bm.Columns[v.field]
 	return ok && cm.Present > 0
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -16,10 +17,10 @@ import (
 type rowFilter interface {
 	// blocks returns the blocks of s the term index leaves as candidates;
 	// nil means the index cannot narrow them.
-	blocks(s *Split) (*roaring.Bitmap, error)
+	blocks(s *split.Split) (*roaring.Bitmap, error)
 	// mayMatchBlock reports whether a block can hold a match, from its
 	// column metadata alone.
-	mayMatchBlock(bm *BlockMeta) bool
+	mayMatchBlock(bm *split.BlockMeta) bool
 	// apply clears the rows of sel that do not match.
 	apply(br *blockReader, sel rowSet) error
 	// matchEvent is the exact check on one head event.
@@ -100,10 +101,10 @@ func compileFilters(in []query.Filter, env filterEnv) ([]rowFilter, error) {
 // allFilter matches every row (`*`, the empty query).
 type allFilter struct{}
 
-func (allFilter) blocks(*Split) (*roaring.Bitmap, error) { return nil, nil }
-func (allFilter) mayMatchBlock(*BlockMeta) bool          { return true }
-func (allFilter) apply(*blockReader, rowSet) error       { return nil }
-func (allFilter) matchEvent(*event.Event) bool           { return true }
+func (allFilter) blocks(*split.Split) (*roaring.Bitmap, error) { return nil, nil }
+func (allFilter) mayMatchBlock(*split.BlockMeta) bool          { return true }
+func (allFilter) apply(*blockReader, rowSet) error             { return nil }
+func (allFilter) matchEvent(*event.Event) bool                 { return true }
 
 // isMatchAll reports whether f keeps every row, so counts can skip decoding.
 func isMatchAll(f rowFilter) bool {
@@ -118,7 +119,7 @@ type leafMatcher interface {
 	match(v *event.Value) bool
 	// granules returns the candidate granules of s for field; nil when the
 	// term index cannot narrow them.
-	granules(s *Split, field string) (*roaring.Bitmap, error)
+	granules(s *split.Split, field string) (*roaring.Bitmap, error)
 	// mayMatchChunk tests a block's chunk of the field by its bounds.
 	mayMatchChunk(cm *column.ChunkMeta) bool
 }
@@ -136,7 +137,7 @@ type leafFilter struct {
 	val event.Value
 }
 
-func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
+func (f *leafFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
 	if f.ts {
 		return nil, nil
 	}
@@ -147,7 +148,7 @@ func (f *leafFilter) blocks(s *Split) (*roaring.Bitmap, error) {
 	return s.GranuleBlocks(g), nil
 }
 
-func (f *leafFilter) mayMatchBlock(bm *BlockMeta) bool {
+func (f *leafFilter) mayMatchBlock(bm *split.BlockMeta) bool {
 	if f.ts {
 		b := column.Bounds{Kind: event.KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
 		return f.m.mayMatchChunk(&column.ChunkMeta{Present: bm.Rows, Kinds: []event.Kind{event.KindTime}, Bounds: []column.Bounds{b}})

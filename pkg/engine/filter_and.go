@@ -3,13 +3,14 @@ package engine
 import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // andFilter matches rows every clause matches; clauses narrow the same row
 // set in turn and evaluation stops once it is empty.
 type andFilter struct{ clauses []rowFilter }
 
-func (f *andFilter) blocks(s *Split) (*roaring.Bitmap, error) {
+func (f *andFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
 	var out *roaring.Bitmap
 	for _, c := range f.clauses {
 		b, err := c.blocks(s)
@@ -27,7 +28,7 @@ func (f *andFilter) blocks(s *Split) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-func (f *andFilter) mayMatchBlock(bm *BlockMeta) bool {
+func (f *andFilter) mayMatchBlock(bm *split.BlockMeta) bool {
 	for _, c := range f.clauses {
 		if !c.mayMatchBlock(bm) {
 			return false

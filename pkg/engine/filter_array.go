@@ -9,6 +9,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // arrayMatcher matches a mapped array<T> field, stored as the JSON text of
@@ -84,7 +85,7 @@ func (m *arrayMatcher) typedString(s string) event.Value {
 	return event.StringValue(s)
 }
 
-func (m *arrayMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
+func (m *arrayMatcher) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
 	if m.elem != event.KindString {
 		return nil, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // existsMatcher matches `field:*`: every row holding the field (JSON nulls
@@ -12,7 +13,7 @@ type existsMatcher struct{}
 
 func (existsMatcher) match(*event.Value) bool { return true }
 
-func (existsMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
+func (existsMatcher) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
 	if _, ok := s.Meta.Fields[field]; !ok {
 		return roaring.New(), nil
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // notFilter matches rows its clause does not match, including rows that
@@ -13,8 +14,8 @@ type notFilter struct {
 	tmp    rowSet
 }
 
-func (f *notFilter) blocks(*Split) (*roaring.Bitmap, error) { return nil, nil }
-func (f *notFilter) mayMatchBlock(*BlockMeta) bool          { return true }
+func (f *notFilter) blocks(*split.Split) (*roaring.Bitmap, error) { return nil, nil }
+func (f *notFilter) mayMatchBlock(*split.BlockMeta) bool          { return true }
 
 func (f *notFilter) apply(br *blockReader, sel rowSet) error {
 	if !f.clause.mayMatchBlock(&br.split.Meta.Blocks[br.block]) {

@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // orFilter matches rows any clause matches. Each clause narrows a copy of
@@ -12,7 +13,7 @@ type orFilter struct {
 	in, acc, tmp rowSet
 }
 
-func (f *orFilter) blocks(s *Split) (*roaring.Bitmap, error) {
+func (f *orFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
 	out := roaring.New()
 	for _, c := range f.clauses {
 		b, err := c.blocks(s)
@@ -27,7 +28,7 @@ func (f *orFilter) blocks(s *Split) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-func (f *orFilter) mayMatchBlock(bm *BlockMeta) bool {
+func (f *orFilter) mayMatchBlock(bm *split.BlockMeta) bool {
 	for _, c := range f.clauses {
 		if c.mayMatchBlock(bm) {
 			return true

@@ -6,6 +6,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // phraseMatcher matches `field:"connection reset"` (and, with prefix,
@@ -15,13 +16,13 @@ import (
 // (dynamic fields) compare by their text form.
 type phraseMatcher struct {
 	text   string
-	tok    tokenizer
+	tok    split.Tokenizer
 	seq    tokenSeq
 	prefix bool
 }
 
 func newPhraseMatcher(text string, prefix bool, tok string) *phraseMatcher {
-	m := &phraseMatcher{text: text, tok: tokenizerOf(tok), prefix: prefix}
+	m := &phraseMatcher{text: text, tok: split.TokenizerOf(tok), prefix: prefix}
 	m.seq = newTokenSeq(m.tok, text, prefix)
 	return m
 }
@@ -37,7 +38,7 @@ func (m *phraseMatcher) match(v *event.Value) bool {
 	return m.seq.match(v.Str)
 }
 
-func (m *phraseMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
+func (m *phraseMatcher) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
 	return textGranules(s, field, m.tok, m.seq.granules, func(event.Kind) (*roaring.Bitmap, error) {
 		if m.prefix {
 			return s.LookupPrefix(field, m.text)
@@ -54,7 +55,7 @@ func (m *phraseMatcher) mayMatchChunk(*column.ChunkMeta) bool { return true }
 // are checked), other looks up values indexed by their text. Floats and
 // datetimes are not in the term index, so a field holding them cannot be
 // narrowed.
-func textGranules(s *Split, field string, tok tokenizer, str func(*Split, string) (*roaring.Bitmap, error), other func(event.Kind) (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
+func textGranules(s *split.Split, field string, tok split.Tokenizer, str func(*split.Split, string) (*roaring.Bitmap, error), other func(event.Kind) (*roaring.Bitmap, error)) (*roaring.Bitmap, error) {
 	fm, ok := s.Meta.Fields[field]
 	if !ok {
 		return roaring.New(), nil
@@ -70,7 +71,7 @@ func textGranules(s *Split, field string, tok tokenizer, str func(*Split, string
 		case event.KindNull:
 			continue
 		case event.KindString:
-			if !s.termsMatch(fm.Tokenizer, tok) {
+			if !s.TermsMatch(fm.Tokenizer, tok) {
 				return nil, nil
 			}
 			b, err = str(s, field)

@@ -6,6 +6,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // prefixMatcher matches `field:value*`. The prefix is tokenized like the
@@ -16,13 +17,13 @@ import (
 // values that are not strings compare by their text form.
 type prefixMatcher struct {
 	prefix string
-	tok    tokenizer
+	tok    split.Tokenizer
 	seq    tokenSeq
 }
 
 func newPrefixMatcher(prefix string, tok string) *prefixMatcher {
-	m := &prefixMatcher{prefix: prefix, tok: tokenizerOf(tok)}
-	m.seq = newTokenSeq(m.tok, prefix, m.tok.whole() || endsInToken(m.tok, prefix))
+	m := &prefixMatcher{prefix: prefix, tok: split.TokenizerOf(tok)}
+	m.seq = newTokenSeq(m.tok, prefix, m.tok.Whole() || endsInToken(m.tok, prefix))
 	return m
 }
 
@@ -30,15 +31,15 @@ func (m *prefixMatcher) match(v *event.Value) bool {
 	if v.Kind != event.KindString {
 		return strings.HasPrefix(v.Text(), m.prefix)
 	}
-	if m.seq.empty() && !m.tok.whole() {
+	if m.seq.empty() && !m.tok.Whole() {
 		return true // a prefix of separators only: any value
 	}
 	return m.seq.match(v.Str)
 }
 
-func (m *prefixMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
-	return textGranules(s, field, m.tok, func(s *Split, field string) (*roaring.Bitmap, error) {
-		if m.seq.empty() && !m.tok.whole() {
+func (m *prefixMatcher) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
+	return textGranules(s, field, m.tok, func(s *split.Split, field string) (*roaring.Bitmap, error) {
+		if m.seq.empty() && !m.tok.Whole() {
 			return nil, nil
 		}
 		return m.seq.granules(s, field)

@@ -4,6 +4,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -56,7 +57,7 @@ func inRange(v *event.Value, lo, hi *queryScalar, loIncl, hiIncl bool) bool {
 	return true
 }
 
-func (m *rangeMatcher) granules(*Split, string) (*roaring.Bitmap, error) { return nil, nil }
+func (m *rangeMatcher) granules(*split.Split, string) (*roaring.Bitmap, error) { return nil, nil }
 
 func (m *rangeMatcher) mayMatchChunk(cm *column.ChunkMeta) bool {
 	return chunkMayHold(cm, m.lo, m.hi, m.loIncl, m.hiIncl, true)

@@ -4,6 +4,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -27,7 +28,7 @@ func (m *setMatcher) match(v *event.Value) bool {
 	return false
 }
 
-func (m *setMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
+func (m *setMatcher) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
 	out := roaring.New()
 	for _, t := range m.terms {
 		b, err := t.granules(s, field)

@@ -4,6 +4,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -14,12 +15,12 @@ import (
 // included. Numbers, booleans, datetimes and IPs compare typed.
 type termMatcher struct {
 	q   queryScalar
-	tok tokenizer
+	tok split.Tokenizer
 	seq tokenSeq
 }
 
 func newTermMatcher(fi query.FieldInfo, v query.Value, tok string) *termMatcher {
-	m := &termMatcher{q: newQueryScalar(v), tok: tokenizerOf(tok)}
+	m := &termMatcher{q: newQueryScalar(v), tok: split.TokenizerOf(tok)}
 	if m.q.hasText {
 		m.seq = newTokenSeq(m.tok, m.q.text, false)
 	}
@@ -34,8 +35,8 @@ func (m *termMatcher) match(v *event.Value) bool {
 	return ok && c == 0
 }
 
-func (m *termMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) {
-	return textGranules(s, field, m.tok, func(s *Split, field string) (*roaring.Bitmap, error) {
+func (m *termMatcher) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
+	return textGranules(s, field, m.tok, func(s *split.Split, field string) (*roaring.Bitmap, error) {
 		if !m.q.hasText {
 			return roaring.New(), nil
 		}
@@ -50,5 +51,5 @@ func (m *termMatcher) granules(s *Split, field string) (*roaring.Bitmap, error) 
 }
 
 func (m *termMatcher) mayMatchChunk(cm *column.ChunkMeta) bool {
-	return chunkMayHold(cm, &m.q, &m.q, true, true, m.tok == tokRaw)
+	return chunkMayHold(cm, &m.q, &m.q, true, true, m.tok == split.TokRaw)
 }

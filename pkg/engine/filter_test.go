@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 	"testing"
 )
@@ -23,7 +24,7 @@ func filterIndexConfig(id string) IndexConfig {
 		DocMapping: DocMapping{Mode: ModeDynamic, TimestampField: "ts", FieldMappings: []FieldMapping{
 			{Name: "ts", Type: TypeDatetime},
 			{Name: "msg", Type: TypeText},
-			{Name: "level", Type: TypeText, Tokenizer: TokenizerRaw},
+			{Name: "level", Type: TypeText, Tokenizer: split.TokenizerRaw},
 			{Name: "ip", Type: TypeIP},
 			{Name: "ok", Type: TypeBool},
 			{Name: "n", Type: TypeU64},

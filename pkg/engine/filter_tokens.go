@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // tokenSeq is a query's tokens to find adjacent and in order among a
@@ -14,28 +15,28 @@ import (
 // token. With no tokens it matches nothing, as Quickwit's queries whose
 // text tokenizes to nothing (zero_terms_query: none).
 type tokenSeq struct {
-	tok    tokenizer
-	q      queryTokens
+	tok    split.Tokenizer
+	q      split.QueryTokens
 	prefix bool
 	// needles pre-check ASCII tokens as case-folded substrings of ASCII
 	// values (lower-casing tokenizers); nil entries are not checked.
 	needles []*foldNeedle
-	spans   []span
+	spans   []split.Span
 }
 
-func newTokenSeq(tok tokenizer, text string, prefix bool) tokenSeq {
-	q := tok.tokenizeQuery(text)
+func newTokenSeq(tok split.Tokenizer, text string, prefix bool) tokenSeq {
+	q := tok.TokenizeQuery(text)
 	if prefix {
 		// A prefix whose last token was dropped for length cannot continue
 		// it: the rest is an ordinary phrase.
-		sp := tok.appendSpans(nil, text)
-		prefix = len(sp) > 0 && !sp[len(sp)-1].gap
+		sp := tok.AppendSpans(nil, text)
+		prefix = len(sp) > 0 && !sp[len(sp)-1].Gap
 	}
-	ts := tokenSeq{tok: tok, q: q, prefix: prefix && len(q.toks) > 0}
-	if tok.lowers() {
-		ts.needles = make([]*foldNeedle, len(q.toks))
-		for i, t := range q.toks {
-			if !q.gap[i] && isASCII(t) {
+	ts := tokenSeq{tok: tok, q: q, prefix: prefix && len(q.Toks) > 0}
+	if tok.Lowers() {
+		ts.needles = make([]*foldNeedle, len(q.Toks))
+		for i, t := range q.Toks {
+			if !q.Gap[i] && split.IsASCII(t) {
 				nd := newFoldNeedle(t)
 				ts.needles[i] = &nd
 			}
@@ -45,21 +46,21 @@ func newTokenSeq(tok tokenizer, text string, prefix bool) tokenSeq {
 }
 
 // empty reports whether the query text held no token at all.
-func (ts *tokenSeq) empty() bool { return len(ts.q.toks) == 0 }
+func (ts *tokenSeq) empty() bool { return len(ts.q.Toks) == 0 }
 
 // match tokenizes s (after a cheap substring pre-check) and looks for the run.
 func (ts *tokenSeq) match(s string) bool {
-	n := len(ts.q.toks)
+	n := len(ts.q.Toks)
 	if n == 0 {
 		return false
 	}
-	if ts.tok.whole() {
+	if ts.tok.Whole() {
 		return ts.matchWhole(s)
 	}
 	if !ts.precheck(s) {
 		return false
 	}
-	ts.spans = ts.tok.appendSpans(ts.spans[:0], s)
+	ts.spans = ts.tok.AppendSpans(ts.spans[:0], s)
 	for i := 0; i+n <= len(ts.spans); i++ {
 		ok := true
 		for j := 0; j < n && ok; j++ {
@@ -74,16 +75,16 @@ func (ts *tokenSeq) match(s string) bool {
 
 // matchWhole is match for the tokenizers that keep the value whole.
 func (ts *tokenSeq) matchWhole(s string) bool {
-	if ts.tok == tokRaw {
-		if len(s) >= maxTokenBytes {
+	if ts.tok == split.TokRaw {
+		if len(s) >= split.MaxTokenBytes {
 			return false
 		}
 		if ts.prefix {
-			return strings.HasPrefix(s, ts.q.toks[0])
+			return strings.HasPrefix(s, ts.q.Toks[0])
 		}
-		return s == ts.q.toks[0]
+		return s == ts.q.Toks[0]
 	}
-	return lowerLen(s) < maxTokenBytes && lowerMatches(s, ts.q.toks[0], ts.prefix)
+	return split.LowerLen(s) < split.MaxTokenBytes && split.LowerMatches(s, ts.q.Toks[0], ts.prefix)
 }
 
 // precheck rules a value out when a query token cannot be in it: a case-
@@ -91,8 +92,8 @@ func (ts *tokenSeq) matchWhole(s string) bool {
 // values may lower-case into ASCII: K, the Kelvin sign), a plain one for
 // case-keeping tokenizers.
 func (ts *tokenSeq) precheck(s string) bool {
-	if ts.tok.lowers() {
-		if !isASCII(s) {
+	if ts.tok.Lowers() {
+		if !split.IsASCII(s) {
 			return true
 		}
 		for _, nd := range ts.needles {
@@ -102,8 +103,8 @@ func (ts *tokenSeq) precheck(s string) bool {
 		}
 		return true
 	}
-	for i, t := range ts.q.toks {
-		if !ts.q.gap[i] && !strings.Contains(s, t) {
+	for i, t := range ts.q.Toks {
+		if !ts.q.Gap[i] && !strings.Contains(s, t) {
 			return false
 		}
 	}
@@ -111,66 +112,37 @@ func (ts *tokenSeq) precheck(s string) bool {
 }
 
 // tokenMatches compares the value's token at sp with query token j.
-func (ts *tokenSeq) tokenMatches(s string, sp span, j int) bool {
-	if ts.q.gap[j] {
+func (ts *tokenSeq) tokenMatches(s string, sp split.Span, j int) bool {
+	if ts.q.Gap[j] {
 		return true
 	}
-	if sp.gap {
+	if sp.Gap {
 		return false
 	}
-	raw, q := s[sp.start:sp.end], ts.q.toks[j]
-	last := ts.prefix && j == len(ts.q.toks)-1
-	if !ts.tok.lowers() {
+	raw, q := s[sp.Start:sp.End], ts.q.Toks[j]
+	last := ts.prefix && j == len(ts.q.Toks)-1
+	if !ts.tok.Lowers() {
 		if last {
 			return strings.HasPrefix(raw, q)
 		}
 		return raw == q
 	}
-	return lowerMatches(raw, q, last)
-}
-
-// lowerMatches reports whether lower(raw) equals q (or starts with it, with
-// prefix), without building lower(raw).
-func lowerMatches(raw, q string, prefix bool) bool {
-	if isASCII(raw) {
-		if len(raw) < len(q) || !prefix && len(raw) != len(q) {
-			return false
-		}
-		return equalFoldASCII(raw[:len(q)], q)
-	}
-	var buf [8]byte
-	k := 0
-	for i := 0; i < len(raw); {
-		if prefix && k == len(q) {
-			return true
-		}
-		r, n := utf8.DecodeRuneInString(raw[i:])
-		i += n
-		lo := appendLowerRune(buf[:0], r)
-		if k+len(lo) > len(q) {
-			return prefix && strings.HasPrefix(string(lo), q[k:])
-		}
-		if string(lo) != q[k:k+len(lo)] {
-			return false
-		}
-		k += len(lo)
-	}
-	return k == len(q)
+	return split.LowerMatches(raw, q, last)
 }
 
 // granules looks up the granules holding every whole token (and, with
 // prefix, a term starting with the last one); nil when nothing narrows.
-func (ts *tokenSeq) granules(s *Split, field string) (*roaring.Bitmap, error) {
-	n := len(ts.q.toks)
+func (ts *tokenSeq) granules(s *split.Split, field string) (*roaring.Bitmap, error) {
+	n := len(ts.q.Toks)
 	if n == 0 {
 		return roaring.New(), nil
 	}
 	whole := ts.q
 	if ts.prefix {
-		whole = queryTokens{toks: ts.q.toks[:n-1], gap: ts.q.gap[:n-1]}
+		whole = split.QueryTokens{Toks: ts.q.Toks[:n-1], Gap: ts.q.Gap[:n-1]}
 	}
 	var out *roaring.Bitmap
-	if terms := whole.terms(); len(terms) > 0 {
+	if terms := whole.Terms(); len(terms) > 0 {
 		b, err := s.LookupAllTerms(field, terms)
 		if err != nil {
 			return nil, err
@@ -178,7 +150,7 @@ func (ts *tokenSeq) granules(s *Split, field string) (*roaring.Bitmap, error) {
 		out = b
 	}
 	if ts.prefix {
-		b, err := s.LookupPrefix(field, ts.q.toks[n-1])
+		b, err := s.LookupPrefix(field, ts.q.Toks[n-1])
 		if err != nil {
 			return nil, err
 		}
@@ -188,15 +160,6 @@ func (ts *tokenSeq) granules(s *Split, field string) (*roaring.Bitmap, error) {
 		out.And(b)
 	}
 	return out, nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // foldNeedle is a lower-case ASCII word prepared for containsFoldASCII:
@@ -236,7 +199,7 @@ func containsFoldASCII(s string, nd *foldNeedle) bool {
 			return false
 		}
 		i += j
-		if equalFoldASCII(s[i-k:i-k+n], nd.sub) {
+		if split.EqualFoldASCII(s[i-k:i-k+n], nd.sub) {
 			return true
 		}
 		i++
@@ -259,16 +222,6 @@ func indexEither(s string, a, b byte) int {
 	return i
 }
 
-// equalFoldASCII compares s with the lower-case sub, ignoring ASCII case in s.
-func equalFoldASCII(s, sub string) bool {
-	for i := 0; i < len(sub); i++ {
-		if lowerASCII(s[i]) != sub[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // letterRarity ranks lower-case letters and digits from rare to common in
 // English and log text; other bytes count as rare.
 const letterRarity = "qjzxkvbwyfgpmuhcdlsnroiate0123456789"
@@ -288,26 +241,19 @@ func rarestByte(sub string) int {
 	return best
 }
 
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
 // endsInToken reports whether text's last char belongs to a token under
 // tok, so that a prefix query's last token may continue in a value
 // (`timeo*`) rather than being complete (`/api/v1/*`).
-func endsInToken(tok tokenizer, text string) bool {
+func endsInToken(tok split.Tokenizer, text string) bool {
 	if text == "" {
 		return false
 	}
 	switch tok {
-	case tokDefault:
+	case split.TokDefault:
 		r, _ := utf8.DecodeLastRuneInString(text)
-		return isAlnum(r)
-	case tokWhitespace:
-		return !asciiSpace[text[len(text)-1]]
+		return split.IsAlnum(r)
+	case split.TokWhitespace:
+		return !split.AsciiSpace[text[len(text)-1]]
 	}
 	return true
 }

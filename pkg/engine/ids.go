@@ -7,13 +7,9 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
 )
-
-// IDField holds a document's client-chosen id (IngestOptions.IDs,
-// Elasticsearch's _id): a raw text field, searchable as `_id:abc`, which
-// search hits carry like any other field.
-const IDField = "_id"
 
 // maxIDBytes is Elasticsearch's limit on _id.
 const maxIDBytes = 512
@@ -47,7 +43,7 @@ func (x *idIndex) addEvents(events []event.Event) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
+		if v, ok := events[i].Get(split.IDField); ok && v.Kind == event.KindString {
 			if x.pending == nil {
 				x.pending = map[string]struct{}{}
 			}
@@ -65,7 +61,7 @@ func (x *idIndex) removeEvents(events []event.Event) {
 		return
 	}
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
+		if v, ok := events[i].Get(split.IDField); ok && v.Kind == event.KindString {
 			delete(x.pending, v.Str)
 		}
 	}
@@ -138,21 +134,21 @@ func (ix *indexState) idsInSplits(ids []string) ([]bool, error) {
 		if hashes == nil {
 			hashes = make([]uint64, len(ids))
 			for i, id := range ids {
-				hashes[i] = idHash(id)
+				hashes[i] = split.IdHash(id)
 			}
 		}
-		f, err := s.idFilter()
+		f, err := s.IdFilter()
 		if err != nil {
 			return nil, err
 		}
 		cands = cands[:0]
 		for i, id := range ids {
-			if id != "" && !found[i] && f.mayContain(hashes[i]) {
+			if id != "" && !found[i] && f.MayContain(hashes[i]) {
 				cands = append(cands, i)
 			}
 		}
 		if len(cands) > 0 {
-			if err := s.markHeldIDs(ids, cands, found); err != nil {
+			if err := markHeldIDs(s, ids, cands, found); err != nil {
 				return nil, fmt.Errorf("check document ids against split %s: %w", s.Meta.ID, err)
 			}
 		}
@@ -162,12 +158,12 @@ func (ix *indexState) idsInSplits(ids []string) ([]bool, error) {
 
 // markHeldIDs settles the filter's candidates on the id column: the term
 // index narrows each id to its blocks, and each block's column is read once.
-func (s *Split) markHeldIDs(ids []string, cands []int, found []bool) error {
+func markHeldIDs(s *split.Split, ids []string, cands []int, found []bool) error {
 	want := make(map[string]int, len(cands))
 	blocks := roaring.New()
 	for _, i := range cands {
 		want[ids[i]] = i
-		g, err := s.LookupTerm(IDField, ids[i])
+		g, err := s.LookupTerm(split.IDField, ids[i])
 		if err != nil {
 			return err
 		}
@@ -177,10 +173,10 @@ func (s *Split) markHeldIDs(ids []string, cands []int, found []bool) error {
 	it := blocks.Iterator()
 	for it.HasNext() {
 		b := int(it.Next())
-		if _, ok := s.Meta.Blocks[b].Columns[IDField]; !ok {
+		if _, ok := s.Meta.Blocks[b].Columns[split.IDField]; !ok {
 			continue
 		}
-		if err := s.ReadColumn(b, IDField, &col); err != nil {
+		if err := s.ReadColumn(b, split.IDField, &col); err != nil {
 			return err
 		}
 		for row := 0; row < s.Meta.Blocks[b].Rows; row++ {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,14 +19,14 @@ import (
 func BenchmarkMerge(b *testing.B) {
 	const splits, per = 10, 100_000
 	events := fixtureEvents(splits*per, 11)
-	inputs := make([]*Split, splits)
+	inputs := make([]*split.Split, splits)
 	dir := b.TempDir()
 	for i := range inputs {
-		meta, err := WriteSplit(dir, fixtureSchema, events[i*per:(i+1)*per])
+		meta, err := split.WriteSplit(dir, fixtureSchema, events[i*per:(i+1)*per])
 		if err != nil {
 			b.Fatal(err)
 		}
-		if inputs[i], err = OpenSplit(filepath.Join(dir, meta.ID)); err != nil {
+		if inputs[i], err = split.Open(filepath.Join(dir, meta.ID)); err != nil {
 			b.Fatal(err)
 		}
 		defer inputs[i].Close()
@@ -61,7 +62,7 @@ func BenchmarkMerge(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			meta, err := writeSplitFrom(out, fixtureSchema, src, defaultSplitOptions)
+			meta, err := split.WriteSplitFrom(out, fixtureSchema, src, split.DefaultSplitOptions)
 			stop()
 			if err != nil || meta.Rows != splits*per {
 				b.Fatalf("%d rows, %v", meta.Rows, err)

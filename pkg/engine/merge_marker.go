@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"hash/crc32"
 	"maps"
 	"os"
@@ -43,27 +44,27 @@ func encodeMergeMarker(m mergeMarker) ([]byte, error) {
 		return nil, fmt.Errorf("encode merge marker: %w", err)
 	}
 	b := append(append(make([]byte, 0, len(js)+8), mergeMarkerMagic...), js...)
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, splitCRCTable)), nil
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, split.SplitCRCTable)), nil
 }
 
 // decodeMergeMarker checks and parses a marker; damage yields ErrCorruptSplit.
 func decodeMergeMarker(b []byte) (mergeMarker, error) {
 	var m mergeMarker
 	if len(b) < len(mergeMarkerMagic)+4 || !bytes.HasPrefix(b, mergeMarkerMagic) {
-		return m, fmt.Errorf("%w: merge marker header is missing", ErrCorruptSplit)
+		return m, fmt.Errorf("%w: merge marker header is missing", split.ErrCorrupt)
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if crc32.Checksum(body, splitCRCTable) != sum {
-		return m, fmt.Errorf("%w: merge marker checksum mismatch", ErrCorruptSplit)
+	if crc32.Checksum(body, split.SplitCRCTable) != sum {
+		return m, fmt.Errorf("%w: merge marker checksum mismatch", split.ErrCorrupt)
 	}
 	if err := json.Unmarshal(body[len(mergeMarkerMagic):], &m); err != nil {
-		return mergeMarker{}, fmt.Errorf("%w: merge marker: %v", ErrCorruptSplit, err)
+		return mergeMarker{}, fmt.Errorf("%w: merge marker: %v", split.ErrCorrupt, err)
 	}
 	for _, id := range m.Replaces {
 		// Ids become paths under the splits directory: refuse anything
 		// that could name another directory.
 		if id == "" || strings.ContainsAny(id, `/\`) || strings.HasPrefix(id, ".") {
-			return mergeMarker{}, fmt.Errorf("%w: merge marker names %q, not a split id", ErrCorruptSplit, id)
+			return mergeMarker{}, fmt.Errorf("%w: merge marker names %q, not a split id", split.ErrCorrupt, id)
 		}
 	}
 	return m, nil
@@ -106,7 +107,7 @@ func writeMergeMarker(splitPath string, m mergeMarker) error {
 		err = cerr
 	}
 	if err == nil {
-		err = syncSplitParent(splitPath)
+		err = split.SyncSplitParent(splitPath)
 	}
 	if err != nil {
 		return fmt.Errorf("write merge marker %s: %w", path, err)
@@ -116,7 +117,7 @@ func writeMergeMarker(splitPath string, m mergeMarker) error {
 
 // replacedIDs is the marker list of a merge of inputs: their ids and the
 // still-present splits their own markers list.
-func replacedIDs(splitsDir string, inputs []*Split) ([]string, error) {
+func replacedIDs(splitsDir string, inputs []*split.Split) ([]string, error) {
 	var ids []string
 	for _, s := range inputs {
 		ids = append(ids, s.Meta.ID)
@@ -199,10 +200,10 @@ func dropReplacedSplits(q quarantine.Dir, splitsDir string) error {
 // meet it, and the merge is finished.
 func finishMerge(q quarantine.Dir, splitsDir, id string, inputs []string, present map[string]bool) error {
 	path := filepath.Join(splitsDir, id)
-	s, err := OpenSplit(path)
+	s, err := split.Open(path)
 	opened := err == nil
 	if opened {
-		err = verifySplit(s)
+		err = split.VerifySplit(s)
 		s.Close()
 	}
 	if err != nil && !isSplitDamage(err) {
@@ -212,7 +213,7 @@ func finishMerge(q quarantine.Dir, splitsDir, id string, inputs []string, presen
 		return removeSplits(splitsDir, inputs, present)
 	}
 	served := ""
-	if m, merr := ReadSplitMeta(path); merr == nil && inputRows(splitsDir, inputs) == m.Rows {
+	if m, merr := split.ReadMeta(path); merr == nil && inputRows(splitsDir, inputs) == m.Rows {
 		served = fmt.Sprintf("its inputs %s are whole and serve all its events", strings.Join(inputs, ", "))
 	}
 	if served == "" && opened {
@@ -230,7 +231,7 @@ func removeSplits(splitsDir string, ids []string, present map[string]bool) error
 		}
 		present[id] = false
 	}
-	if err := syncSplitParent(splitsDir); err != nil {
+	if err := split.SyncSplitParent(splitsDir); err != nil {
 		return fmt.Errorf("sync splits directory: %w", err)
 	}
 	return nil
@@ -240,7 +241,7 @@ func removeSplits(splitsDir string, ids []string, present map[string]bool) error
 func inputRows(splitsDir string, ids []string) int {
 	n := 0
 	for _, id := range ids {
-		if m, err := ReadSplitMeta(filepath.Join(splitsDir, id)); err == nil {
+		if m, err := split.ReadMeta(filepath.Join(splitsDir, id)); err == nil {
 			n += m.Rows
 		}
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -22,7 +23,7 @@ import (
 // quarantine and reported. Nothing is lost either way.
 func repairMergeMarker(q quarantine.Dir, splitsDir, id string, cause error, present map[string]bool) error {
 	path := filepath.Join(splitsDir, id)
-	s, err := OpenSplit(path)
+	s, err := split.Open(path)
 	if isSplitDamage(err) {
 		return nil // the split itself is damaged: openIndexSplits sets it aside, marker and all
 	}
@@ -55,19 +56,19 @@ func repairMergeMarker(q quarantine.Dir, splitsDir, id string, cause error, pres
 
 // mergedInputs returns the splits on disk whose every seq is in merged:
 // the inputs of its merge that a crash left behind.
-func mergedInputs(merged *Split, splitsDir string, present map[string]bool) ([]string, error) {
+func mergedInputs(merged *split.Split, splitsDir string, present map[string]bool) ([]string, error) {
 	var seqs []uint64
 	var inputs []string
 	for _, id := range slices.Sorted(maps.Keys(present)) {
 		if !present[id] || id == merged.Meta.ID {
 			continue
 		}
-		m, err := ReadSplitMeta(filepath.Join(splitsDir, id))
+		m, err := split.ReadMeta(filepath.Join(splitsDir, id))
 		if err != nil || m.MaxSeq < merged.Meta.MinSeq || m.MinSeq > merged.Meta.MaxSeq {
 			continue // damaged splits are judged when opened
 		}
 		if seqs == nil {
-			if seqs, err = splitSeqs(merged); err != nil {
+			if seqs, err = split.SplitSeqs(merged); err != nil {
 				return nil, nil // seqs unreadable: nothing can be proven, so nothing is removed
 			}
 		}
@@ -80,12 +81,12 @@ func mergedInputs(merged *Split, splitsDir string, present map[string]bool) ([]s
 
 // contained reports whether every seq of the split at path is in seqs.
 func contained(path string, seqs []uint64) bool {
-	s, err := OpenSplit(path)
+	s, err := split.Open(path)
 	if err != nil {
 		return false
 	}
 	defer s.Close()
-	own, err := splitSeqs(s)
+	own, err := split.SplitSeqs(s)
 	if err != nil || len(own) == 0 {
 		return false
 	}

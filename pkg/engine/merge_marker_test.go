@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 	"testing"
 )
@@ -40,7 +41,7 @@ func TestMergeMarkerDecode(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := decodeMergeMarker(tc.in)
 			if tc.corrupt {
-				if !errors.Is(err, ErrCorruptSplit) {
+				if !errors.Is(err, split.ErrCorrupt) {
 					t.Fatalf("error %v, want ErrCorruptSplit", err)
 				}
 				return
@@ -65,7 +66,7 @@ func FuzzDecodeMergeMarker(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := decodeMergeMarker(b)
 		if err != nil {
-			if !errors.Is(err, ErrCorruptSplit) {
+			if !errors.Is(err, split.ErrCorrupt) {
 				t.Fatalf("error %v does not wrap ErrCorruptSplit", err)
 			}
 			return

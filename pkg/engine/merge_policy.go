@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 	"time"
 )
@@ -156,4 +157,17 @@ func (p mergePolicy) level(rows int) int {
 		l++
 	}
 	return l
+}
+
+// outdatedTermsSplit picks one split whose term index was built with older
+// tokenizer rules, for an idle merger to rewrite alone: the rewrite
+// re-tokenises it, so lookups narrow its granules again (see
+// termsVersionQuickwit).
+func outdatedTermsSplit(refs []*splitRef) []int {
+	for i, r := range refs {
+		if r.split.Meta.TermsVersion < split.TermsVersionQuickwit {
+			return []int{i}
+		}
+	}
+	return nil
 }

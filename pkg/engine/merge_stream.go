@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 )
 
@@ -14,7 +15,7 @@ import (
 // blocks. Events are built from the columns only when handed out, so a
 // cursor holds a block in its compact column form, not as events.
 type splitCursor struct {
-	s     *Split
+	s     *split.Split
 	block int // next block to load
 	rows  int
 	pos   int
@@ -50,10 +51,10 @@ func (c *splitCursor) load(block int) error {
 		return err
 	}
 	if c.cols == nil {
-		c.cols = make([]column.Column, len(s.fieldNames))
-		c.present = make([]bool, len(s.fieldNames))
+		c.cols = make([]column.Column, len(s.FieldNames))
+		c.present = make([]bool, len(s.FieldNames))
 	}
-	for f, name := range s.fieldNames {
+	for f, name := range s.FieldNames {
 		_, c.present[f] = s.Meta.Blocks[block].Columns[name]
 		if !c.present[f] {
 			continue
@@ -71,7 +72,7 @@ func (c *splitCursor) load(block int) error {
 // so the event stays valid after the cursor moves on.
 func (c *splitCursor) appendEvent(run []event.Event, arena []event.Field) ([]event.Event, []event.Field) {
 	start := len(arena)
-	for f, name := range c.s.fieldNames {
+	for f, name := range c.s.FieldNames {
 		if !c.present[f] {
 			continue
 		}
@@ -122,12 +123,12 @@ type mergeSource struct {
 	total   int
 }
 
-func newMergeSource(ctx context.Context, splits []*Split) (*mergeSource, error) {
+func newMergeSource(ctx context.Context, splits []*split.Split) (*mergeSource, error) {
 	m := &mergeSource{ctx: ctx, h: make(cursorHeap, 0, len(splits))}
 	names := map[string]bool{}
 	for _, s := range splits {
 		m.total += s.Meta.Rows
-		for _, n := range s.fieldNames {
+		for _, n := range s.FieldNames {
 			names[n] = true
 		}
 		c := &splitCursor{s: s}
@@ -146,7 +147,7 @@ func newMergeSource(ctx context.Context, splits []*Split) (*mergeSource, error) 
 
 // nextRun returns the next up to n merged events; they and their fields
 // are valid until the next call.
-func (m *mergeSource) nextRun(n int) ([]event.Event, error) {
+func (m *mergeSource) NextRun(n int) ([]event.Event, error) {
 	m.run = m.run[:0]
 	if cap(m.arena) < n*m.fields {
 		m.arena = make([]event.Field, 0, n*m.fields)
@@ -189,14 +190,14 @@ func (m *mergeSource) nextRun(n int) ([]event.Event, error) {
 
 // mergeSplitEvents returns all the merged events of splits at once, with
 // their own memory, for tests and benchmarks of the merge order.
-func mergeSplitEvents(ctx context.Context, splits []*Split) ([]event.Event, error) {
+func mergeSplitEvents(ctx context.Context, splits []*split.Split) ([]event.Event, error) {
 	m, err := newMergeSource(ctx, splits)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]event.Event, 0, m.total)
 	for {
-		run, err := m.nextRun(defaultBlockRows)
+		run, err := m.NextRun(split.DefaultBlockRows)
 		if err != nil {
 			return nil, err
 		}

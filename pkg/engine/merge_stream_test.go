@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,9 +13,9 @@ import (
 func TestMergeSplitEvents(t *testing.T) {
 	events := fixtureEvents(3000, 5)
 	// Small blocks, so every input crosses many block boundaries.
-	small := splitOptions{blockRows: 128, granuleRows: 64}
-	write := func(parts ...[]event.Event) []*Split {
-		var out []*Split
+	small := split.Options{BlockRows: 128, GranuleRows: 64}
+	write := func(parts ...[]event.Event) []*split.Split {
+		var out []*split.Split
 		for _, p := range parts {
 			s, _ := splitTestWrite(t, p, small)
 			out = append(out, s)
@@ -31,7 +32,7 @@ func TestMergeSplitEvents(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		splits  []*Split
+		splits  []*split.Split
 		wantErr string
 	}{
 		{"adjacent in time", write(events[:1000], events[1000:2200], events[2200:]), ""},

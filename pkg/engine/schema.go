@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -87,7 +88,7 @@ func (s *indexSchema) searchIn(fields []string) error {
 func (s *indexSchema) FieldNames() []string {
 	seen := map[string]bool{}
 	for name := range s.m.fields {
-		seen[name] = name != IDField
+		seen[name] = name != split.IDField
 	}
 	for name := range s.discovered() {
 		seen[name] = true
@@ -115,9 +116,9 @@ func (s *indexSchema) tokenizer(field string) string {
 	case ok && r.typ == TypeText:
 		return r.tokenizer
 	case !ok, r.array, r.typ == TypeJSON:
-		return TokenizerDefault
+		return split.TokenizerDefault
 	}
-	return TokenizerRaw
+	return split.TokenizerRaw
 }
 
 // discovered returns the kinds of every field in the snapshot: split
@@ -198,7 +199,7 @@ func ruleInfo(r *fieldRule) query.FieldInfo {
 	switch r.typ {
 	case TypeText:
 		fi.Type = query.TypeText
-		if r.tokenizer == TokenizerRaw && !r.array {
+		if r.tokenizer == split.TokenizerRaw && !r.array {
 			fi.Tokenizer = query.TokenizerRaw
 		}
 	case TypeI64:

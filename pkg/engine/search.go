@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"time"
 )
 
@@ -151,7 +152,7 @@ type searchVisitor struct {
 	budget      *queryBudget
 }
 
-func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
+func (v *searchVisitor) wantBlock(bm *split.BlockMeta) bool {
 	return v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq)
 }
 
@@ -246,7 +247,7 @@ func (v *searchVisitor) event(ev *event.Event) bool {
 func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 	hits := make([]Hit, len(refs))
 	type blockKey struct {
-		s *Split
+		s *split.Split
 		b int
 	}
 	rows := map[blockKey][]int{}
@@ -279,7 +280,7 @@ func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 			if !isCorrupt(err) {
 				return nil, err
 			}
-			p.skip(k.s, err)
+			p.Skip(k.s, err)
 			for _, i := range slots[k] {
 				drop[i] = true
 			}

@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // blockReader decodes the columns of one block on demand and keeps them
@@ -10,7 +11,7 @@ import (
 // chunk is read and decompressed at most once per block. Its Columns are
 // reused from block to block.
 type blockReader struct {
-	split  *Split
+	split  *split.Split
 	block  int
 	rows   int
 	cols   map[string]*blockColumn
@@ -25,7 +26,7 @@ type blockReader struct {
 // blockColumn is one cached column and the block it was decoded for.
 type blockColumn struct {
 	col    column.Column
-	split  *Split
+	split  *split.Split
 	block  int
 	loaded bool
 }
@@ -35,7 +36,7 @@ func newBlockReader() *blockReader {
 }
 
 // reset points the reader at a new block, invalidating cached columns.
-func (br *blockReader) Reset(s *Split, block int) {
+func (br *blockReader) Reset(s *split.Split, block int) {
 	br.split, br.block, br.rows = s, block, s.Meta.Blocks[block].Rows
 	br.tsOK, br.seqOK = false, false
 	for _, c := range br.cols {
@@ -101,7 +102,7 @@ func (br *blockReader) events(rows []int, dst []event.Event) ([]event.Event, err
 	for _, r := range rows {
 		dst = append(dst, event.Event{Timestamp: ts[r], Seq: seqs[r], Fields: make([]event.Field, 0, len(cols))})
 	}
-	for _, name := range br.split.fieldNames {
+	for _, name := range br.split.FieldNames {
 		if _, ok := cols[name]; !ok {
 			continue
 		}

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/internal/quickwit"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -27,13 +29,13 @@ func bruteValue(ev *event.Event, field string) (event.Value, bool) {
 func bruteTokenizer(field string) string {
 	switch field {
 	case "severity", "raw_f":
-		return TokenizerRaw
+		return split.TokenizerRaw
 	case "low_f":
-		return TokenizerLowercase
+		return split.TokenizerLowercase
 	case "ws_f":
-		return TokenizerWhitespace
+		return split.TokenizerWhitespace
 	}
-	return TokenizerDefault
+	return split.TokenizerDefault
 }
 
 func bruteMatch(f query.Filter, ev *event.Event) bool {
@@ -82,7 +84,7 @@ func bruteMatch(f query.Filter, ev *event.Event) bool {
 			return val.Text() == v.Text
 		}
 		tok := bruteTokenizer(v.Field.Name)
-		return brutePhrase(bruteTokenize(tok, val.Str), quickwitTokens(tok, v.Text), v.Prefix)
+		return brutePhrase(bruteTokenize(tok, val.Str), quickwit.Tokens(tok, v.Text), v.Prefix)
 	case query.FilterPrefix:
 		val, ok := bruteValue(ev, v.Field.Name)
 		if !ok {
@@ -92,14 +94,14 @@ func bruteMatch(f query.Filter, ev *event.Event) bool {
 			return strings.HasPrefix(val.Text(), v.Prefix)
 		}
 		tok := bruteTokenizer(v.Field.Name)
-		q := quickwitTokens(tok, v.Prefix)
-		whole := tok == TokenizerRaw || tok == TokenizerLowercase
+		q := quickwit.Tokens(tok, v.Prefix)
+		whole := tok == split.TokenizerRaw || tok == split.TokenizerLowercase
 		if len(trimDropped(q)) == 0 && !whole {
 			return true // only separators: Triage matches any value
 		}
 		// The last token may continue unless the prefix ends outside a token.
 		last, _ := utf8.DecodeLastRuneInString(v.Prefix)
-		open := whole || tok == TokenizerWhitespace && !strings.ContainsRune(" \t\n\f\r", last) || tok == TokenizerDefault && rustAlphanumeric(last)
+		open := whole || tok == split.TokenizerWhitespace && !strings.ContainsRune(" \t\n\f\r", last) || tok == split.TokenizerDefault && quickwit.Alphanumeric(last)
 		return brutePhrase(bruteTokenize(tok, val.Str), q, open)
 	case query.FilterRange:
 		val, ok := bruteValue(ev, v.Field.Name)
@@ -129,7 +131,7 @@ func bruteEqual(field string, val event.Value, q query.Value) bool {
 			return false
 		}
 		tok := bruteTokenizer(field)
-		return brutePhrase(bruteTokenize(tok, val.Str), quickwitTokens(tok, q.Text), false)
+		return brutePhrase(bruteTokenize(tok, val.Str), quickwit.Tokens(tok, q.Text), false)
 	}
 	c, ok := bruteCompare(val, q)
 	return ok && c == 0
@@ -176,13 +178,13 @@ func bruteCompare(val event.Value, q query.Value) (int, bool) {
 
 // bruteTokenCache memoizes the oracle's tokens of row values, which repeat
 // a lot; tests using the brute-force evaluator run it from one goroutine.
-var bruteTokenCache = map[string][]qwToken{}
+var bruteTokenCache = map[string][]quickwit.Token{}
 
-func bruteTokenize(tok, s string) []qwToken {
+func bruteTokenize(tok, s string) []quickwit.Token {
 	key := tok + "\x00" + s
 	toks, ok := bruteTokenCache[key]
 	if !ok {
-		toks = quickwitTokens(tok, s)
+		toks = quickwit.Tokens(tok, s)
 		if len(bruteTokenCache) > 1<<20 {
 			clear(bruteTokenCache)
 		}
@@ -193,11 +195,11 @@ func bruteTokenize(tok, s string) []qwToken {
 
 // trimDropped removes dropped tokens at either end of a query: they
 // constrain no position.
-func trimDropped(q []qwToken) []qwToken {
-	for len(q) > 0 && q[0].dropped {
+func trimDropped(q []quickwit.Token) []quickwit.Token {
+	for len(q) > 0 && q[0].Dropped {
 		q = q[1:]
 	}
-	for len(q) > 0 && q[len(q)-1].dropped {
+	for len(q) > 0 && q[len(q)-1].Dropped {
 		q = q[:len(q)-1]
 	}
 	return q
@@ -208,8 +210,8 @@ func trimDropped(q []qwToken) []qwToken {
 // position and a dropped row token matching no term; open lets the last
 // token be a prefix (a phrase prefix query). A query without tokens
 // matches nothing (zero_terms_query: none).
-func brutePhrase(row, q []qwToken, open bool) bool {
-	if n := len(q); n > 0 && q[n-1].dropped {
+func brutePhrase(row, q []quickwit.Token, open bool) bool {
+	if n := len(q); n > 0 && q[n-1].Dropped {
 		open = false // the prefix token itself was dropped
 	}
 	q = trimDropped(q)
@@ -221,14 +223,14 @@ outer:
 		for j, t := range q {
 			r := row[i+j]
 			switch {
-			case t.dropped:
-			case r.dropped:
+			case t.Dropped:
+			case r.Dropped:
 				continue outer
 			case j == len(q)-1 && open:
-				if !strings.HasPrefix(r.text, t.text) {
+				if !strings.HasPrefix(r.Text, t.Text) {
 					continue outer
 				}
-			case r.text != t.text:
+			case r.Text != t.Text:
 				continue outer
 			}
 		}
@@ -254,7 +256,7 @@ func (g *queryGen) text(field string) string {
 }
 
 func (g *queryGen) word(field string) string {
-	toks := tokenize(g.text(field))
+	toks := split.Tokenize(g.text(field))
 	if len(toks) == 0 {
 		return "x"
 	}
@@ -291,7 +293,7 @@ func (g *queryGen) node(depth int) query.Node {
 		ep := g.text("endpoint")
 		return query.Prefix{Field: "endpoint", Value: ep[:1+g.rnd.IntN(len(ep))]}
 	case 5:
-		toks := tokenize(g.text("message"))
+		toks := split.Tokenize(g.text("message"))
 		i := g.rnd.IntN(len(toks))
 		j := min(len(toks), i+1+g.rnd.IntN(3))
 		return query.Phrase{Field: "message", Text: strings.Join(toks[i:j], " "), Prefix: g.rnd.IntN(3) == 0}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -15,7 +16,7 @@ import (
 type scanVisitor interface {
 	// wantBlock lets the visitor skip a block by its metadata (top-N that
 	// cannot improve), before anything is read.
-	wantBlock(bm *BlockMeta) bool
+	wantBlock(bm *split.BlockMeta) bool
 	block(bs *blockScan) error
 	// event is one matching head event; false stops the head scan.
 	event(ev *event.Event) bool
@@ -27,7 +28,7 @@ type scanVisitor interface {
 type blockScan struct {
 	p    *scanPlan
 	br   *blockReader
-	bm   *BlockMeta
+	bm   *split.BlockMeta
 	sel  rowSet
 	done bool
 }
@@ -87,7 +88,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 			if !isCorrupt(err) {
 				return err
 			}
-			p.skip(s, err)
+			p.Skip(s, err)
 		}
 	}
 	if !p.desc {
@@ -96,7 +97,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 	return nil
 }
 
-func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scanVisitor) error {
+func (p *scanPlan) runSplit(ctx context.Context, s *split.Split, bs *blockScan, v scanVisitor) error {
 	cand, err := p.filter.blocks(s)
 	if err != nil {
 		if !isCorrupt(err) {
@@ -232,13 +233,13 @@ func (p *scanPlan) forkCounters() ([]*countFork, error) {
 // blockClaims makes each block of a search's splits counted once, by
 // whichever of the hits' scan and the count workers matches it first.
 type blockClaims struct {
-	base  map[*Split]int
+	base  map[*split.Split]int
 	taken []atomic.Bool
 	total atomic.Int64
 }
 
-func newBlockClaims(splits []*Split) *blockClaims {
-	c := &blockClaims{base: make(map[*Split]int, len(splits))}
+func newBlockClaims(splits []*split.Split) *blockClaims {
+	c := &blockClaims{base: make(map[*split.Split]int, len(splits))}
 	n := 0
 	for _, s := range splits {
 		c.base[s] = n
@@ -250,7 +251,7 @@ func newBlockClaims(splits []*Split) *blockClaims {
 
 // claim reports whether the caller is the first to claim block b of s,
 // and so counts it; a nil receiver (no total asked) claims nothing.
-func (c *blockClaims) claim(s *Split, b int) bool {
+func (c *blockClaims) claim(s *split.Split, b int) bool {
 	if c == nil {
 		return false
 	}
@@ -266,7 +267,7 @@ type countFork struct {
 }
 
 type damagedSplit struct {
-	s   *Split
+	s   *split.Split
 	err error
 }
 
@@ -275,7 +276,7 @@ type damagedSplit struct {
 func (p *scanPlan) adoptSkips(forks []*countFork) {
 	for _, f := range forks {
 		for _, d := range f.damaged {
-			p.skip(d.s, d.err)
+			p.Skip(d.s, d.err)
 		}
 		for _, w := range f.plan.warnings {
 			p.warn(w)
@@ -289,7 +290,7 @@ type countVisitor struct {
 	head   int64
 }
 
-func (v *countVisitor) wantBlock(*BlockMeta) bool { return true }
+func (v *countVisitor) wantBlock(*split.BlockMeta) bool { return true }
 
 func (v *countVisitor) block(bs *blockScan) error {
 	if !v.claims.claim(bs.br.split, bs.br.block) {

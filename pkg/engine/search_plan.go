@@ -10,6 +10,7 @@ import (
 
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -37,7 +38,7 @@ type scanPlan struct {
 	// start and end bound the Unix-ns timestamps, [start, end).
 	start, end int64
 	desc       bool
-	splits     []*Split
+	splits     []*split.Split
 	// done ends the query's hold on background work (priority.Gate).
 	done func()
 	// text, now and limits are what the filter was compiled from, so a
@@ -141,7 +142,7 @@ func (p *scanPlan) release() {
 }
 
 // skip records a damaged split, once; the query goes on with the others.
-func (p *scanPlan) skip(s *Split, err error) {
+func (p *scanPlan) Skip(s *split.Split, err error) {
 	if slices.Contains(p.skipped, s.Meta.ID) {
 		return
 	}
@@ -160,7 +161,7 @@ func (p *scanPlan) warn(msg string) {
 // blockRange returns the rows of block b of s inside [start, end), using
 // the block's time bounds and, only when they straddle an end, its
 // timestamps.
-func (p *scanPlan) blockRange(br *blockReader, bm *BlockMeta) (lo, hi int, err error) {
+func (p *scanPlan) blockRange(br *blockReader, bm *split.BlockMeta) (lo, hi int, err error) {
 	if bm.MinTime >= p.start && bm.MaxTime < p.end {
 		return 0, bm.Rows, nil
 	}
@@ -183,7 +184,7 @@ func (p *scanPlan) headRange() []event.Event {
 
 // isCorrupt reports whether err is split damage, which skips the split
 // rather than failing the query.
-func isCorrupt(err error) bool { return errors.Is(err, ErrCorruptSplit) }
+func isCorrupt(err error) bool { return errors.Is(err, split.ErrCorrupt) }
 
 // checkContext turns a finished context into the query's error: its cause,
 // so a query past its deadline reports the *LimitError.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -221,7 +222,7 @@ func TestSearchWithoutDamagedTermIndex(t *testing.T) {
 	s := snap.Splits()[0]
 	snap.Release()
 	damaged := 0
-	err := filepath.Walk(filepath.Join(s.Path(), splitTermsDir), func(path string, info os.FileInfo, err error) error {
+	err := filepath.Walk(filepath.Join(s.Path(), split.SplitTermsDir), func(path string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() || info.Size() == 0 {
 			return err
 		}

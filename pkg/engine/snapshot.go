@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -12,14 +13,14 @@ import (
 // list has dropped it (merge, retention, delete) and the last snapshot is
 // released, so a query never loses a split it is reading.
 type splitRef struct {
-	split *Split
+	split *split.Split
 	refs  atomic.Int32
 	// removeFiles is set when the split was dropped for good (retention):
 	// its directory goes with the last reference.
 	removeFiles atomic.Bool
 }
 
-func newSplitRef(s *Split) *splitRef {
+func newSplitRef(s *split.Split) *splitRef {
 	r := &splitRef{split: s}
 	r.refs.Store(1)
 	return r
@@ -61,8 +62,8 @@ type Snapshot struct {
 func (s *Snapshot) Events() []event.Event { return s.events }
 
 // Splits returns the open splits of the snapshot; they stay open until Release.
-func (s *Snapshot) Splits() []*Split {
-	out := make([]*Split, len(s.splits))
+func (s *Snapshot) Splits() []*split.Split {
+	out := make([]*split.Split, len(s.splits))
 	for i, r := range s.splits {
 		out[i] = r.split
 	}

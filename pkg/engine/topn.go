@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"strconv"
 	"strings"
 )
@@ -37,7 +38,7 @@ type hitRef struct {
 	ts    int64
 	seq   uint64
 	ev    *event.Event
-	split *Split
+	split *split.Split
 	block int
 	row   int
 }

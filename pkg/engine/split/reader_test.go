@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"errors"
@@ -11,29 +11,11 @@ import (
 	"testing"
 )
 
-// flipByte damages one byte of a file in place.
-func flipByte(t *testing.T, path string, off int64) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	b := make([]byte, 1)
-	if _, err := f.ReadAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-	b[0] ^= 0x5a
-	if _, err := f.WriteAt(b, off); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // writeCorruptionSplit writes a small split and returns its path, closed.
-func writeCorruptionSplit(t *testing.T) (string, SplitMeta) {
+func writeCorruptionSplit(t *testing.T) (string, Meta) {
 	t.Helper()
 	dir := t.TempDir()
-	meta, err := writeSplit(dir, fixtureSchema, fixtureEvents(600, 11), splitOptions{blockRows: 256, granuleRows: 128})
+	meta, err := writeSplit(dir, fixtureSchema, fixtureEvents(600, 11), Options{BlockRows: 256, GranuleRows: 128})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,8 +38,8 @@ func TestCorruptChunkIsReported(t *testing.T) {
 	}
 	for _, tg := range targets {
 		for _, at := range []int64{0, int64(tg.chunk.Length) / 2, int64(tg.chunk.Length) - 1} {
-			flipByte(t, filepath.Join(path, splitDataFile), tg.chunk.Offset+at)
-			s, err := OpenSplit(path)
+			flipByte(t, filepath.Join(path, SplitDataFile), tg.chunk.Offset+at)
+			s, err := Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +52,7 @@ func TestCorruptChunkIsReported(t *testing.T) {
 			default:
 				err = s.ReadColumn(tg.block, tg.field, &c)
 			}
-			if !errors.Is(err, ErrCorruptSplit) {
+			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("block %d field %s byte %d: err = %v, want ErrCorruptSplit", tg.block, tg.field, at, err)
 			}
 			for _, want := range []string{meta.ID, tg.field} {
@@ -78,7 +60,7 @@ func TestCorruptChunkIsReported(t *testing.T) {
 					t.Fatalf("error %q does not name %q", err, want)
 				}
 			}
-			if _, err := s.ReadEvents(tg.block, nil, nil); !errors.Is(err, ErrCorruptSplit) {
+			if _, err := s.ReadEvents(tg.block, nil, nil); !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("ReadEvents of a damaged block: err = %v", err)
 			}
 			// Other blocks stay readable.
@@ -87,24 +69,24 @@ func TestCorruptChunkIsReported(t *testing.T) {
 				t.Fatalf("block %d unreadable after damaging block %d: %v", other, tg.block, err)
 			}
 			s.Close()
-			flipByte(t, filepath.Join(path, splitDataFile), tg.chunk.Offset+at) // repair
+			flipByte(t, filepath.Join(path, SplitDataFile), tg.chunk.Offset+at) // repair
 		}
 	}
 }
 
 func TestCorruptMetaIsReported(t *testing.T) {
 	path, _ := writeCorruptionSplit(t)
-	metaPath := filepath.Join(path, splitMetaFile)
+	metaPath := filepath.Join(path, SplitMetaFile)
 	info, err := os.Stat(metaPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for off := int64(0); off < info.Size(); off += max(1, info.Size()/50) {
 		flipByte(t, metaPath, off)
-		if _, err := ReadSplitMeta(path); !errors.Is(err, ErrCorruptSplit) {
+		if _, err := ReadMeta(path); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("byte %d: ReadSplitMeta err = %v", off, err)
 		}
-		if _, err := OpenSplit(path); !errors.Is(err, ErrCorruptSplit) {
+		if _, err := Open(path); !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("byte %d: OpenSplit err = %v", off, err)
 		}
 		flipByte(t, metaPath, off)
@@ -112,19 +94,19 @@ func TestCorruptMetaIsReported(t *testing.T) {
 	if err := os.Truncate(metaPath, info.Size()/2); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenSplit(path); !errors.Is(err, ErrCorruptSplit) {
+	if _, err := Open(path); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("truncated meta: err = %v", err)
 	}
 }
 
 func TestTruncatedDataIsReported(t *testing.T) {
 	path, _ := writeCorruptionSplit(t)
-	data := filepath.Join(path, splitDataFile)
+	data := filepath.Join(path, SplitDataFile)
 	info, _ := os.Stat(data)
 	if err := os.Truncate(data, info.Size()-10); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenSplit(path); !errors.Is(err, ErrCorruptSplit) {
+	if _, err := Open(path); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("truncated data: err = %v", err)
 	}
 }
@@ -138,11 +120,11 @@ func TestCorruptTermIndexIsReported(t *testing.T) {
 	var damages []damage
 	for name := range meta.TermFiles {
 		damages = append(damages, damage{"flipped " + name, func(t *testing.T) {
-			info, err := os.Stat(filepath.Join(path, splitTermsDir, name))
+			info, err := os.Stat(filepath.Join(path, SplitTermsDir, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			flipByte(t, filepath.Join(path, splitTermsDir, name), info.Size()/2)
+			flipByte(t, filepath.Join(path, SplitTermsDir, name), info.Size()/2)
 		}})
 	}
 	if len(meta.Blooms) == 0 {
@@ -152,14 +134,14 @@ func TestCorruptTermIndexIsReported(t *testing.T) {
 		flipByte(t, filepath.Join(path, splitBloomFile), 5)
 	}})
 	damages = append(damages, damage{"removed", func(t *testing.T) {
-		if err := os.RemoveAll(filepath.Join(path, splitTermsDir)); err != nil {
+		if err := os.RemoveAll(filepath.Join(path, SplitTermsDir)); err != nil {
 			t.Fatal(err)
 		}
 	}})
 	for _, d := range damages {
 		name, damage := d.name, d.do
 		t.Run(name, func(t *testing.T) {
-			s, err := OpenSplit(path)
+			s, err := Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,12 +151,12 @@ func TestCorruptTermIndexIsReported(t *testing.T) {
 			}
 			s.Close()
 			damage(t)
-			s, err = OpenSplit(path)
+			s, err = Open(path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			// Lookups must fail, not answer "no match".
-			if _, err := s.LookupTerm("severity", "error"); !errors.Is(err, ErrCorruptSplit) {
+			if _, err := s.LookupTerm("severity", "error"); !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("lookup in a damaged term index: err = %v", err)
 			}
 		})
@@ -185,7 +167,7 @@ func TestCorruptTermIndexIsReported(t *testing.T) {
 }
 
 func TestReadColumnAbsentField(t *testing.T) {
-	s, _ := splitTestWrite(t, fixtureEvents(10, 12), splitOptions{blockRows: 16, granuleRows: 16})
+	s, _ := splitTestWrite(t, fixtureEvents(10, 12), Options{BlockRows: 16, GranuleRows: 16})
 	var c column.Column
 	if err := s.ReadColumn(0, "no_such_field", &c); err != nil {
 		t.Fatal(err)
@@ -205,7 +187,7 @@ func TestReadColumnAbsentField(t *testing.T) {
 
 func TestSplitConcurrentReaders(t *testing.T) {
 	events := fixtureEvents(2000, 13)
-	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 256, granuleRows: 256})
+	s, _ := splitTestWrite(t, events, Options{BlockRows: 256, GranuleRows: 256})
 	want := sortedFields(events)
 	errs := make(chan error, 4)
 	for w := range 4 {

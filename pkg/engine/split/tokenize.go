@@ -1,6 +1,7 @@
-package engine
+package split
 
 import (
+	"github.com/triage-logs/triage/pkg/engine/jsonscan"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -23,7 +24,7 @@ import (
 // across it, and a long token inside a query phrase matches any one token.
 // The term index and the exact checks of queries both tokenize here, so they
 // always agree; splits record the version of these rules (see
-// termsVersionQuickwit) so that a term index built with older rules is not
+// TermsVersionQuickwit) so that a term index built with older rules is not
 // trusted for them.
 
 // Tokenizers of text fields.
@@ -36,61 +37,61 @@ const (
 
 // maxTokenBytes is Quickwit's DEFAULT_REMOVE_TOKEN_LENGTH: tokens this long
 // or longer are not indexed.
-const maxTokenBytes = 255
+const MaxTokenBytes = 255
 
-// tokenizer is a tokenizer name compiled for the hot paths.
-type tokenizer uint8
+// Tokenizer is a tokenizer name compiled for the hot paths.
+type Tokenizer uint8
 
 const (
-	tokDefault tokenizer = iota
-	tokRaw
+	TokDefault Tokenizer = iota
+	TokRaw
 	tokLowercase
-	tokWhitespace
+	TokWhitespace
 )
 
-// tokenizerOf compiles a tokenizer name; "" and unknown names are raw, as
+// TokenizerOf compiles a tokenizer name; "" and unknown names are raw, as
 // the split writer treats a field without a spec.
-func tokenizerOf(name string) tokenizer {
+func TokenizerOf(name string) Tokenizer {
 	switch name {
 	case TokenizerDefault:
-		return tokDefault
+		return TokDefault
 	case TokenizerLowercase:
 		return tokLowercase
 	case TokenizerWhitespace:
-		return tokWhitespace
+		return TokWhitespace
 	}
-	return tokRaw
+	return TokRaw
 }
 
 // lowers reports whether the tokenizer lower-cases its tokens.
-func (t tokenizer) lowers() bool { return t == tokDefault || t == tokLowercase }
+func (t Tokenizer) Lowers() bool { return t == TokDefault || t == tokLowercase }
 
 // whole reports whether the tokenizer keeps the value as one token.
-func (t tokenizer) whole() bool { return t == tokRaw || t == tokLowercase }
+func (t Tokenizer) Whole() bool { return t == TokRaw || t == tokLowercase }
 
 // span is one token of a value: its bytes before lower-casing. A dropped
 // token (too long) is a gap: it holds a position but matches no term.
-type span struct {
-	start, end int
-	gap        bool
+type Span struct {
+	Start, End int
+	Gap        bool
 }
 
 // appendSpans appends the tokens of text.
-func (t tokenizer) appendSpans(dst []span, text string) []span {
+func (t Tokenizer) AppendSpans(dst []Span, text string) []Span {
 	switch t {
-	case tokDefault:
+	case TokDefault:
 		return appendSimpleSpans(dst, text)
-	case tokWhitespace:
+	case TokWhitespace:
 		return appendWhitespaceSpans(dst, text)
 	case tokLowercase:
-		return append(dst, span{0, len(text), lowerLen(text) >= maxTokenBytes})
+		return append(dst, Span{0, len(text), LowerLen(text) >= MaxTokenBytes})
 	}
-	return append(dst, span{0, len(text), len(text) >= maxTokenBytes})
+	return append(dst, Span{0, len(text), len(text) >= MaxTokenBytes})
 }
 
 // appendSimpleSpans splits on every char that is not alphanumeric; ASCII
 // bytes are classified by table, other chars decoded and looked up.
-func appendSimpleSpans(dst []span, s string) []span {
+func appendSimpleSpans(dst []Span, s string) []Span {
 	i := 0
 	for i < len(s) {
 		if n := alnumAt(s, i); n < 0 {
@@ -105,7 +106,7 @@ func appendSimpleSpans(dst []span, s string) []span {
 			}
 			i += n
 		}
-		dst = append(dst, span{start, i, i-start >= maxTokenBytes})
+		dst = append(dst, Span{start, i, i-start >= MaxTokenBytes})
 	}
 	return dst
 }
@@ -120,30 +121,30 @@ func alnumAt(s string, i int) int {
 		return -1
 	}
 	r, n := utf8.DecodeRuneInString(s[i:])
-	if isAlnum(r) {
+	if IsAlnum(r) {
 		return n
 	}
 	return -n
 }
 
 // appendWhitespaceSpans splits on Rust's char::is_ascii_whitespace.
-func appendWhitespaceSpans(dst []span, s string) []span {
+func appendWhitespaceSpans(dst []Span, s string) []Span {
 	i := 0
 	for i < len(s) {
-		if asciiSpace[s[i]] {
+		if AsciiSpace[s[i]] {
 			i++
 			continue
 		}
 		start := i
-		for i < len(s) && !asciiSpace[s[i]] {
+		for i < len(s) && !AsciiSpace[s[i]] {
 			i++
 		}
-		dst = append(dst, span{start, i, false})
+		dst = append(dst, Span{start, i, false})
 	}
 	return dst
 }
 
-var asciiAlnum, asciiSpace [256]bool
+var asciiAlnum, AsciiSpace [256]bool
 
 func init() {
 	for c := '0'; c <= '9'; c++ {
@@ -154,14 +155,14 @@ func init() {
 		asciiAlnum[c-'a'+'A'] = true
 	}
 	for _, c := range " \t\n\f\r" {
-		asciiSpace[c] = true
+		AsciiSpace[c] = true
 	}
 }
 
 // isAlnum is Rust's char::is_alphanumeric: the Alphabetic property
 // (letters, letter numbers, Other_Alphabetic, Other_Lowercase,
 // Other_Uppercase) or a Number category (Nd, Nl, No).
-func isAlnum(r rune) bool {
+func IsAlnum(r rune) bool {
 	if r < utf8.RuneSelf {
 		return asciiAlnum[r]
 	}
@@ -200,7 +201,7 @@ func appendLower(dst []byte, s string) []byte {
 }
 
 // lowerLen is len(lower(s)) without building it.
-func lowerLen(s string) int {
+func LowerLen(s string) int {
 	n := 0
 	var buf [8]byte
 	for i := 0; i < len(s); {
@@ -216,40 +217,40 @@ func lowerLen(s string) int {
 	return n
 }
 
-// queryTokens is a query text tokenized like the values of its field: the
+// QueryTokens is a query text tokenized like the values of its field: the
 // terms in order, lower-cased where the tokenizer lower-cases, with gap[i]
 // marking a position whose token was dropped for length. Gaps at either
 // end are trimmed: they constrain nothing.
-type queryTokens struct {
-	toks []string
-	gap  []bool
+type QueryTokens struct {
+	Toks []string
+	Gap  []bool
 }
 
 // tokenizeQuery tokenizes query text for a field with tokenizer t.
-func (t tokenizer) tokenizeQuery(text string) queryTokens {
-	var q queryTokens
-	for _, sp := range t.appendSpans(nil, text) {
-		tok := text[sp.start:sp.end]
-		if t.lowers() {
+func (t Tokenizer) TokenizeQuery(text string) QueryTokens {
+	var q QueryTokens
+	for _, sp := range t.AppendSpans(nil, text) {
+		tok := text[sp.Start:sp.End]
+		if t.Lowers() {
 			tok = string(appendLower(nil, tok))
 		}
-		q.toks = append(q.toks, tok)
-		q.gap = append(q.gap, sp.gap)
+		q.Toks = append(q.Toks, tok)
+		q.Gap = append(q.Gap, sp.Gap)
 	}
-	for len(q.gap) > 0 && q.gap[0] {
-		q.toks, q.gap = q.toks[1:], q.gap[1:]
+	for len(q.Gap) > 0 && q.Gap[0] {
+		q.Toks, q.Gap = q.Toks[1:], q.Gap[1:]
 	}
-	for n := len(q.gap); n > 0 && q.gap[n-1]; n = len(q.gap) {
-		q.toks, q.gap = q.toks[:n-1], q.gap[:n-1]
+	for n := len(q.Gap); n > 0 && q.Gap[n-1]; n = len(q.Gap) {
+		q.Toks, q.Gap = q.Toks[:n-1], q.Gap[:n-1]
 	}
 	return q
 }
 
 // terms returns the distinct indexed terms of q (gaps left out).
-func (q queryTokens) terms() []string {
+func (q QueryTokens) Terms() []string {
 	var out []string
-	for i, t := range q.toks {
-		if !q.gap[i] && !containsString(out, t) {
+	for i, t := range q.Toks {
+		if !q.Gap[i] && !containsString(out, t) {
 			out = append(out, t)
 		}
 	}
@@ -267,11 +268,11 @@ func containsString(list []string, s string) bool {
 
 // tokenize returns the default tokenizer's indexed terms of text, in order
 // (gaps left out): what a bare word in a query is split into.
-func tokenize(text string) []string {
+func Tokenize(text string) []string {
 	var out []string
 	for _, sp := range appendSimpleSpans(nil, text) {
-		if !sp.gap {
-			out = append(out, string(appendLower(nil, text[sp.start:sp.end])))
+		if !sp.Gap {
+			out = append(out, string(appendLower(nil, text[sp.Start:sp.End])))
 		}
 	}
 	return out
@@ -281,18 +282,18 @@ func tokenize(text string) []string {
 // for terms already there: ASCII tokens without capitals are substrings of
 // the value, others are lower-cased into a scratch buffer first.
 type termIndexer struct {
-	spans []span
+	spans []Span
 	buf   []byte
 }
 
-func (x *termIndexer) add(set map[string]struct{}, t tokenizer, text string) {
-	x.spans = t.appendSpans(x.spans[:0], text)
+func (x *termIndexer) add(set map[string]struct{}, t Tokenizer, text string) {
+	x.spans = t.AppendSpans(x.spans[:0], text)
 	for _, sp := range x.spans {
-		if sp.gap {
+		if sp.Gap {
 			continue
 		}
-		tok := text[sp.start:sp.end]
-		if !t.lowers() || isLowerASCII(tok) {
+		tok := text[sp.Start:sp.End]
+		if !t.Lowers() || isLowerASCII(tok) {
 			set[tok] = struct{}{}
 			continue
 		}
@@ -314,41 +315,41 @@ func isLowerASCII(s string) bool {
 	return true
 }
 
-// termsVersionQuickwit is SplitMeta.TermsVersion for term indexes built
+// TermsVersionQuickwit is SplitMeta.TermsVersion for term indexes built
 // with the rules above. Splits of version 0 indexed default-tokenized text
 // with bleve's Unicode word segmenter ("a.b" one term, "東京" two): their
 // term index cannot answer for tokens of these rules, so lookups of such
 // fields check every row of the split instead (see Split.termsMatch), and
 // the merger rewrites those splits, re-tokenising them, when it is idle.
-const termsVersionQuickwit = 1
+const TermsVersionQuickwit = 1
 
-// termsMatch reports whether the split's term index holds the terms a
+// TermsMatch reports whether the split's term index holds the terms a
 // predicate tokenized with tok looks up in a field indexed with fieldTok.
-func (s *Split) termsMatch(fieldTok string, tok tokenizer) bool {
-	ft := tokenizerOf(fieldTok)
-	return ft == tok && (ft == tokRaw || s.Meta.TermsVersion >= termsVersionQuickwit)
+func (s *Split) TermsMatch(fieldTok string, tok Tokenizer) bool {
+	ft := TokenizerOf(fieldTok)
+	return ft == tok && (ft == TokRaw || s.Meta.TermsVersion >= TermsVersionQuickwit)
 }
 
 // addElements adds the terms of each element of a JSON array (a mapped
 // array field's stored form): strings tokenized by t, numbers and booleans
 // as their text. A value that is not a JSON array is tokenized whole.
-func (x *termIndexer) addElements(set map[string]struct{}, t tokenizer, text string) {
-	sc := jsonScanner{buf: []byte(text)}
-	if sc.peek() != '[' {
+func (x *termIndexer) addElements(set map[string]struct{}, t Tokenizer, text string) {
+	sc := jsonscan.Scanner{Buf: []byte(text)}
+	if sc.Peek() != '[' {
 		x.add(set, t, text)
 		return
 	}
-	err := sc.container(func() error {
-		v, err := sc.scalar()
+	err := sc.Container(func() error {
+		v, err := sc.Scalar()
 		switch {
 		case err != nil:
 			return err
-		case v.kind == jsonString:
-			x.add(set, t, v.s)
-		case v.kind == jsonNumber:
-			set[v.s] = struct{}{}
-		case v.kind == jsonBool:
-			set[strconv.FormatBool(v.b)] = struct{}{}
+		case v.Kind == jsonscan.String:
+			x.add(set, t, v.S)
+		case v.Kind == jsonscan.Number:
+			set[v.S] = struct{}{}
+		case v.Kind == jsonscan.Bool:
+			set[strconv.FormatBool(v.B)] = struct{}{}
 		}
 		return nil
 	})

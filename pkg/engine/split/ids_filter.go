@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"encoding/binary"
@@ -12,6 +12,11 @@ import (
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
+// IDField holds a document's client-chosen id (IngestOptions.IDs,
+// Elasticsearch's _id): a raw text field, searchable as `_id:abc`, which
+// search hits carry like any other field.
+const IDField = "_id"
+
 // Each split holding document ids keeps a filter of them (ids.bin), loaded
 // on the first ingest call with ids and kept: 2 bytes per id. It is a
 // blocked bloom filter: the probes of one id fall in one 64-byte block, so
@@ -20,8 +25,8 @@ import (
 // term index points to (see idIndex).
 
 const (
-	splitIDFile         = "ids.bin"
-	idFilterBitsPerID   = 16
+	SplitIDFile         = "ids.bin"
+	IdFilterBitsPerID   = 16
 	idFilterBlockBits   = 512
 	idFilterProbes      = 7
 	idFilterProbeBits   = 9 // log2(idFilterBlockBits)
@@ -29,12 +34,12 @@ const (
 )
 
 // idHash is the filter's hash of an id; it is part of the file format.
-func idHash(id string) uint64 { return xxhash.Sum64String(id) }
+func IdHash(id string) uint64 { return xxhash.Sum64String(id) }
 
-// appendIDFilter appends a filter of hashes: block count (uint32 LE), then
+// AppendIDFilter appends a filter of hashes: block count (uint32 LE), then
 // the blocks.
-func appendIDFilter(dst []byte, hashes []uint64) []byte {
-	nblocks := max(1, (len(hashes)*idFilterBitsPerID+idFilterBlockBits-1)/idFilterBlockBits)
+func AppendIDFilter(dst []byte, hashes []uint64) []byte {
+	nblocks := max(1, (len(hashes)*IdFilterBitsPerID+idFilterBlockBits-1)/idFilterBlockBits)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(nblocks))
 	start := len(dst)
 	dst = append(dst, make([]byte, nblocks*idFilterBlockBits/8)...)
@@ -67,7 +72,7 @@ type idFilter struct {
 	blocks  []byte
 }
 
-func parseIDFilter(b []byte) (idFilter, error) {
+func ParseIDFilter(b []byte) (idFilter, error) {
 	if len(b) < idFilterHeaderBytes {
 		return idFilter{}, fmt.Errorf("id filter of %d bytes", len(b))
 	}
@@ -78,7 +83,7 @@ func parseIDFilter(b []byte) (idFilter, error) {
 	return idFilter{nblocks: n, blocks: b[idFilterHeaderBytes:]}, nil
 }
 
-func (f idFilter) mayContain(h uint64) bool {
+func (f idFilter) MayContain(h uint64) bool {
 	block := f.blocks[idFilterBlockOf(h, f.nblocks)*idFilterBlockBits/8:][:idFilterBlockBits/8]
 	g := idFilterProbeBitsOf(h)
 	for i := 0; i < idFilterProbes; i++ {
@@ -96,7 +101,7 @@ func (f idFilter) mayContain(h uint64) bool {
 func appendIDHashes(hashes []uint64, events []event.Event) []uint64 {
 	for i := range events {
 		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
-			hashes = append(hashes, idHash(v.Str))
+			hashes = append(hashes, IdHash(v.Str))
 		}
 	}
 	return hashes
@@ -104,31 +109,31 @@ func appendIDHashes(hashes []uint64, events []event.Event) []uint64 {
 
 // writeIDHashes writes the filter of the ids hashed into the split
 // directory being built and records it in meta; no ids write nothing.
-func writeIDHashes(path string, meta *SplitMeta, hashes []uint64) error {
+func writeIDHashes(path string, meta *Meta, hashes []uint64) error {
 	if len(hashes) == 0 {
 		return nil
 	}
-	b := appendIDFilter(nil, hashes)
-	if err := os.WriteFile(filepath.Join(path, splitIDFile), b, 0o644); err != nil {
+	b := AppendIDFilter(nil, hashes)
+	if err := os.WriteFile(filepath.Join(path, SplitIDFile), b, 0o644); err != nil {
 		return fmt.Errorf("write id filter: %w", err)
 	}
-	meta.IDs, meta.IDFilterCRC = len(hashes), crc32.Checksum(b, splitCRCTable)
+	meta.IDs, meta.IDFilterCRC = len(hashes), crc32.Checksum(b, SplitCRCTable)
 	return nil
 }
 
 // idFilter loads the split's id filter on first use.
-func (s *Split) idFilter() (idFilter, error) {
+func (s *Split) IdFilter() (idFilter, error) {
 	s.idsOnce.Do(func() {
-		b, err := os.ReadFile(filepath.Join(s.path, splitIDFile))
+		b, err := os.ReadFile(filepath.Join(s.path, SplitIDFile))
 		switch {
 		case err != nil:
 			s.idsErr = fmt.Errorf("split %s: read id filter: %w", s.Meta.ID, err)
-		case crc32.Checksum(b, splitCRCTable) != s.Meta.IDFilterCRC:
-			s.idsErr = fmt.Errorf("split %s: %w: id filter checksum mismatch", s.Meta.ID, ErrCorruptSplit)
+		case crc32.Checksum(b, SplitCRCTable) != s.Meta.IDFilterCRC:
+			s.idsErr = fmt.Errorf("split %s: %w: id filter checksum mismatch", s.Meta.ID, ErrCorrupt)
 		default:
-			s.ids, err = parseIDFilter(b)
+			s.ids, err = ParseIDFilter(b)
 			if err != nil {
-				s.idsErr = fmt.Errorf("split %s: %w: %v", s.Meta.ID, ErrCorruptSplit, err)
+				s.idsErr = fmt.Errorf("split %s: %w: %v", s.Meta.ID, ErrCorrupt, err)
 			}
 		}
 	})

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/column"
@@ -50,7 +50,7 @@ func TestSplitBoundsDropKindsSomeBlockCannotBound(t *testing.T) {
 		{Timestamp: 1, Seq: 1, Fields: []event.Field{{Name: "f", Value: event.StringValue("a")}, {Name: "n", Value: event.Int64Value(1)}}},
 		{Timestamp: 2, Seq: 2, Fields: []event.Field{{Name: "f", Value: event.StringValue(strings.Repeat("z", 100))}, {Name: "n", Value: event.Int64Value(7)}}},
 	}
-	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 1, granuleRows: 1})
+	s, _ := splitTestWrite(t, events, Options{BlockRows: 1, GranuleRows: 1})
 	if b := s.Meta.Fields["f"].Bounds; len(b) != 0 {
 		t.Fatalf("string bounds %+v survived an unbounded block", b)
 	}

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"flag"
@@ -17,11 +17,11 @@ func splitMetaSeeds(t testing.TB) [][]byte {
 	var out [][]byte
 	for i, events := range [][]event.Event{fixtureEvents(3, 1), termTestEvents(40, 2)} {
 		dir := t.TempDir()
-		meta, err := writeSplit(dir, fixtureSchema, events, splitOptions{blockRows: 16, granuleRows: 8})
+		meta, err := writeSplit(dir, fixtureSchema, events, Options{BlockRows: 16, GranuleRows: 8})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, meta.ID, splitMetaFile))
+		b, err := os.ReadFile(filepath.Join(dir, meta.ID, SplitMetaFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 func FuzzDecodeSplitMeta(f *testing.F) {
 	// The committed corpus holds real metadata files (splitMetaSeeds); this
 	// seed is built by hand so the target starts without writing splits.
-	seed, err := encodeSplitMeta(&SplitMeta{Version: splitMetaVersion, ID: "s", Rows: 2, GranuleRows: 1,
+	seed, err := encodeSplitMeta(&Meta{Version: splitMetaVersion, ID: "s", Rows: 2, GranuleRows: 1,
 		Fields: map[string]FieldMeta{"f": {Kinds: []event.Kind{event.KindFloat64}, Bounds: []column.Bounds{{Kind: event.KindFloat64, MinFloat: column.JSONFloat(math.Inf(-1)), MaxFloat: 2}}}},
 		Blocks: []BlockMeta{{Rows: 2, Columns: map[string]column.ChunkMeta{"f": {Offset: 3, Length: 4, Present: 1}}}}})
 	if err != nil {

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"slices"
 )
 
-// verifySplit reads every column chunk of a split and opens its term
+// VerifySplit reads every column chunk of a split and opens its term
 // index, so each checksum is checked: what a split must pass before Open
 // trusts it as the only copy of events (a merge's inputs are deleted only
 // when the merged split is whole). It costs a full read of the split.
-func verifySplit(s *Split) error {
+func VerifySplit(s *Split) error {
 	var col column.Column
 	for b := range s.Meta.Blocks {
 		if _, err := s.ReadTimestamps(b, &col); err != nil {
@@ -32,7 +32,7 @@ func verifySplit(s *Split) error {
 }
 
 // splitSeqs returns every seq a split holds, sorted.
-func splitSeqs(s *Split) ([]uint64, error) {
+func SplitSeqs(s *Split) ([]uint64, error) {
 	out := make([]uint64, 0, s.Meta.Rows)
 	var col column.Column
 	for b := range s.Meta.Blocks {

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"maps"
@@ -6,101 +6,36 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	bleveunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/triage-logs/triage/pkg/engine/internal/quickwit"
 )
 
-// The oracle below restates Quickwit's tokenizers (quickwit-query's
-// tokenizer manager: tantivy's SimpleTokenizer, RawTokenizer and
-// WhitespaceTokenizer with RemoveLongFilter(255) and LowerCaser) the plain
-// way, rune by rune, so that the engine's fast paths are checked against
-// it rather than against themselves.
-
-// qwToken is one token the oracle produces; dropped marks a token removed
-// by RemoveLongFilter (its position stays taken).
-type qwToken struct {
-	text    string
-	dropped bool
-}
-
-// rustAlphanumeric is char::is_alphanumeric: char::is_alphabetic (the
-// derived Alphabetic property = Lu+Ll+Lt+Lm+Lo+Nl+Other_Alphabetic, with
-// Lowercase and Uppercase including Other_Lowercase and Other_Uppercase)
-// or char::is_numeric (general categories Nd, Nl, No).
-func rustAlphanumeric(r rune) bool {
-	return unicode.In(r, unicode.Lu, unicode.Ll, unicode.Lt, unicode.Lm, unicode.Lo, unicode.Nl,
-		unicode.Other_Alphabetic, unicode.Other_Lowercase, unicode.Other_Uppercase, unicode.Nd, unicode.No)
-}
-
-// rustToLowercase is str built from char::to_lowercase of every char.
-func rustToLowercase(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r == '\u0130' { // SpecialCasing.txt: 0130; 0069 0307
-			b.WriteString("i\u0307")
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
-
-func quickwitTokens(tok, text string) []qwToken {
-	var words []string
-	switch tok {
-	case TokenizerRaw, TokenizerLowercase:
-		words = []string{text}
-	case TokenizerWhitespace:
-		words = strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r' })
-	default:
-		words = strings.FieldsFunc(text, func(r rune) bool { return !rustAlphanumeric(r) })
-	}
-	out := make([]qwToken, len(words))
-	for i, w := range words {
-		switch tok {
-		case TokenizerRaw:
-			out[i] = qwToken{w, len(w) >= 255}
-		case TokenizerLowercase: // LowerCaser, then RemoveLongFilter
-			lw := rustToLowercase(w)
-			out[i] = qwToken{lw, len(lw) >= 255}
-		case TokenizerWhitespace: // no filters
-			out[i] = qwToken{w, false}
-		default: // RemoveLongFilter, then LowerCaser
-			out[i] = qwToken{rustToLowercase(w), len(w) >= 255}
-		}
-	}
-	return out
-}
-
-// quickwitTerms is what the oracle indexes: the tokens not dropped.
-func quickwitTerms(tok, text string) []string {
-	var out []string
-	for _, t := range quickwitTokens(tok, text) {
-		if !t.dropped {
-			out = append(out, t.text)
-		}
-	}
-	return out
-}
-
 // engineTokens renders the engine's tokens of text in the oracle's form.
-func engineTokens(tok, text string) []qwToken {
-	t := tokenizerOf(tok)
-	var out []qwToken
-	for _, sp := range t.appendSpans(nil, text) {
-		s := text[sp.start:sp.end]
-		if t.lowers() {
+func engineTokens(tok, text string) []quickwit.Token {
+	t := TokenizerOf(tok)
+	var out []quickwit.Token
+	for _, sp := range t.AppendSpans(nil, text) {
+		s := text[sp.Start:sp.End]
+		if t.Lowers() {
 			s = string(appendLower(nil, s))
 		}
-		out = append(out, qwToken{s, sp.gap})
+		out = append(out, quickwit.Token{Text: s, Dropped: sp.Gap})
 	}
 	return out
 }
 
 var allTokenizers = []string{TokenizerDefault, TokenizerRaw, TokenizerLowercase, TokenizerWhitespace}
+
+// shortName keeps subtest names short when an input is huge.
+func shortName(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
 
 func TestTokenizersMatchQuickwit(t *testing.T) {
 	long := strings.Repeat("x", 255)
@@ -135,11 +70,11 @@ func TestTokenizersMatchQuickwit(t *testing.T) {
 		{TokenizerWhitespace, long, []string{long}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.tok+"/"+truncateForError(tc.in), func(t *testing.T) {
+		t.Run(tc.tok+"/"+shortName(tc.in), func(t *testing.T) {
 			if got := tokenStrings(engineTokens(tc.tok, tc.in)); !slices.Equal(got, tc.want) {
 				t.Fatalf("tokens = %q, want %q", got, tc.want)
 			}
-			oracle := tokenStrings(quickwitTokens(tc.tok, tc.in))
+			oracle := tokenStrings(quickwit.Tokens(tc.tok, tc.in))
 			if !slices.Equal(oracle, tc.want) {
 				t.Fatalf("oracle = %q, want %q: the oracle is wrong", oracle, tc.want)
 			}
@@ -148,41 +83,22 @@ func TestTokenizersMatchQuickwit(t *testing.T) {
 }
 
 // tokenStrings renders tokens for the table: "-" for a dropped one.
-func tokenStrings(toks []qwToken) []string {
+func tokenStrings(toks []quickwit.Token) []string {
 	var out []string
 	for _, tk := range toks {
-		if tk.dropped {
+		if tk.Dropped {
 			out = append(out, "-")
 		} else {
-			out = append(out, tk.text)
+			out = append(out, tk.Text)
 		}
 	}
 	return out
 }
 
-// tokenText builds strings full of what tokenizers disagree on:
-// punctuation, Unicode letters, digits and marks, whitespace of every
-// kind, tokens near and over 255 bytes, invalid UTF-8.
-func tokenText(r *rand.Rand) string {
-	pieces := []string{"a", "Z", "9", "_", ".", "-", "/", "@", ":", "=", " ", "\t", "\n", "\f", "\r", "\v", "\u00a0",
-		"é", "e\u0301", "ß", "İ", "\u212a", "Σ", "ς", "東", "タ", "١", "²", "Ⅻ", "ⅻ", "Ⓐ", "ⓩ", "ª", "\u0345", "🎉", "☃",
-		"\xff", "\u200b", "ǅ", "ﬁ", "Timeout", "com.shop.Payment", "i/o", "HTTP/1.1"}
-	var b strings.Builder
-	for n := r.IntN(12); n > 0; n-- {
-		if r.IntN(20) == 0 {
-			c := pieces[r.IntN(3)]
-			b.WriteString(strings.Repeat(c, 240+r.IntN(30)))
-			continue
-		}
-		b.WriteString(pieces[r.IntN(len(pieces))])
-	}
-	return b.String()
-}
-
 func TestTokenizersMatchOracleOnRandomText(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 34))
 	for i := 0; i < 20_000; i++ {
-		text := tokenText(r)
+		text := quickwit.RandomText(r)
 		for _, tok := range allTokenizers {
 			checkTokensAgainstOracle(t, tok, text)
 		}
@@ -191,15 +107,15 @@ func TestTokenizersMatchOracleOnRandomText(t *testing.T) {
 
 func checkTokensAgainstOracle(t *testing.T, tok, text string) {
 	t.Helper()
-	got, want := engineTokens(tok, text), quickwitTokens(tok, text)
+	got, want := engineTokens(tok, text), quickwit.Tokens(tok, text)
 	if !slices.Equal(got, want) {
 		t.Fatalf("%s tokens of %q:\n got %+v\nwant %+v", tok, text, got, want)
 	}
 	set := map[string]struct{}{}
 	var x termIndexer
-	x.add(set, tokenizerOf(tok), text)
+	x.add(set, TokenizerOf(tok), text)
 	wantSet := map[string]struct{}{}
-	for _, term := range quickwitTerms(tok, text) {
+	for _, term := range quickwit.Terms(tok, text) {
 		wantSet[term] = struct{}{}
 	}
 	if !maps.Equal(set, wantSet) {
@@ -243,10 +159,10 @@ func TestLowerMatches(t *testing.T) {
 		{"ÉCOLE", "ecole", false, false},
 	}
 	for _, tc := range cases {
-		if got := lowerMatches(tc.raw, tc.q, tc.prefix); got != tc.want {
+		if got := LowerMatches(tc.raw, tc.q, tc.prefix); got != tc.want {
 			t.Errorf("lowerMatches(%q, %q, %v) = %v, want %v", tc.raw, tc.q, tc.prefix, got, tc.want)
 		}
-		lowered := rustToLowercase(tc.raw)
+		lowered := quickwit.ToLowercase(tc.raw)
 		want := lowered == tc.q || tc.prefix && strings.HasPrefix(lowered, tc.q)
 		if want != tc.want {
 			t.Errorf("case %q/%q disagrees with the oracle", tc.raw, tc.q)
@@ -266,7 +182,7 @@ func oldTokenize(dst []string, text string) []string {
 
 // BenchmarkTokenizeMessages indexes the terms of incident-like messages,
 // as the split writer does per granule, with the old and the new
-// tokenizer.
+// Tokenizer.
 func BenchmarkTokenizeMessages(b *testing.B) {
 	events := fixtureEvents(4096, 7)
 	msgs := make([]string, len(events))
@@ -298,7 +214,7 @@ func BenchmarkTokenizeMessages(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, m := range msgs {
-				x.add(set, tokDefault, m)
+				x.add(set, TokDefault, m)
 			}
 			clear(set)
 		}

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 
 // ReadColumn decodes field's chunk of block into dst, reusing dst's slices.
 // The chunk's CRC32C is checked first; damage yields an error wrapping
-// ErrCorruptSplit that names the split, block and field. A field absent from
+// ErrCorrupt that names the split, block and field. A field absent from
 // the block decodes as a column of KindNull with no row present.
 func (s *Split) ReadColumn(block int, field string, dst *column.Column) error {
 	if block < 0 || block >= len(s.Meta.Blocks) {
@@ -51,13 +51,13 @@ func (s *Split) ReadSeqs(block int, dst *column.Column) ([]uint64, error) {
 
 func (s *Split) readChunk(block int, field string, cm column.ChunkMeta, dst *column.Column) error {
 	corrupt := func(format string, args ...any) error {
-		return fmt.Errorf("split %s block %d field %q: %w: %s", s.Meta.ID, block, field, ErrCorruptSplit, fmt.Sprintf(format, args...))
+		return fmt.Errorf("split %s block %d field %q: %w: %s", s.Meta.ID, block, field, ErrCorrupt, fmt.Sprintf(format, args...))
 	}
 	dst.Zbuf = column.ReuseSlice(dst.Zbuf, cm.Length)
 	if _, err := s.data.ReadAt(dst.Zbuf, cm.Offset); err != nil {
 		return fmt.Errorf("split %s block %d field %q: read chunk: %w", s.Meta.ID, block, field, err)
 	}
-	if crc32.Checksum(dst.Zbuf, splitCRCTable) != cm.CRC {
+	if crc32.Checksum(dst.Zbuf, SplitCRCTable) != cm.CRC {
 		return corrupt("chunk checksum mismatch")
 	}
 	n, err := snappy.DecodedLen(dst.Zbuf)
@@ -107,7 +107,7 @@ func (s *Split) ReadEvents(block int, rows []int, dst []event.Event) ([]event.Ev
 	for _, r := range rows {
 		dst = append(dst, event.Event{Timestamp: times[r], Seq: seqs[r]})
 	}
-	for _, name := range s.fieldNames {
+	for _, name := range s.FieldNames {
 		if _, ok := s.Meta.Blocks[block].Columns[name]; !ok {
 			continue
 		}

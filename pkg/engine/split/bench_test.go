@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"fmt"
@@ -62,20 +62,20 @@ func BenchmarkWriteSplitGranules(b *testing.B) {
 			break
 		}
 	}
-	for _, o := range []splitOptions{
-		{blockRows: 16384, granuleRows: 16384},
-		{blockRows: 8192, granuleRows: 8192},
-		{blockRows: 8192, granuleRows: 1024},
-		{blockRows: 4096, granuleRows: 4096},
-		{blockRows: 1024, granuleRows: 1024},
-		{blockRows: 8192, granuleRows: 8192, noBlooms: true},
+	for _, o := range []Options{
+		{BlockRows: 16384, GranuleRows: 16384},
+		{BlockRows: 8192, GranuleRows: 8192},
+		{BlockRows: 8192, GranuleRows: 1024},
+		{BlockRows: 4096, GranuleRows: 4096},
+		{BlockRows: 1024, GranuleRows: 1024},
+		{BlockRows: 8192, GranuleRows: 8192, noBlooms: true},
 	} {
-		name := fmt.Sprintf("block%d_granule%d", o.blockRows, o.granuleRows)
+		name := fmt.Sprintf("block%d_granule%d", o.BlockRows, o.GranuleRows)
 		if o.noBlooms {
 			name += "_all_in_bleve"
 		}
 		b.Run(name, func(b *testing.B) {
-			var meta SplitMeta
+			var meta Meta
 			var dir string
 			for b.Loop() {
 				dir = b.TempDir()
@@ -86,7 +86,7 @@ func BenchmarkWriteSplitGranules(b *testing.B) {
 			}
 			b.StopTimer()
 			path := filepath.Join(dir, meta.ID)
-			s, err := OpenSplit(path)
+			s, err := Open(path)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -97,12 +97,12 @@ func BenchmarkWriteSplitGranules(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				scanned += int(g.GetCardinality()) * o.granuleRows
+				scanned += int(g.GetCardinality()) * o.GranuleRows
 			}
 			n := float64(len(events))
 			b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 			b.ReportMetric(float64(meta.SizeBytes)/n, "B/event")
-			b.ReportMetric(float64(dirSize(b, filepath.Join(path, splitTermsDir)))/n, "bleve-B/event")
+			b.ReportMetric(float64(dirSize(b, filepath.Join(path, SplitTermsDir)))/n, "bleve-B/event")
 			b.ReportMetric(float64(dirSize(b, filepath.Join(path, splitBloomFile)))/n, "bloom-B/event")
 			b.ReportMetric(float64(scanned)/float64(len(rare)), "rows-scanned/rare-token")
 		})

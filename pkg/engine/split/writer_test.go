@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/event"
@@ -6,13 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 )
 
 // splitTestWrite writes events with small blocks so tests cover many blocks.
-func splitTestWrite(t testing.TB, events []event.Event, opts splitOptions) (*Split, string) {
+func splitTestWrite(t testing.TB, events []event.Event, opts Options) (*Split, string) {
 	t.Helper()
 	dir := t.TempDir()
 	meta, err := writeSplit(dir, fixtureSchema, events, opts)
@@ -20,23 +19,12 @@ func splitTestWrite(t testing.TB, events []event.Event, opts splitOptions) (*Spl
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, meta.ID)
-	s, err := OpenSplit(path)
+	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, path
-}
-
-// sortedFields returns a copy of events with fields sorted by name, the
-// order ReadEvents returns them in.
-func sortedFields(events []event.Event) []event.Event {
-	out := make([]event.Event, len(events))
-	for i, e := range events {
-		out[i] = event.Event{Timestamp: e.Timestamp, Seq: e.Seq, Fields: append([]event.Field(nil), e.Fields...)}
-		sort.Slice(out[i].Fields, func(a, b int) bool { return out[i].Fields[a].Name < out[i].Fields[b].Name })
-	}
-	return out
 }
 
 // readAllEvents reads every event of a split back.
@@ -100,13 +88,13 @@ func TestWriteSplitRoundTrip(t *testing.T) {
 	cases := []struct {
 		name   string
 		events []event.Event
-		opts   splitOptions
+		opts   Options
 	}{
-		{"one event", fixtureEvents(1, 1), splitOptions{blockRows: 8, granuleRows: 4}},
-		{"one block", fixtureEvents(100, 2), splitOptions{blockRows: 128, granuleRows: 32}},
-		{"many blocks, partial last", fixtureEvents(1000, 3), splitOptions{blockRows: 96, granuleRows: 32}},
-		{"mixed kinds and sparse fields", mixed(300), splitOptions{blockRows: 64, granuleRows: 16}},
-		{"no fields", []event.Event{{Timestamp: math.MinInt64, Seq: 0}, {Timestamp: math.MaxInt64, Seq: math.MaxUint64}}, splitOptions{blockRows: 1, granuleRows: 1}},
+		{"one event", fixtureEvents(1, 1), Options{BlockRows: 8, GranuleRows: 4}},
+		{"one block", fixtureEvents(100, 2), Options{BlockRows: 128, GranuleRows: 32}},
+		{"many blocks, partial last", fixtureEvents(1000, 3), Options{BlockRows: 96, GranuleRows: 32}},
+		{"mixed kinds and sparse fields", mixed(300), Options{BlockRows: 64, GranuleRows: 16}},
+		{"no fields", []event.Event{{Timestamp: math.MinInt64, Seq: 0}, {Timestamp: math.MaxInt64, Seq: math.MaxUint64}}, Options{BlockRows: 1, GranuleRows: 1}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,7 +106,7 @@ func TestWriteSplitRoundTrip(t *testing.T) {
 			if m.Rows != len(tc.events) || m.MinTime != tc.events[0].Timestamp || m.MaxTime != tc.events[len(tc.events)-1].Timestamp {
 				t.Fatalf("meta rows/time = %d [%d, %d]", m.Rows, m.MinTime, m.MaxTime)
 			}
-			onDisk, err := ReadSplitMeta(path)
+			onDisk, err := ReadMeta(path)
 			if err != nil || !reflect.DeepEqual(onDisk, m) {
 				t.Fatalf("ReadSplitMeta = %v, %v", onDisk.ID, err)
 			}
@@ -131,7 +119,7 @@ func TestWriteSplitRoundTrip(t *testing.T) {
 
 func TestWriteSplitSomeRows(t *testing.T) {
 	events := fixtureEvents(500, 9)
-	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 128, granuleRows: 64})
+	s, _ := splitTestWrite(t, events, Options{BlockRows: 128, GranuleRows: 64})
 	got, err := s.ReadEvents(2, []int{0, 17, 127}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +135,7 @@ func TestWriteSplitSomeRows(t *testing.T) {
 
 func TestWriteSplitBounds(t *testing.T) {
 	events := fixtureEvents(2000, 4)
-	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 512, granuleRows: 256})
+	s, _ := splitTestWrite(t, events, Options{BlockRows: 512, GranuleRows: 256})
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, e := range events {
 		v, _ := e.Get("latency_ms")
@@ -217,10 +205,10 @@ func TestRemoveSplitTemps(t *testing.T) {
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, splitDataFile), []byte("partial"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, SplitDataFile), []byte("partial"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenSplit(tmp); err == nil {
+	if _, err := Open(tmp); err == nil {
 		t.Fatal("a partial split opened")
 	}
 	if !IsSplitTemp(filepath.Base(tmp)) || IsSplitTemp(meta.ID) {

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"bufio"
@@ -17,11 +17,11 @@ import (
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
-// splitOptions are the layout knobs; WriteSplit uses the measured defaults,
+// Options are the layout knobs; WriteSplit uses the measured defaults,
 // benchmarks vary them.
-type splitOptions struct {
-	blockRows   int
-	granuleRows int
+type Options struct {
+	BlockRows   int
+	GranuleRows int
 	// noBlooms puts every term in bleve, to measure what bloom filters save.
 	noBlooms bool
 }
@@ -29,57 +29,57 @@ type splitOptions struct {
 // Block sizing: rows per block and per term-index granule, chosen by
 // BenchmarkWriteSplitGranules (see the report in BENCHMARKS.md).
 const (
-	defaultBlockRows   = 8192
+	DefaultBlockRows   = 8192
 	defaultGranuleRows = 8192
 )
 
-var defaultSplitOptions = splitOptions{blockRows: defaultBlockRows, granuleRows: defaultGranuleRows}
+var DefaultSplitOptions = Options{BlockRows: DefaultBlockRows, GranuleRows: defaultGranuleRows}
 
 // WriteSplit writes events (sorted by (Timestamp, Seq)) as a new split
 // directory under dir and returns its metadata. The split is built in a
 // temporary directory, fsynced, then renamed into place, so a crash leaves
 // either the whole split or no split (see IsSplitTemp, RemoveSplitTemps).
-func WriteSplit(dir string, schema SplitSchema, events []event.Event) (SplitMeta, error) {
-	return writeSplit(dir, schema, events, defaultSplitOptions)
+func WriteSplit(dir string, schema Schema, events []event.Event) (Meta, error) {
+	return writeSplit(dir, schema, events, DefaultSplitOptions)
 }
 
-func writeSplit(dir string, schema SplitSchema, events []event.Event, opts splitOptions) (SplitMeta, error) {
-	return writeSplitFrom(dir, schema, &sliceSource{events: events}, opts)
+func writeSplit(dir string, schema Schema, events []event.Event, opts Options) (Meta, error) {
+	return WriteSplitFrom(dir, schema, &SliceSource{Events: events}, opts)
 }
 
-// eventSource yields a split's events in (Timestamp, Seq) order, in runs of
+// EventSource yields a split's events in (Timestamp, Seq) order, in runs of
 // at most n; an empty run ends it. A run is only read until the next call,
 // so a source may reuse it: the split writer then holds one block of
 // events at a time, whatever the split's size (a merge streams its inputs).
-type eventSource interface {
-	nextRun(n int) ([]event.Event, error)
+type EventSource interface {
+	NextRun(n int) ([]event.Event, error)
 }
 
-// sliceSource is an eventSource over events already in memory.
-type sliceSource struct{ events []event.Event }
+// SliceSource is an eventSource over events already in memory.
+type SliceSource struct{ Events []event.Event }
 
-func (s *sliceSource) nextRun(n int) ([]event.Event, error) {
-	k := min(n, len(s.events))
-	run := s.events[:k]
-	s.events = s.events[k:]
+func (s *SliceSource) NextRun(n int) ([]event.Event, error) {
+	k := min(n, len(s.Events))
+	run := s.Events[:k]
+	s.Events = s.Events[k:]
 	return run, nil
 }
 
-// writeSplitFrom is WriteSplit over any source of events.
-func writeSplitFrom(dir string, schema SplitSchema, src eventSource, opts splitOptions) (SplitMeta, error) {
-	if opts.blockRows%opts.granuleRows != 0 {
-		return SplitMeta{}, fmt.Errorf("write split: block rows %d is not a multiple of granule rows %d", opts.blockRows, opts.granuleRows)
+// WriteSplitFrom is WriteSplit over any source of events.
+func WriteSplitFrom(dir string, schema Schema, src EventSource, opts Options) (Meta, error) {
+	if opts.BlockRows%opts.GranuleRows != 0 {
+		return Meta{}, fmt.Errorf("write split: block rows %d is not a multiple of granule rows %d", opts.BlockRows, opts.GranuleRows)
 	}
-	first, err := src.nextRun(opts.blockRows)
+	first, err := src.NextRun(opts.BlockRows)
 	if err != nil {
-		return SplitMeta{}, fmt.Errorf("write split in %s: %w", dir, err)
+		return Meta{}, fmt.Errorf("write split in %s: %w", dir, err)
 	}
 	if len(first) == 0 {
-		return SplitMeta{}, fmt.Errorf("write split in %s: no events", dir)
+		return Meta{}, fmt.Errorf("write split in %s: no events", dir)
 	}
 	id, err := newSplitID(first[0].Timestamp)
 	if err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
 	tmp := filepath.Join(dir, splitTempPrefix+id)
 	final := filepath.Join(dir, id)
@@ -91,11 +91,11 @@ func writeSplitFrom(dir string, schema SplitSchema, src eventSource, opts splitO
 		err = os.Rename(tmp, final)
 	}
 	if err == nil {
-		err = syncSplitParent(dir)
+		err = SyncSplitParent(dir)
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
-		return SplitMeta{}, fmt.Errorf("write split %s: %w", id, err)
+		return Meta{}, fmt.Errorf("write split %s: %w", id, err)
 	}
 	return meta, nil
 }
@@ -136,22 +136,22 @@ func newSplitID(minTime int64) (string, error) {
 
 // buildSplit writes the data file, term index and metadata into path,
 // block by block: first is the source's first run.
-func buildSplit(path, id string, schema SplitSchema, first []event.Event, src eventSource, opts splitOptions) (SplitMeta, error) {
+func buildSplit(path, id string, schema Schema, first []event.Event, src EventSource, opts Options) (Meta, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
-	f, err := os.Create(filepath.Join(path, splitDataFile))
+	f, err := os.Create(filepath.Join(path, SplitDataFile))
 	if err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
 	defer f.Close()
-	terms, err := newTermIndexBuilder(filepath.Join(path, splitTermsDir))
+	terms, err := newTermIndexBuilder(filepath.Join(path, SplitTermsDir))
 	if err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
 	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
-	meta := SplitMeta{Version: splitMetaVersion, TermsVersion: termsVersionQuickwit, ID: id, GranuleRows: opts.granuleRows,
+	meta := Meta{Version: splitMetaVersion, TermsVersion: TermsVersionQuickwit, ID: id, GranuleRows: opts.GranuleRows,
 		MinTime: first[0].Timestamp, MinSeq: first[0].Seq, MaxSeq: first[0].Seq, Fields: map[string]FieldMeta{}}
 	unbounded := map[string]uint16{}
 	b := newBlockBuilder(schema)
@@ -162,14 +162,14 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 		for i := range blk {
 			if blk[i].Before(&prev) {
 				terms.Close()
-				return SplitMeta{}, fmt.Errorf("event %d sorts before event %d; sort by (Timestamp, Seq) first", meta.Rows+i, meta.Rows+i-1)
+				return Meta{}, fmt.Errorf("event %d sorts before event %d; sort by (Timestamp, Seq) first", meta.Rows+i, meta.Rows+i-1)
 			}
 			prev = blk[i]
 		}
 		bm, err := b.writeBlock(w, blk)
 		if err != nil {
 			terms.Close()
-			return SplitMeta{}, err
+			return Meta{}, err
 		}
 		meta.Rows += len(blk)
 		meta.MaxTime = blk[len(blk)-1].Timestamp
@@ -190,36 +190,36 @@ func buildSplit(path, id string, schema SplitSchema, first []event.Event, src ev
 			meta.Fields[fv.name] = fm
 		}
 		meta.Blocks = append(meta.Blocks, bm)
-		for g := 0; g < len(blk); g += opts.granuleRows {
-			hi := min(g+opts.granuleRows, len(blk))
+		for g := 0; g < len(blk); g += opts.GranuleRows {
+			hi := min(g+opts.GranuleRows, len(blk))
 			if err := terms.add(b.granuleTerms(g, hi), hi-g); err != nil {
 				terms.Close()
-				return SplitMeta{}, err
+				return Meta{}, err
 			}
 		}
-		if blk, err = src.nextRun(opts.blockRows); err != nil {
+		if blk, err = src.NextRun(opts.BlockRows); err != nil {
 			terms.Close()
-			return SplitMeta{}, err
+			return Meta{}, err
 		}
 	}
 	if err := terms.Close(); err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
-	if meta.TermFiles, err = checksumTree(filepath.Join(path, splitTermsDir)); err != nil {
-		return SplitMeta{}, err
+	if meta.TermFiles, err = checksumTree(filepath.Join(path, SplitTermsDir)); err != nil {
+		return Meta{}, err
 	}
-	meta.Blooms, meta.BloomCRC = terms.refs, crc32.Checksum(terms.blooms, splitCRCTable)
+	meta.Blooms, meta.BloomCRC = terms.refs, crc32.Checksum(terms.blooms, SplitCRCTable)
 	if err := os.WriteFile(filepath.Join(path, splitBloomFile), terms.blooms, 0o644); err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
 	if err := writeIDHashes(path, &meta, idHashes); err != nil {
-		return SplitMeta{}, err
+		return Meta{}, err
 	}
 	if w.err == nil {
 		w.err = w.out.Flush()
 	}
 	if w.err != nil {
-		return SplitMeta{}, fmt.Errorf("write %s: %w", splitDataFile, w.err)
+		return Meta{}, fmt.Errorf("write %s: %w", SplitDataFile, w.err)
 	}
 	for name, fm := range meta.Fields {
 		fm.Bounds = slices.DeleteFunc(fm.Bounds, func(b column.Bounds) bool { return unbounded[name]&(1<<b.Kind) != 0 })
@@ -264,7 +264,7 @@ type chunkWriter struct {
 func (w *chunkWriter) write(raw []byte, cm column.ChunkMeta) column.ChunkMeta {
 	w.buf = snappy.Encode(w.buf[:cap(w.buf)], raw)
 	cm.Offset, cm.Length = w.off, len(w.buf)
-	cm.CRC = crc32.Checksum(w.buf, splitCRCTable)
+	cm.CRC = crc32.Checksum(w.buf, SplitCRCTable)
 	if w.err == nil {
 		_, w.err = w.out.Write(w.buf)
 	}
@@ -273,7 +273,7 @@ func (w *chunkWriter) write(raw []byte, cm column.ChunkMeta) column.ChunkMeta {
 }
 
 // writeMetaFile writes the metadata last, after measuring the split's size.
-func writeMetaFile(path string, meta *SplitMeta) error {
+func writeMetaFile(path string, meta *Meta) error {
 	var size int64
 	err := filepath.WalkDir(path, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -301,7 +301,7 @@ func writeMetaFile(path string, meta *SplitMeta) error {
 		}
 		meta.SizeBytes = size + int64(len(b))
 	}
-	return os.WriteFile(filepath.Join(path, splitMetaFile), b, 0o644)
+	return os.WriteFile(filepath.Join(path, SplitMetaFile), b, 0o644)
 }
 
 // checksumTree returns the CRC32C of every file under root, by relative path.
@@ -319,7 +319,7 @@ func checksumTree(root string) (map[string]uint32, error) {
 		if err != nil {
 			return err
 		}
-		out[filepath.ToSlash(rel)] = crc32.Checksum(b, splitCRCTable)
+		out[filepath.ToSlash(rel)] = crc32.Checksum(b, SplitCRCTable)
 		return nil
 	})
 	if err != nil {
@@ -348,7 +348,7 @@ func syncTree(path string) error {
 	})
 }
 
-func syncSplitParent(dir string) error {
+func SyncSplitParent(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {
 		return err

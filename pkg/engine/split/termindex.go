@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func (t *termIndex) Close() error { return t.idx.Close() }
 func (t *termIndex) search(q query.Query) (out *roaring.Bitmap, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, fmt.Errorf("%w: term index: %v", ErrCorruptSplit, r)
+			out, err = nil, fmt.Errorf("%w: term index: %v", ErrCorrupt, r)
 		}
 	}()
 	req := bleve.NewSearchRequestOptions(q, t.granules, 0, false)
@@ -68,18 +68,18 @@ func (t *termIndex) search(q query.Query) (out *roaring.Bitmap, err error) {
 // termIndex opens the term index on first use.
 func (s *Split) termIndex() (*termIndex, error) {
 	s.termsOnce.Do(func() {
-		dir := filepath.Join(s.path, splitTermsDir)
+		dir := filepath.Join(s.path, SplitTermsDir)
 		sums, err := checksumTree(dir)
 		if err == nil && !maps.Equal(sums, s.Meta.TermFiles) {
-			s.termsErr = fmt.Errorf("split %s: %w: term index files differ from their checksums", s.Meta.ID, ErrCorruptSplit)
+			s.termsErr = fmt.Errorf("split %s: %w: term index files differ from their checksums", s.Meta.ID, ErrCorrupt)
 			return
 		}
 		var blooms []byte
 		if err == nil {
 			blooms, err = os.ReadFile(filepath.Join(s.path, splitBloomFile))
 		}
-		if err == nil && crc32.Checksum(blooms, splitCRCTable) != s.Meta.BloomCRC {
-			s.termsErr = fmt.Errorf("split %s: %w: bloom filter checksum mismatch", s.Meta.ID, ErrCorruptSplit)
+		if err == nil && crc32.Checksum(blooms, SplitCRCTable) != s.Meta.BloomCRC {
+			s.termsErr = fmt.Errorf("split %s: %w: bloom filter checksum mismatch", s.Meta.ID, ErrCorrupt)
 			return
 		}
 		var t *termIndex
@@ -90,7 +90,7 @@ func (s *Split) termIndex() (*termIndex, error) {
 			t.blooms = blooms
 		}
 		if err != nil {
-			s.termsErr = fmt.Errorf("split %s: open term index: %w: %v", s.Meta.ID, ErrCorruptSplit, err)
+			s.termsErr = fmt.Errorf("split %s: open term index: %w: %v", s.Meta.ID, ErrCorrupt, err)
 			return
 		}
 		s.terms = t
@@ -184,14 +184,14 @@ func (s *Split) lookup(field string, terms []string, build func() query.Query) (
 			continue
 		}
 		if ref.Offset < 0 || ref.Offset+int64(ref.Length) > int64(len(t.blooms)) {
-			return nil, fmt.Errorf("split %s: %w: bloom filter of field %q granule %d is out of range", s.Meta.ID, ErrCorruptSplit, field, g)
+			return nil, fmt.Errorf("split %s: %w: bloom filter of field %q granule %d is out of range", s.Meta.ID, ErrCorrupt, field, g)
 		}
 		filter := t.blooms[ref.Offset : ref.Offset+int64(ref.Length)]
 		match := true
 		for _, term := range terms {
 			ok, err := bloomMayContain(filter, term)
 			if err != nil {
-				return nil, fmt.Errorf("split %s: %w: field %q granule %d: %v", s.Meta.ID, ErrCorruptSplit, field, g, err)
+				return nil, fmt.Errorf("split %s: %w: field %q granule %d: %v", s.Meta.ID, ErrCorrupt, field, g, err)
 			}
 			if !ok {
 				match = false
@@ -227,17 +227,4 @@ func (s *Split) GranuleBlocks(granules *roaring.Bitmap) *roaring.Bitmap {
 		out.Add(uint32(block))
 	}
 	return out
-}
-
-// outdatedTermsSplit picks one split whose term index was built with older
-// tokenizer rules, for an idle merger to rewrite alone: the rewrite
-// re-tokenises it, so lookups narrow its granules again (see
-// termsVersionQuickwit).
-func outdatedTermsSplit(refs []*splitRef) []int {
-	for i, r := range refs {
-		if r.split.Meta.TermsVersion < termsVersionQuickwit {
-			return []int{i}
-		}
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"errors"
@@ -9,10 +9,10 @@ import (
 	"sync"
 )
 
-// ErrCorruptSplit marks a split whose metadata, column chunk or term index
+// ErrCorrupt marks a split whose metadata, column chunk or term index
 // failed its checksum or could not be decoded; the wrapping error names the
 // split, and the block and field when known.
-var ErrCorruptSplit = errors.New("split is corrupt")
+var ErrCorrupt = errors.New("split is corrupt")
 
 // FieldSpec tells the split writer how to index one field.
 type FieldSpec struct {
@@ -27,12 +27,12 @@ type FieldSpec struct {
 	Elements bool
 }
 
-// SplitSchema maps field names to their spec. A field missing from the
+// Schema maps field names to their spec. A field missing from the
 // schema (dynamic mode) is indexed with the raw tokenizer.
-type SplitSchema map[string]FieldSpec
+type Schema map[string]FieldSpec
 
 // spec returns the field's spec, defaulting unknown fields to indexed raw.
-func (s SplitSchema) spec(name string) FieldSpec {
+func (s Schema) spec(name string) FieldSpec {
 	if fs, ok := s[name]; ok {
 		if fs.Tokenizer == "" {
 			fs.Tokenizer = TokenizerRaw
@@ -47,10 +47,10 @@ func (s SplitSchema) spec(name string) FieldSpec {
 // concurrent use.
 type Split struct {
 	path string
-	Meta SplitMeta
+	Meta Meta
 	data *os.File
 	// fieldNames is Meta.Fields' keys, sorted: the field order of rebuilt events.
-	fieldNames []string
+	FieldNames []string
 
 	closeOnce sync.Once
 	termsOnce sync.Once
@@ -62,14 +62,14 @@ type Split struct {
 	idsErr  error
 }
 
-// OpenSplit reads and checks the metadata and opens the data file; column
+// Open reads and checks the metadata and opens the data file; column
 // chunks are verified when read, so opening stays cheap.
-func OpenSplit(path string) (*Split, error) {
-	meta, err := ReadSplitMeta(path)
+func Open(path string) (*Split, error) {
+	meta, err := ReadMeta(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(path, splitDataFile))
+	f, err := os.Open(filepath.Join(path, SplitDataFile))
 	if err != nil {
 		return nil, fmt.Errorf("open split %s: %w", meta.ID, err)
 	}
@@ -82,7 +82,7 @@ func OpenSplit(path string) (*Split, error) {
 		for _, c := range b.chunks() {
 			if c.Offset+int64(c.Length) > st.Size() {
 				f.Close()
-				return nil, fmt.Errorf("open split %s: %w: block %d points past the end of the data file", meta.ID, ErrCorruptSplit, i)
+				return nil, fmt.Errorf("open split %s: %w: block %d points past the end of the data file", meta.ID, ErrCorrupt, i)
 			}
 		}
 	}
@@ -91,7 +91,7 @@ func OpenSplit(path string) (*Split, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	return &Split{path: path, Meta: meta, data: f, fieldNames: names}, nil
+	return &Split{path: path, Meta: meta, data: f, FieldNames: names}, nil
 }
 
 // Path is the split's directory.

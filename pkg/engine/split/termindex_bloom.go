@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"encoding/binary"

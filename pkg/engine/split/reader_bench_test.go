@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/column"
@@ -15,7 +15,7 @@ func openBenchSplit(b *testing.B) *Split {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := OpenSplit(filepath.Join(dir, meta.ID))
+	s, err := Open(filepath.Join(dir, meta.ID))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -108,9 +108,9 @@ func BenchmarkReadEvents(b *testing.B) {
 // the 1M-event split.
 func BenchmarkReadSplitMeta(b *testing.B) {
 	s := openBenchSplit(b)
-	b.SetBytes(fileSize(b, filepath.Join(s.Path(), splitMetaFile)))
+	b.SetBytes(fileSize(b, filepath.Join(s.Path(), SplitMetaFile)))
 	for b.Loop() {
-		if _, err := ReadSplitMeta(s.Path()); err != nil {
+		if _, err := ReadMeta(s.Path()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // the per-granule terms of its indexed fields. One builder is reused for
 // every block of a split, so its buffers grow once.
 type blockBuilder struct {
-	schema SplitSchema
+	schema Schema
 	fields []*fieldValues
 	byName map[string]*fieldValues
 	enc    column.ChunkEncoder
@@ -30,7 +30,7 @@ type fieldValues struct {
 	column.Values
 }
 
-func newBlockBuilder(schema SplitSchema) *blockBuilder {
+func newBlockBuilder(schema Schema) *blockBuilder {
 	return &blockBuilder{schema: schema, byName: map[string]*fieldValues{},
 		terms: map[string]map[string]struct{}{}, tokCache: map[string]struct{}{},
 		enc: column.ChunkEncoder{DictIndex: map[string]uint32{}}}
@@ -94,12 +94,12 @@ func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
 			case event.KindFloat64, event.KindTime, event.KindNull:
 				continue
 			case event.KindString:
-				switch tok := tokenizerOf(f.spec.Tokenizer); {
+				switch tok := TokenizerOf(f.spec.Tokenizer); {
 				case f.spec.Elements:
 					b.addElementTokens(set, tok, v.Str)
-				case tok != tokRaw:
+				case tok != TokRaw:
 					b.addTokens(set, tok, v.Str)
-				case len(v.Str) < maxTokenBytes:
+				case len(v.Str) < MaxTokenBytes:
 					set[v.Str] = struct{}{}
 				}
 			default:
@@ -111,7 +111,7 @@ func (b *blockBuilder) granuleTerms(lo, hi int) map[string]map[string]struct{} {
 }
 
 // addTokens adds text's tokens, tokenizing each distinct text once per granule.
-func (b *blockBuilder) addTokens(set map[string]struct{}, tok tokenizer, text string) {
+func (b *blockBuilder) addTokens(set map[string]struct{}, tok Tokenizer, text string) {
 	if _, seen := b.tokCache[text]; seen {
 		return
 	}
@@ -120,7 +120,7 @@ func (b *blockBuilder) addTokens(set map[string]struct{}, tok tokenizer, text st
 }
 
 // addElementTokens adds the tokens of each element of a JSON array value.
-func (b *blockBuilder) addElementTokens(set map[string]struct{}, tok tokenizer, text string) {
+func (b *blockBuilder) addElementTokens(set map[string]struct{}, tok Tokenizer, text string) {
 	if _, seen := b.tokCache[text]; seen {
 		return
 	}

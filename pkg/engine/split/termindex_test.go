@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/internal/quickwit"
 )
 
 // termTestEvents returns events over a small vocabulary so that terms repeat
@@ -51,7 +52,7 @@ func bruteGranules(events []event.Event, granuleRows int, field string, match fu
 		}
 		terms := []string{v.Text()}
 		if v.Kind == event.KindString {
-			terms = quickwitTerms(fixtureSchema.spec(field).Tokenizer, v.Str)
+			terms = quickwit.Terms(fixtureSchema.spec(field).Tokenizer, v.Str)
 		}
 		for _, term := range terms {
 			if match(term) {
@@ -64,9 +65,9 @@ func bruteGranules(events []event.Event, granuleRows int, field string, match fu
 }
 
 func TestTermIndexMatchesBruteForce(t *testing.T) {
-	for _, opts := range []splitOptions{{blockRows: 64, granuleRows: 64}, {blockRows: 128, granuleRows: 16}, {blockRows: 1024, granuleRows: 512}} {
-		t.Run(fmt.Sprintf("block%d_granule%d", opts.blockRows, opts.granuleRows), func(t *testing.T) {
-			events := termTestEvents(1000, uint64(opts.granuleRows))
+	for _, opts := range []Options{{BlockRows: 64, GranuleRows: 64}, {BlockRows: 128, GranuleRows: 16}, {BlockRows: 1024, GranuleRows: 512}} {
+		t.Run(fmt.Sprintf("block%d_granule%d", opts.BlockRows, opts.GranuleRows), func(t *testing.T) {
+			events := termTestEvents(1000, uint64(opts.GranuleRows))
 			s, _ := splitTestWrite(t, events, opts)
 			// Every term of every field, and every prefix of length 1..3 of them.
 			vocab := map[string]map[string]bool{}
@@ -90,7 +91,7 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 					}
 				}
 				for term := range terms {
-					want := bruteGranules(events, opts.granuleRows, field, func(x string) bool { return x == term })
+					want := bruteGranules(events, opts.GranuleRows, field, func(x string) bool { return x == term })
 					got, err := s.LookupTerm(field, term)
 					if err != nil {
 						t.Fatal(err)
@@ -107,7 +108,7 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 					}
 					if n := len(term); n > 3 && n%2 == 0 {
 						// Prefix lookups are checked on a sample; bloom granules always answer yes.
-						want := roaring.Or(bloomed, bruteGranules(events, opts.granuleRows, field, func(x string) bool { return strings.HasPrefix(x, term[:n/2]) }))
+						want := roaring.Or(bloomed, bruteGranules(events, opts.GranuleRows, field, func(x string) bool { return strings.HasPrefix(x, term[:n/2]) }))
 						got, err := s.LookupPrefix(field, term[:n/2])
 						if err != nil {
 							t.Fatal(err)
@@ -121,7 +122,7 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 					}
 					for n := 1; n <= 3 && n <= len(term); n++ {
 						prefix := term[:n]
-						want := bruteGranules(events, opts.granuleRows, field, func(x string) bool { return strings.HasPrefix(x, prefix) })
+						want := bruteGranules(events, opts.GranuleRows, field, func(x string) bool { return strings.HasPrefix(x, prefix) })
 						got, err := s.LookupPrefix(field, prefix)
 						if err != nil {
 							t.Fatal(err)
@@ -132,17 +133,17 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 					}
 				}
 			}
-			if opts.granuleRows == 512 && len(s.Meta.Blooms["user_id"]) == 0 {
+			if opts.GranuleRows == 512 && len(s.Meta.Blooms["user_id"]) == 0 {
 				t.Fatal("unique user ids in 512-row granules were not put in bloom filters")
 			}
 			if checks > 0 && float64(extra)/float64(checks) > 0.05 {
 				t.Fatalf("bloom false positives %d of %d", extra, checks)
 			}
 			// A phrase's candidates are the granules holding all its terms.
-			phrase := tokenize("beta Gamma")
+			phrase := Tokenize("beta Gamma")
 			want := roaring.And(
-				bruteGranules(events, opts.granuleRows, "message", func(x string) bool { return x == phrase[0] }),
-				bruteGranules(events, opts.granuleRows, "message", func(x string) bool { return x == phrase[1] }))
+				bruteGranules(events, opts.GranuleRows, "message", func(x string) bool { return x == phrase[0] }),
+				bruteGranules(events, opts.GranuleRows, "message", func(x string) bool { return x == phrase[1] }))
 			got, err := s.LookupAllTerms("message", phrase)
 			if err != nil {
 				t.Fatal(err)
@@ -157,7 +158,7 @@ func TestTermIndexMatchesBruteForce(t *testing.T) {
 // bruteGranulesTerms lists the terms a field value indexes.
 func bruteGranulesTerms(f event.Field) []string {
 	if f.Value.Kind == event.KindString {
-		return quickwitTerms(fixtureSchema.spec(f.Name).Tokenizer, f.Value.Str)
+		return quickwit.Terms(fixtureSchema.spec(f.Name).Tokenizer, f.Value.Str)
 	}
 	return []string{f.Value.Text()}
 }
@@ -167,7 +168,7 @@ func TestTermIndexFieldsOutsideTheIndex(t *testing.T) {
 	for i := range events {
 		events[i].Fields = append(events[i].Fields, event.Field{Name: "latency_ms", Value: event.Float64Value(float64(i))})
 	}
-	s, _ := splitTestWrite(t, events, splitOptions{blockRows: 64, granuleRows: 32})
+	s, _ := splitTestWrite(t, events, Options{BlockRows: 64, GranuleRows: 32})
 	all := s.allGranules()
 	if all.GetCardinality() != 10 {
 		t.Fatalf("granules = %d, want 10", all.GetCardinality())
@@ -195,7 +196,7 @@ func TestTermIndexFieldsOutsideTheIndex(t *testing.T) {
 }
 
 func TestGranuleBlocks(t *testing.T) {
-	s, _ := splitTestWrite(t, termTestEvents(300, 4), splitOptions{blockRows: 64, granuleRows: 16})
+	s, _ := splitTestWrite(t, termTestEvents(300, 4), Options{BlockRows: 64, GranuleRows: 16})
 	// 300 rows: blocks of 64 (4 granules each), the last block 44 rows (3 granules).
 	got := s.GranuleBlocks(roaring.BitmapOf(0, 3, 4, 17, 18))
 	if want := roaring.BitmapOf(0, 1, 4); !got.Equals(want) {

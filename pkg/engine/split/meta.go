@@ -1,4 +1,4 @@
-package engine
+package split
 
 import (
 	"bytes"
@@ -12,10 +12,10 @@ import (
 	"path/filepath"
 )
 
-// SplitMeta describes a split without its data: enough for a query to skip
+// Meta describes a split without its data: enough for a query to skip
 // splits and blocks by time, seq and per-field bounds, and to locate and
 // verify every column chunk.
-type SplitMeta struct {
+type Meta struct {
 	Version int    `json:"version"`
 	ID      string `json:"id"`
 	// MinTime and MaxTime are Unix nanoseconds, inclusive.
@@ -73,9 +73,9 @@ type BlockMeta struct {
 }
 
 const (
-	splitMetaFile    = "meta.bin"
-	splitDataFile    = "columns.bin"
-	splitTermsDir    = "terms"
+	SplitMetaFile    = "meta.bin"
+	SplitDataFile    = "columns.bin"
+	SplitTermsDir    = "terms"
 	splitBloomFile   = "blooms.bin"
 	splitMetaVersion = 1
 )
@@ -84,39 +84,39 @@ const (
 // CRC32C of magic+JSON (4 bytes LE).
 var splitMetaMagic = []byte("TRSM")
 
-var splitCRCTable = crc32.MakeTable(crc32.Castagnoli)
+var SplitCRCTable = crc32.MakeTable(crc32.Castagnoli)
 
-func encodeSplitMeta(m *SplitMeta) ([]byte, error) {
+func encodeSplitMeta(m *Meta) ([]byte, error) {
 	js, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("encode split meta %s: %w", m.ID, err)
 	}
 	b := append(append(make([]byte, 0, len(js)+8), splitMetaMagic...), js...)
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, splitCRCTable)), nil
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, SplitCRCTable)), nil
 }
 
 // decodeSplitMeta checks and parses a metadata file; damage yields ErrCorruptSplit.
-func decodeSplitMeta(b []byte) (SplitMeta, error) {
-	var m SplitMeta
+func decodeSplitMeta(b []byte) (Meta, error) {
+	var m Meta
 	if len(b) < len(splitMetaMagic)+4 || !bytes.HasPrefix(b, splitMetaMagic) {
-		return m, fmt.Errorf("%w: metadata header is missing", ErrCorruptSplit)
+		return m, fmt.Errorf("%w: metadata header is missing", ErrCorrupt)
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if crc32.Checksum(body, splitCRCTable) != sum {
-		return m, fmt.Errorf("%w: metadata checksum mismatch", ErrCorruptSplit)
+	if crc32.Checksum(body, SplitCRCTable) != sum {
+		return m, fmt.Errorf("%w: metadata checksum mismatch", ErrCorrupt)
 	}
 	if err := json.Unmarshal(body[len(splitMetaMagic):], &m); err != nil {
-		return m, fmt.Errorf("%w: metadata: %v", ErrCorruptSplit, err)
+		return m, fmt.Errorf("%w: metadata: %v", ErrCorrupt, err)
 	}
 	if err := m.validate(); err != nil {
-		return SplitMeta{}, fmt.Errorf("%w: metadata: %v", ErrCorruptSplit, err)
+		return Meta{}, fmt.Errorf("%w: metadata: %v", ErrCorrupt, err)
 	}
 	return m, nil
 }
 
 // validate checks the invariants the reader relies on, so that metadata with
 // a valid checksum but impossible content is still refused, not trusted.
-func (m *SplitMeta) validate() error {
+func (m *Meta) validate() error {
 	if m.Version != splitMetaVersion {
 		return fmt.Errorf("version %d, this build reads %d", m.Version, splitMetaVersion)
 	}
@@ -153,22 +153,22 @@ func (b *BlockMeta) chunks() []column.ChunkMeta {
 	return out
 }
 
-// ReadSplitMeta reads a split's metadata without opening its data, so a
+// ReadMeta reads a split's metadata without opening its data, so a
 // catalog can prune splits at start-up and per query cheaply.
-func ReadSplitMeta(path string) (SplitMeta, error) {
-	b, err := os.ReadFile(filepath.Join(path, splitMetaFile))
+func ReadMeta(path string) (Meta, error) {
+	b, err := os.ReadFile(filepath.Join(path, SplitMetaFile))
 	if err != nil {
-		return SplitMeta{}, fmt.Errorf("read split meta %s: %w", path, err)
+		return Meta{}, fmt.Errorf("read split meta %s: %w", path, err)
 	}
 	m, err := decodeSplitMeta(b)
 	if err != nil {
-		return SplitMeta{}, fmt.Errorf("split %s: %w", path, err)
+		return Meta{}, fmt.Errorf("split %s: %w", path, err)
 	}
 	return m, nil
 }
 
 // GranuleBlock returns the block holding granule g and the granule's row range in it.
-func (m *SplitMeta) GranuleBlock(g int) (block, lo, hi int) {
+func (m *Meta) GranuleBlock(g int) (block, lo, hi int) {
 	row := g * m.GranuleRows
 	for i, b := range m.Blocks {
 		if row < b.Rows {
