@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"math"
 )
@@ -25,7 +26,7 @@ type countCollector interface {
 // beats row-at-a-time collection; collectBlock returns false, having done
 // nothing, when it cannot take this block.
 type blockCollector interface {
-	collectBlock(sel rowSet, ts []int64, cols []*column.Column) bool
+	collectBlock(sel search.Rows, ts []int64, cols []*column.Column) bool
 }
 
 // aggRow is the current matching row as the collectors see it: its
@@ -194,22 +195,6 @@ type aggRoot struct {
 	hints    []int // per slot, for fieldIndex
 }
 
-// fieldIndex finds name among ev's fields, trying first the position
-// where it was last found (events of one source share a field layout);
-// it returns -1 when ev lacks the field.
-func fieldIndex(ev *event.Event, name string, hint *int) int {
-	if h := *hint; h < len(ev.Fields) && ev.Fields[h].Name == name {
-		return h
-	}
-	for i := range ev.Fields {
-		if ev.Fields[i].Name == name {
-			*hint = i
-			return i
-		}
-	}
-	return -1
-}
-
 func (a *aggRoot) wantBlock(*split.BlockMeta) bool { return true }
 
 func (a *aggRoot) block(bs *blockScan) error {
@@ -221,14 +206,14 @@ func (a *aggRoot) block(bs *blockScan) error {
 	if err != nil {
 		return err
 	}
-	n := sel.count()
+	n := sel.Count()
 	if n == 0 || len(a.colls) == 0 {
 		a.docs += int64(n)
 		return nil
 	}
 	var ts []int64
 	if a.env.needTS {
-		if ts, err = bs.br.timestamps(); err != nil {
+		if ts, err = bs.br.Timestamps(); err != nil {
 			return err
 		}
 	}
@@ -238,7 +223,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 			a.cols = append(a.cols, nil) // filled from ts per row
 			continue
 		}
-		c, err := bs.br.column(f)
+		c, err := bs.br.Column(f)
 		if err != nil {
 			return err
 		}
@@ -257,7 +242,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 	}
 	a.row.vals = column.ReuseSlice(a.row.vals, len(a.cols))
 	a.row.has = column.ReuseSlice(a.row.has, len(a.cols))
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		if ts != nil {
 			a.row.ts = ts[r]
 		}
@@ -301,7 +286,7 @@ func (a *aggRoot) event(ev *event.Event) bool {
 			a.row.vals[i], a.row.has[i] = event.TimeNanosValue(ev.Timestamp), true
 			continue
 		}
-		if j := fieldIndex(ev, f, &a.hints[i]); j >= 0 {
+		if j := event.FieldIndex(ev, f, &a.hints[i]); j >= 0 {
 			a.row.vals[i], a.row.has[i] = ev.Fields[j].Value, true
 		} else {
 			a.row.vals[i], a.row.has[i] = event.Value{}, false

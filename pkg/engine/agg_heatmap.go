@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"math"
 )
 
@@ -11,7 +12,7 @@ import (
 // over the block. Row by row, each row built a Value per field and searched
 // the bounds through closures: 81% of a dashboard heatmap's time at 10M
 // events. It returns false, having done nothing, for any other shape.
-func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*column.Column) bool {
+func (h *dateHistogram) collectHeatmapBlock(sel search.Rows, ts []int64, cols []*column.Column) bool {
 	if len(h.specs) != 1 {
 		return false
 	}
@@ -39,7 +40,7 @@ func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*colu
 		return false
 	}
 	bounds := spec.Histogram.Bounds
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		b := h.bucket(ts[r])
 		h.counts[b]++
 		if !col.IsPresent(r) {

@@ -116,7 +116,7 @@ func (env *aggEnv) keepTopKeys(colls []collector) {
 			set = map[event.Value]bool{}
 			env.allowed[t.spec] = set
 		}
-		for _, b := range t.sorted()[:min(termsSize(t.spec), len(t.buckets))] {
+		for _, b := range t.Sorted()[:min(termsSize(t.spec), len(t.buckets))] {
 			set[b.key] = true
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"math"
 	"slices"
 	"strings"
@@ -98,7 +99,7 @@ func (t *termsCollector) collect(r *aggRow) {
 // collectBlock tallies a dictionary column per entry and a low-cardinality
 // integer column in a small table, then adds the block's tallies to the
 // buckets once; terms with sub-aggregations go row by row.
-func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*column.Column) bool {
+func (t *termsCollector) collectBlock(sel search.Rows, _ []int64, cols []*column.Column) bool {
 	if len(t.specs) > 0 {
 		return false
 	}
@@ -110,13 +111,13 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*column.Colu
 		t.ids = column.ReuseSlice(t.ids, len(col.Dict))
 		clear(t.ids)
 		present := 0
-		sel.forEach(func(r int) {
+		sel.ForEach(func(r int) {
 			if col.IsPresent(r) {
 				t.ids[col.IDs[r]]++
 				present++
 			}
 		})
-		t.missing += int64(sel.count() - present)
+		t.missing += int64(sel.Count() - present)
 		for id, n := range t.ids {
 			if n > 0 {
 				t.add(event.Value{Kind: col.Kind, Str: col.Dict[id]}, n)
@@ -137,11 +138,11 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*column.Colu
 
 // tallyInts counts the block's integers into t.few, or reports false
 // (having counted nothing) when they have too many distinct values.
-func (t *termsCollector) tallyInts(sel rowSet, col *column.Column) bool {
+func (t *termsCollector) tallyInts(sel search.Rows, col *column.Column) bool {
 	t.few = t.few[:0]
 	missing := int64(0)
 	ok := true
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		if !ok {
 			return
 		}
@@ -184,7 +185,7 @@ func (t *termsCollector) add(v event.Value, n int64) {
 
 // sorted returns the buckets in result order: by count descending then
 // key, or by key.
-func (t *termsCollector) sorted() []*termBucket {
+func (t *termsCollector) Sorted() []*termBucket {
 	all := make([]*termBucket, 0, len(t.buckets))
 	for _, b := range t.buckets {
 		all = append(all, b)
@@ -206,7 +207,7 @@ func (t *termsCollector) sorted() []*termBucket {
 func (t *termsCollector) result() AggValue {
 	out := AggValue{Missing: t.missing, Other: t.rest}
 	size := termsSize(t.spec)
-	for i, b := range t.sorted() {
+	for i, b := range t.Sorted() {
 		if i >= size {
 			out.Other += b.count
 			continue

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +17,7 @@ type Tail struct {
 	// when the engine closes.
 	C       <-chan []event.Event
 	c       chan []event.Event
-	filter  rowFilter
+	filter  search.Filter
 	dropped atomic.Int64
 	set     *tailSet
 	once    sync.Once
@@ -79,7 +80,7 @@ func (s *tailSet) publish(batch []event.Event) {
 	for t := range s.tails {
 		var matched []event.Event
 		for i := range batch {
-			if t.filter.matchEvent(&batch[i]) {
+			if t.filter.MatchEvent(&batch[i]) {
 				matched = append(matched, batch[i])
 			}
 		}

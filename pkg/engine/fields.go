@@ -166,15 +166,15 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 	if err != nil {
 		return err
 	}
-	col, err := bs.br.column(v.field)
+	col, err := bs.br.Column(v.field)
 	if err != nil {
 		return err
 	}
-	sel.andPresent(col.Present)
+	sel.AndPresent(col.Present)
 	if col.Encoding == column.EncStrDict && col.Kinds == nil {
 		v.ids = column.ReuseSlice(v.ids, len(col.Dict))
 		clear(v.ids)
-		sel.forEach(func(r int) { v.ids[col.IDs[r]]++ })
+		sel.ForEach(func(r int) { v.ids[col.IDs[r]]++ })
 		for id, n := range v.ids {
 			if val := (event.Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
 				v.add(val, n)
@@ -182,7 +182,7 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 		}
 		return v.err
 	}
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		if val, ok := col.Value(r); ok && v.keep(&val) {
 			v.add(val, 1)
 		}

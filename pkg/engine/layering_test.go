@@ -25,6 +25,7 @@ var engineStages = []string{
 	"column",     // column-chunk encodings
 	"wal",        // the write-ahead log
 	"split",      // the split format: writer, reader, meta, term index, blooms
+	"search",     // filters, block pruning, row sets, top-N inside one split
 }
 
 // testOnlyPackages hold fixtures and oracles; no stage and not pkg/engine

@@ -110,7 +110,7 @@ func (s *indexSchema) FieldNames() []string {
 // by the default one so that a term finds an element. Where the split
 // writer indexed a field with another tokenizer, lookups cannot narrow
 // granules and rows are checked (see textGranules).
-func (s *indexSchema) tokenizer(field string) string {
+func (s *indexSchema) Tokenizer(field string) string {
 	r, ok := s.m.fields[field]
 	switch {
 	case ok && r.typ == TypeText:
@@ -245,10 +245,10 @@ func kindsType(kinds uint16) query.FieldType {
 }
 
 // timestampField names the field held in Event.Timestamp.
-func (s *indexSchema) timestampField() string { return s.m.timestamp.name }
+func (s *indexSchema) TimestampField() string { return s.m.timestamp.name }
 
 // arrayElem reports the element kind of a mapped array<T> field.
-func (s *indexSchema) arrayElem(field string) (event.Kind, bool) {
+func (s *indexSchema) ArrayElem(field string) (event.Kind, bool) {
 	r, ok := s.m.fields[field]
 	if !ok || !r.array {
 		return event.KindNull, false

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"runtime"
 	"sync"
@@ -27,20 +28,20 @@ type scanVisitor interface {
 // range under a match-all query decodes nothing.
 type blockScan struct {
 	p    *scanPlan
-	br   *blockReader
+	br   *search.BlockReader
 	bm   *split.BlockMeta
-	sel  rowSet
+	sel  search.Rows
 	done bool
 }
 
 // full reports whether every row of the block matches: the block lies in
 // the time range and the query is match-all.
 func (bs *blockScan) full() bool {
-	return isMatchAll(bs.p.filter) && bs.bm.MinTime >= bs.p.start && bs.bm.MaxTime < bs.p.end
+	return search.IsMatchAll(bs.p.filter) && bs.bm.MinTime >= bs.p.start && bs.bm.MaxTime < bs.p.end
 }
 
 // count returns the number of matching rows.
-func (bs *blockScan) count() (int, error) {
+func (bs *blockScan) Count() (int, error) {
 	if bs.full() {
 		return bs.bm.Rows, nil
 	}
@@ -48,11 +49,11 @@ func (bs *blockScan) count() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return sel.count(), nil
+	return sel.Count(), nil
 }
 
 // matches returns the matching rows of the block.
-func (bs *blockScan) matches() (rowSet, error) {
+func (bs *blockScan) matches() (search.Rows, error) {
 	if bs.done {
 		return bs.sel, nil
 	}
@@ -60,10 +61,10 @@ func (bs *blockScan) matches() (rowSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs.sel = bs.sel.resize(bs.bm.Rows)
-	bs.sel.setRange(lo, hi)
+	bs.sel = bs.sel.Resize(bs.bm.Rows)
+	bs.sel.SetRange(lo, hi)
 	if lo < hi {
-		if err := bs.p.filter.apply(bs.br, bs.sel); err != nil {
+		if err := bs.p.filter.Apply(bs.br, bs.sel); err != nil {
 			return nil, err
 		}
 	}
@@ -79,7 +80,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 			return err
 		}
 	}
-	bs := &blockScan{p: p, br: newBlockReader()}
+	bs := &blockScan{p: p, br: search.NewBlockReader()}
 	for _, s := range p.splits {
 		if err := checkContext(ctx); err != nil {
 			return err
@@ -98,7 +99,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 }
 
 func (p *scanPlan) runSplit(ctx context.Context, s *split.Split, bs *blockScan, v scanVisitor) error {
-	cand, err := p.filter.blocks(s)
+	cand, err := p.filter.Blocks(s)
 	if err != nil {
 		if !isCorrupt(err) {
 			return err
@@ -121,7 +122,7 @@ func (p *scanPlan) runSplit(ctx context.Context, s *split.Split, bs *blockScan, 
 		if cand != nil && !cand.Contains(uint32(b)) {
 			continue
 		}
-		if !p.filter.mayMatchBlock(bm) || !v.wantBlock(bm) {
+		if !p.filter.MayMatchBlock(bm) || !v.wantBlock(bm) {
 			continue
 		}
 		if err := checkContext(ctx); err != nil {
@@ -154,7 +155,7 @@ func (p *scanPlan) runHead(ctx context.Context, v scanVisitor) error {
 		if p.desc {
 			j = len(ev) - 1 - i
 		}
-		if p.filter.matchEvent(&ev[j]) && !v.event(&ev[j]) {
+		if p.filter.MatchEvent(&ev[j]) && !v.event(&ev[j]) {
 			return nil
 		}
 	}
@@ -188,7 +189,7 @@ func countParallel(ctx context.Context, forks []*countFork, claims *blockClaims)
 				}
 				head.Store(v.head)
 			}
-			bs := &blockScan{p: f, br: newBlockReader()}
+			bs := &blockScan{p: f, br: search.NewBlockReader()}
 			for {
 				i := len(f.splits) - 1 - int(next.Add(1)-1)
 				if i < 0 {
@@ -293,10 +294,10 @@ type countVisitor struct {
 func (v *countVisitor) wantBlock(*split.BlockMeta) bool { return true }
 
 func (v *countVisitor) block(bs *blockScan) error {
-	if !v.claims.claim(bs.br.split, bs.br.block) {
+	if !v.claims.claim(bs.br.Split, bs.br.Block) {
 		return nil
 	}
-	n, err := bs.count()
+	n, err := bs.Count()
 	v.claims.total.Add(int64(n))
 	return err
 }

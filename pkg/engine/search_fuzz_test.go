@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"slices"
 	"testing"
 )
@@ -11,11 +12,11 @@ import (
 func FuzzParseCursor(f *testing.F) {
 	f.Add("1768478400000000000:42")
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := ParseCursor(s)
+		c, err := search.ParseCursor(s)
 		if err != nil {
 			return
 		}
-		back, err := ParseCursor(c.String())
+		back, err := search.ParseCursor(c.String())
 		if err != nil || back != c {
 			t.Fatalf("%q → %v → %q → %v, %v", s, c, c.String(), back, err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -34,7 +35,7 @@ type scanPlan struct {
 	index  string
 	snap   *Snapshot
 	schema *indexSchema
-	filter rowFilter
+	filter search.Filter
 	// start and end bound the Unix-ns timestamps, [start, end).
 	start, end int64
 	desc       bool
@@ -128,7 +129,7 @@ func (p *scanPlan) compile(text string, now time.Time, lim query.Limits) error {
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
-	p.filter, err = compileFilter(f, p.schema)
+	p.filter, err = search.Compile(f, p.schema)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
@@ -161,11 +162,11 @@ func (p *scanPlan) warn(msg string) {
 // blockRange returns the rows of block b of s inside [start, end), using
 // the block's time bounds and, only when they straddle an end, its
 // timestamps.
-func (p *scanPlan) blockRange(br *blockReader, bm *split.BlockMeta) (lo, hi int, err error) {
+func (p *scanPlan) blockRange(br *search.BlockReader, bm *split.BlockMeta) (lo, hi int, err error) {
 	if bm.MinTime >= p.start && bm.MaxTime < p.end {
 		return 0, bm.Rows, nil
 	}
-	ts, err := br.timestamps()
+	ts, err := br.Timestamps()
 	if err != nil {
 		return 0, 0, err
 	}

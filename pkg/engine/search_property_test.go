@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -47,7 +48,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		if i%10 == 0 {
 			limit = min(1+len(want)/3, MaxSearchLimit)
 		}
-		var after *Cursor
+		var after *search.Cursor
 		got, walked := 0, true
 		for page := 0; ; page++ {
 			res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: text, Start: start, End: end,

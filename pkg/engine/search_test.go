@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -44,7 +45,7 @@ func TestSearchPagingSharedTimestamps(t *testing.T) {
 	for _, order := range []Order{Desc, Asc} {
 		for _, limit := range []int{1, 7, 100, 1200} {
 			seen := map[int64]bool{}
-			var after *Cursor
+			var after *search.Cursor
 			var prev *event.Event
 			for pages := 0; ; pages++ {
 				res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: "tick", Limit: limit, Order: order, After: after})
@@ -67,7 +68,7 @@ func TestSearchPagingSharedTimestamps(t *testing.T) {
 					break
 				}
 				// The cursor travels as text between requests.
-				c, err := ParseCursor(res.Next.String())
+				c, err := search.ParseCursor(res.Next.String())
 				if err != nil || c != *res.Next {
 					t.Fatalf("cursor round trip %v: %v, %v", res.Next, c, err)
 				}

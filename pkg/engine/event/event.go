@@ -150,3 +150,19 @@ func (e *Event) Before(o *Event) bool {
 	}
 	return e.Seq < o.Seq
 }
+
+// FieldIndex finds name among ev's fields, trying first the position
+// where it was last found (events of one source share a field layout);
+// it returns -1 when ev lacks the field.
+func FieldIndex(ev *Event, name string, hint *int) int {
+	if h := *hint; h < len(ev.Fields) && ev.Fields[h].Name == name {
+		return h
+	}
+	for i := range ev.Fields {
+		if ev.Fields[i].Name == name {
+			*hint = i
+			return i
+		}
+	}
+	return -1
+}

@@ -1,4 +1,4 @@
-package engine
+package search
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/column"
@@ -6,13 +6,13 @@ import (
 	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
-// blockReader decodes the columns of one block on demand and keeps them
+// BlockReader decodes the columns of one block on demand and keeps them
 // for the filters and aggregations that ask for the same field, so each
 // chunk is read and decompressed at most once per block. Its Columns are
 // reused from block to block.
-type blockReader struct {
-	split  *split.Split
-	block  int
+type BlockReader struct {
+	Split  *split.Split
+	Block  int
 	rows   int
 	cols   map[string]*blockColumn
 	times  column.Column
@@ -31,13 +31,13 @@ type blockColumn struct {
 	loaded bool
 }
 
-func newBlockReader() *blockReader {
-	return &blockReader{cols: map[string]*blockColumn{}}
+func NewBlockReader() *BlockReader {
+	return &BlockReader{cols: map[string]*blockColumn{}}
 }
 
 // reset points the reader at a new block, invalidating cached columns.
-func (br *blockReader) Reset(s *split.Split, block int) {
-	br.split, br.block, br.rows = s, block, s.Meta.Blocks[block].Rows
+func (br *BlockReader) Reset(s *split.Split, block int) {
+	br.Split, br.Block, br.rows = s, block, s.Meta.Blocks[block].Rows
 	br.tsOK, br.seqOK = false, false
 	for _, c := range br.cols {
 		c.loaded = false
@@ -45,14 +45,14 @@ func (br *blockReader) Reset(s *split.Split, block int) {
 }
 
 // column returns field's decoded column for the current block.
-func (br *blockReader) column(field string) (*column.Column, error) {
+func (br *BlockReader) Column(field string) (*column.Column, error) {
 	c := br.cols[field]
 	if c == nil {
 		c = &blockColumn{}
 		br.cols[field] = c
 	}
 	if !c.loaded {
-		if err := br.split.ReadColumn(br.block, field, &c.col); err != nil {
+		if err := br.Split.ReadColumn(br.Block, field, &c.col); err != nil {
 			return nil, err
 		}
 		c.loaded = true
@@ -61,9 +61,9 @@ func (br *blockReader) column(field string) (*column.Column, error) {
 }
 
 // timestamps returns the current block's event timestamps.
-func (br *blockReader) timestamps() ([]int64, error) {
+func (br *BlockReader) Timestamps() ([]int64, error) {
 	if !br.tsOK {
-		ts, err := br.split.ReadTimestamps(br.block, &br.times)
+		ts, err := br.Split.ReadTimestamps(br.Block, &br.times)
 		if err != nil {
 			return nil, err
 		}
@@ -73,9 +73,9 @@ func (br *blockReader) timestamps() ([]int64, error) {
 }
 
 // seqNumbers returns the current block's event seq numbers.
-func (br *blockReader) seqNumbers() ([]uint64, error) {
+func (br *BlockReader) SeqNumbers() ([]uint64, error) {
 	if !br.seqOK {
-		s, err := br.split.ReadSeqs(br.block, &br.seq)
+		s, err := br.Split.ReadSeqs(br.Block, &br.seq)
 		if err != nil {
 			return nil, err
 		}
@@ -88,25 +88,25 @@ func (br *blockReader) seqNumbers() ([]uint64, error) {
 // dst, as Split.ReadEvents does but reusing the reader's decode buffers
 // from block to block: a page of hits spread over many blocks then costs
 // the decoding, not the allocation of every chunk's buffers.
-func (br *blockReader) events(rows []int, dst []event.Event) ([]event.Event, error) {
-	ts, err := br.timestamps()
+func (br *BlockReader) Events(rows []int, dst []event.Event) ([]event.Event, error) {
+	ts, err := br.Timestamps()
 	if err != nil {
 		return dst, err
 	}
-	seqs, err := br.seqNumbers()
+	seqs, err := br.SeqNumbers()
 	if err != nil {
 		return dst, err
 	}
 	start := len(dst)
-	cols := br.split.Meta.Blocks[br.block].Columns
+	cols := br.Split.Meta.Blocks[br.Block].Columns
 	for _, r := range rows {
 		dst = append(dst, event.Event{Timestamp: ts[r], Seq: seqs[r], Fields: make([]event.Field, 0, len(cols))})
 	}
-	for _, name := range br.split.FieldNames {
+	for _, name := range br.Split.FieldNames {
 		if _, ok := cols[name]; !ok {
 			continue
 		}
-		col, err := br.column(name)
+		col, err := br.Column(name)
 		if err != nil {
 			return dst[:start], err
 		}

@@ -1,4 +1,4 @@
-package engine
+package search
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
@@ -9,14 +9,14 @@ import (
 // orFilter matches rows any clause matches. Each clause narrows a copy of
 // the input rows and the copies are united.
 type orFilter struct {
-	clauses      []rowFilter
-	in, acc, tmp rowSet
+	clauses      []Filter
+	in, acc, tmp Rows
 }
 
-func (f *orFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
+func (f *orFilter) Blocks(s *split.Split) (*roaring.Bitmap, error) {
 	out := roaring.New()
 	for _, c := range f.clauses {
-		b, err := c.blocks(s)
+		b, err := c.Blocks(s)
 		if err != nil {
 			return nil, err
 		}
@@ -28,21 +28,21 @@ func (f *orFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-func (f *orFilter) mayMatchBlock(bm *split.BlockMeta) bool {
+func (f *orFilter) MayMatchBlock(bm *split.BlockMeta) bool {
 	for _, c := range f.clauses {
-		if c.mayMatchBlock(bm) {
+		if c.MayMatchBlock(bm) {
 			return true
 		}
 	}
 	return false
 }
 
-func (f *orFilter) apply(br *blockReader, sel rowSet) error {
+func (f *orFilter) Apply(br *BlockReader, sel Rows) error {
 	f.in = append(f.in[:0], sel...)
-	f.acc = f.acc.resize(br.rows)
+	f.acc = f.acc.Resize(br.rows)
 	tmp := f.tmp
 	for _, c := range f.clauses {
-		if !c.mayMatchBlock(&br.split.Meta.Blocks[br.block]) {
+		if !c.MayMatchBlock(&br.Split.Meta.Blocks[br.Block]) {
 			continue
 		}
 		tmp = append(tmp[:0], f.in...)
@@ -51,7 +51,7 @@ func (f *orFilter) apply(br *blockReader, sel rowSet) error {
 		if tmp.empty() {
 			break
 		}
-		if err := c.apply(br, tmp); err != nil {
+		if err := c.Apply(br, tmp); err != nil {
 			return err
 		}
 		f.acc.or(tmp)
@@ -61,9 +61,9 @@ func (f *orFilter) apply(br *blockReader, sel rowSet) error {
 	return nil
 }
 
-func (f *orFilter) matchEvent(ev *event.Event) bool {
+func (f *orFilter) MatchEvent(ev *event.Event) bool {
 	for _, c := range f.clauses {
-		if c.matchEvent(ev) {
+		if c.MatchEvent(ev) {
 			return true
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package search
 
 import (
 	"fmt"
@@ -33,104 +33,104 @@ func ParseCursor(s string) (Cursor, error) {
 	return Cursor{Timestamp: t, Seq: q}, nil
 }
 
-// hitRef locates one candidate hit: a head event, or a row of a split block.
-type hitRef struct {
-	ts    int64
-	seq   uint64
-	ev    *event.Event
-	split *split.Split
-	block int
-	row   int
+// HitRef locates one candidate hit: a head event, or a row of a split block.
+type HitRef struct {
+	Ts    int64
+	Seq   uint64
+	Ev    *event.Event
+	Split *split.Split
+	Block int
+	Row   int
 }
 
-func (h *hitRef) before(o *hitRef) bool {
-	if h.ts != o.ts {
-		return h.ts < o.ts
+func (h *HitRef) before(o *HitRef) bool {
+	if h.Ts != o.Ts {
+		return h.Ts < o.Ts
 	}
-	return h.seq < o.seq
+	return h.Seq < o.Seq
 }
 
-// topN keeps the n best hits in the requested order (newest first when
+// TopN keeps the n best hits in the requested order (newest first when
 // desc), beyond an optional cursor. It is a heap whose root is the worst
 // hit kept, so a better candidate replaces it in O(log n).
-type topN struct {
-	n     int
-	desc  bool
-	after *Cursor
-	heap  []hitRef
+type TopN struct {
+	N     int
+	Desc  bool
+	After *Cursor
+	Heap  []HitRef
 }
 
 // better reports whether a comes before b in the result order.
-func (t *topN) better(a, b *hitRef) bool {
-	if t.desc {
+func (t *TopN) better(a, b *HitRef) bool {
+	if t.Desc {
 		return b.before(a)
 	}
 	return a.before(b)
 }
 
 // beyondCursor reports whether (ts, seq) comes after the cursor in the result order.
-func (t *topN) beyondCursor(ts int64, seq uint64) bool {
-	if t.after == nil {
+func (t *TopN) BeyondCursor(ts int64, seq uint64) bool {
+	if t.After == nil {
 		return true
 	}
-	c := hitRef{ts: t.after.Timestamp, seq: t.after.Seq}
-	return t.better(&c, &hitRef{ts: ts, seq: seq})
+	c := HitRef{Ts: t.After.Timestamp, Seq: t.After.Seq}
+	return t.better(&c, &HitRef{Ts: ts, Seq: seq})
 }
 
-func (t *topN) full() bool { return len(t.heap) >= t.n }
+func (t *TopN) full() bool { return len(t.Heap) >= t.N }
 
 // canImprove reports whether a hit at (ts, seq) could enter the heap.
-func (t *topN) canImprove(ts int64, seq uint64) bool {
-	if !t.beyondCursor(ts, seq) {
+func (t *TopN) CanImprove(ts int64, seq uint64) bool {
+	if !t.BeyondCursor(ts, seq) {
 		return false
 	}
-	return !t.full() || t.better(&hitRef{ts: ts, seq: seq}, &t.heap[0])
+	return !t.full() || t.better(&HitRef{Ts: ts, Seq: seq}, &t.Heap[0])
 }
 
 // wantRange reports whether a block spanning [(minT,minS), (maxT,maxS)]
 // can hold a hit that enters the heap.
-func (t *topN) wantRange(minT int64, minS uint64, maxT int64, maxS uint64) bool {
-	first, last := hitRef{ts: minT, seq: minS}, hitRef{ts: maxT, seq: maxS}
-	if t.desc {
+func (t *TopN) WantRange(minT int64, minS uint64, maxT int64, maxS uint64) bool {
+	first, last := HitRef{Ts: minT, Seq: minS}, HitRef{Ts: maxT, Seq: maxS}
+	if t.Desc {
 		first, last = last, first
 	}
-	if !t.beyondCursor(last.ts, last.seq) {
+	if !t.BeyondCursor(last.Ts, last.Seq) {
 		return false
 	}
-	return !t.full() || t.better(&first, &t.heap[0])
+	return !t.full() || t.better(&first, &t.Heap[0])
 }
 
 // offer considers one hit and reports whether it was kept.
-func (t *topN) offer(h hitRef) bool {
-	if !t.canImprove(h.ts, h.seq) {
+func (t *TopN) Offer(h HitRef) bool {
+	if !t.CanImprove(h.Ts, h.Seq) {
 		return false
 	}
 	if !t.full() {
-		t.heap = append(t.heap, h)
-		t.up(len(t.heap) - 1)
+		t.Heap = append(t.Heap, h)
+		t.up(len(t.Heap) - 1)
 		return true
 	}
-	t.heap[0] = h
+	t.Heap[0] = h
 	t.down(0)
 	return true
 }
 
 // worse reports whether heap entry i should sit above j (the root is worst).
-func (t *topN) worse(i, j int) bool { return t.better(&t.heap[j], &t.heap[i]) }
+func (t *TopN) worse(i, j int) bool { return t.better(&t.Heap[j], &t.Heap[i]) }
 
-func (t *topN) up(i int) {
+func (t *TopN) up(i int) {
 	for i > 0 {
 		p := (i - 1) / 2
 		if !t.worse(i, p) {
 			return
 		}
-		t.heap[i], t.heap[p] = t.heap[p], t.heap[i]
+		t.Heap[i], t.Heap[p] = t.Heap[p], t.Heap[i]
 		i = p
 	}
 }
 
-func (t *topN) down(i int) {
-	n := len(t.heap)
+func (t *TopN) down(i int) {
+	n := len(t.Heap)
 	for {
 		w := i
 		if l := 2*i + 1; l < n && t.worse(l, w) {
@@ -142,19 +142,19 @@ func (t *topN) down(i int) {
 		if w == i {
 			return
 		}
-		t.heap[i], t.heap[w] = t.heap[w], t.heap[i]
+		t.Heap[i], t.Heap[w] = t.Heap[w], t.Heap[i]
 		i = w
 	}
 }
 
 // sorted returns the kept hits best first.
-func (t *topN) sorted() []hitRef {
-	out := make([]hitRef, len(t.heap))
+func (t *TopN) Sorted() []HitRef {
+	out := make([]HitRef, len(t.Heap))
 	for i := len(out) - 1; i >= 0; i-- {
-		out[i] = t.heap[0]
-		last := len(t.heap) - 1
-		t.heap[0] = t.heap[last]
-		t.heap = t.heap[:last]
+		out[i] = t.Heap[0]
+		last := len(t.Heap) - 1
+		t.Heap[0] = t.Heap[last]
+		t.Heap = t.Heap[:last]
 		t.down(0)
 	}
 	return out

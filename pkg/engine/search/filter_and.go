@@ -1,4 +1,4 @@
-package engine
+package search
 
 import (
 	"github.com/RoaringBitmap/roaring/v2"
@@ -8,12 +8,12 @@ import (
 
 // andFilter matches rows every clause matches; clauses narrow the same row
 // set in turn and evaluation stops once it is empty.
-type andFilter struct{ clauses []rowFilter }
+type andFilter struct{ clauses []Filter }
 
-func (f *andFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
+func (f *andFilter) Blocks(s *split.Split) (*roaring.Bitmap, error) {
 	var out *roaring.Bitmap
 	for _, c := range f.clauses {
-		b, err := c.blocks(s)
+		b, err := c.Blocks(s)
 		if err != nil {
 			return nil, err
 		}
@@ -28,30 +28,30 @@ func (f *andFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
 	return out, nil
 }
 
-func (f *andFilter) mayMatchBlock(bm *split.BlockMeta) bool {
+func (f *andFilter) MayMatchBlock(bm *split.BlockMeta) bool {
 	for _, c := range f.clauses {
-		if !c.mayMatchBlock(bm) {
+		if !c.MayMatchBlock(bm) {
 			return false
 		}
 	}
 	return true
 }
 
-func (f *andFilter) apply(br *blockReader, sel rowSet) error {
+func (f *andFilter) Apply(br *BlockReader, sel Rows) error {
 	for _, c := range f.clauses {
 		if sel.empty() {
 			return nil
 		}
-		if err := c.apply(br, sel); err != nil {
+		if err := c.Apply(br, sel); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (f *andFilter) matchEvent(ev *event.Event) bool {
+func (f *andFilter) MatchEvent(ev *event.Event) bool {
 	for _, c := range f.clauses {
-		if !c.matchEvent(ev) {
+		if !c.MatchEvent(ev) {
 			return false
 		}
 	}

@@ -1,4 +1,4 @@
-package engine
+package search
 
 import (
 	"fmt"
@@ -10,47 +10,47 @@ import (
 	"github.com/triage-logs/triage/pkg/query"
 )
 
-// rowFilter is a resolved query compiled for execution. It is evaluated
+// Filter is a resolved query compiled for execution. It is evaluated
 // three ways that must agree: from metadata (which blocks may match), on a
 // block's decoded columns (which rows match) and on head events one by one.
 // A rowFilter belongs to one query: it keeps scratch buffers.
-type rowFilter interface {
+type Filter interface {
 	// blocks returns the blocks of s the term index leaves as candidates;
 	// nil means the index cannot narrow them.
-	blocks(s *split.Split) (*roaring.Bitmap, error)
+	Blocks(s *split.Split) (*roaring.Bitmap, error)
 	// mayMatchBlock reports whether a block can hold a match, from its
 	// column metadata alone.
-	mayMatchBlock(bm *split.BlockMeta) bool
+	MayMatchBlock(bm *split.BlockMeta) bool
 	// apply clears the rows of sel that do not match.
-	apply(br *blockReader, sel rowSet) error
+	Apply(br *BlockReader, sel Rows) error
 	// matchEvent is the exact check on one head event.
-	matchEvent(ev *event.Event) bool
+	MatchEvent(ev *event.Event) bool
 }
 
-// filterEnv is what compiling needs to know of the index: how a field's
+// Env is what compiling needs to know of the index: how a field's
 // strings are tokenized and which field is the event timestamp (kept out
 // of Event.Fields, in its own column).
-type filterEnv interface {
-	tokenizer(field string) string
-	timestampField() string
+type Env interface {
+	Tokenizer(field string) string
+	TimestampField() string
 	// arrayElem reports the element kind of a mapped array field.
-	arrayElem(field string) (event.Kind, bool)
+	ArrayElem(field string) (event.Kind, bool)
 }
 
-// compileFilter turns a resolved query into a rowFilter.
-func compileFilter(f query.Filter, env filterEnv) (rowFilter, error) {
-	tok := env.tokenizer
-	leaf := func(field string, m leafMatcher) rowFilter {
-		if k, ok := env.arrayElem(field); ok {
+// Compile turns a resolved query into a rowFilter.
+func Compile(f query.Filter, env Env) (Filter, error) {
+	tok := env.Tokenizer
+	leaf := func(field string, m leafMatcher) Filter {
+		if k, ok := env.ArrayElem(field); ok {
 			m = &arrayMatcher{inner: m, elem: k}
 		}
-		return &leafFilter{field: field, m: m, ts: field == env.timestampField()}
+		return &leafFilter{field: field, m: m, ts: field == env.TimestampField()}
 	}
 	switch v := f.(type) {
 	case query.FilterAll:
 		return allFilter{}, nil
 	case query.FilterAnd:
-		fs, err := compileFilters(v.Filters, env)
+		fs, err := CompileAll(v.Filters, env)
 		if err != nil {
 			return nil, err
 		}
@@ -59,13 +59,13 @@ func compileFilter(f query.Filter, env filterEnv) (rowFilter, error) {
 		}
 		return &andFilter{clauses: fs}, nil
 	case query.FilterOr:
-		fs, err := compileFilters(v.Filters, env)
+		fs, err := CompileAll(v.Filters, env)
 		if err != nil {
 			return nil, err
 		}
 		return &orFilter{clauses: fs}, nil
 	case query.FilterNot:
-		c, err := compileFilter(v.Filter, env)
+		c, err := Compile(v.Filter, env)
 		if err != nil {
 			return nil, err
 		}
@@ -86,10 +86,10 @@ func compileFilter(f query.Filter, env filterEnv) (rowFilter, error) {
 	return nil, fmt.Errorf("compile query: unsupported filter %T", f)
 }
 
-func compileFilters(in []query.Filter, env filterEnv) ([]rowFilter, error) {
-	out := make([]rowFilter, len(in))
+func CompileAll(in []query.Filter, env Env) ([]Filter, error) {
+	out := make([]Filter, len(in))
 	for i, f := range in {
-		c, err := compileFilter(f, env)
+		c, err := Compile(f, env)
 		if err != nil {
 			return nil, err
 		}
@@ -101,13 +101,13 @@ func compileFilters(in []query.Filter, env filterEnv) ([]rowFilter, error) {
 // allFilter matches every row (`*`, the empty query).
 type allFilter struct{}
 
-func (allFilter) blocks(*split.Split) (*roaring.Bitmap, error) { return nil, nil }
-func (allFilter) mayMatchBlock(*split.BlockMeta) bool          { return true }
-func (allFilter) apply(*blockReader, rowSet) error             { return nil }
-func (allFilter) matchEvent(*event.Event) bool                 { return true }
+func (allFilter) Blocks(*split.Split) (*roaring.Bitmap, error) { return nil, nil }
+func (allFilter) MayMatchBlock(*split.BlockMeta) bool          { return true }
+func (allFilter) Apply(*BlockReader, Rows) error               { return nil }
+func (allFilter) MatchEvent(*event.Event) bool                 { return true }
 
-// isMatchAll reports whether f keeps every row, so counts can skip decoding.
-func isMatchAll(f rowFilter) bool {
+// IsMatchAll reports whether f keeps every row, so counts can skip decoding.
+func IsMatchAll(f Filter) bool {
 	_, ok := f.(allFilter)
 	return ok
 }
@@ -137,7 +137,7 @@ type leafFilter struct {
 	val event.Value
 }
 
-func (f *leafFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
+func (f *leafFilter) Blocks(s *split.Split) (*roaring.Bitmap, error) {
 	if f.ts {
 		return nil, nil
 	}
@@ -148,7 +148,7 @@ func (f *leafFilter) blocks(s *split.Split) (*roaring.Bitmap, error) {
 	return s.GranuleBlocks(g), nil
 }
 
-func (f *leafFilter) mayMatchBlock(bm *split.BlockMeta) bool {
+func (f *leafFilter) MayMatchBlock(bm *split.BlockMeta) bool {
 	if f.ts {
 		b := column.Bounds{Kind: event.KindTime, MinInt: bm.MinTime, MaxInt: bm.MaxTime}
 		return f.m.mayMatchChunk(&column.ChunkMeta{Present: bm.Rows, Kinds: []event.Kind{event.KindTime}, Bounds: []column.Bounds{b}})
@@ -157,9 +157,9 @@ func (f *leafFilter) mayMatchBlock(bm *split.BlockMeta) bool {
 	return ok && cm.Present > 0 && f.m.mayMatchChunk(&cm)
 }
 
-func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
+func (f *leafFilter) Apply(br *BlockReader, sel Rows) error {
 	if f.ts {
-		ts, err := br.timestamps()
+		ts, err := br.Timestamps()
 		if err != nil {
 			return err
 		}
@@ -175,11 +175,11 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 		}
 		return nil
 	}
-	col, err := br.column(f.field)
+	col, err := br.Column(f.field)
 	if err != nil {
 		return err
 	}
-	sel.andPresent(col.Present)
+	sel.AndPresent(col.Present)
 	if col.Encoding == column.EncStrDict && col.Kinds == nil {
 		f.applyDict(col, sel)
 		return nil
@@ -200,7 +200,7 @@ func (f *leafFilter) apply(br *blockReader, sel rowSet) error {
 
 // applyDict evaluates the predicate once per dictionary entry, then keeps
 // the rows whose entry matched, 64 rows per step.
-func (f *leafFilter) applyDict(col *column.Column, sel rowSet) {
+func (f *leafFilter) applyDict(col *column.Column, sel Rows) {
 	f.dictHit = column.ReuseSlice(f.dictHit, len(col.Dict))
 	hits := 0
 	for i, s := range col.Dict {
@@ -232,11 +232,11 @@ func (f *leafFilter) applyDict(col *column.Column, sel rowSet) {
 	}
 }
 
-func (f *leafFilter) matchEvent(ev *event.Event) bool {
+func (f *leafFilter) MatchEvent(ev *event.Event) bool {
 	if f.ts {
 		f.val = event.TimeNanosValue(ev.Timestamp)
 		return f.m.match(&f.val)
 	}
-	i := fieldIndex(ev, f.field, &f.hint)
+	i := event.FieldIndex(ev, f.field, &f.hint)
 	return i >= 0 && f.m.match(&ev.Fields[i].Value)
 }

@@ -1,24 +1,24 @@
-package engine
+package search
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"math/bits"
 )
 
-// rowSet is a bitmap over the rows of one block: the rows still matching
+// Rows is a bitmap over the rows of one block: the rows still matching
 // while a filter narrows them. Filters only clear bits, so a block's
 // evaluation allocates nothing once its sets have grown.
-type rowSet []uint64
+type Rows []uint64
 
 // resize returns s sized for rows rows, all clear.
-func (s rowSet) resize(rows int) rowSet {
+func (s Rows) Resize(rows int) Rows {
 	s = column.ReuseSlice(s, (rows+63)/64)
 	clear(s)
 	return s
 }
 
 // setRange sets rows [lo, hi).
-func (s rowSet) setRange(lo, hi int) {
+func (s Rows) SetRange(lo, hi int) {
 	for r := lo; r < hi; {
 		w := r >> 6
 		if r&63 == 0 && hi-r >= 64 {
@@ -31,10 +31,10 @@ func (s rowSet) setRange(lo, hi int) {
 	}
 }
 
-func (s rowSet) has(r int) bool { return s[r>>6]&(1<<(r&63)) != 0 }
-func (s rowSet) clearRow(r int) { s[r>>6] &^= 1 << (r & 63) }
+func (s Rows) has(r int) bool { return s[r>>6]&(1<<(r&63)) != 0 }
+func (s Rows) clearRow(r int) { s[r>>6] &^= 1 << (r & 63) }
 
-func (s rowSet) empty() bool {
+func (s Rows) empty() bool {
 	for _, w := range s {
 		if w != 0 {
 			return false
@@ -43,7 +43,7 @@ func (s rowSet) empty() bool {
 	return true
 }
 
-func (s rowSet) count() int {
+func (s Rows) Count() int {
 	n := 0
 	for _, w := range s {
 		n += bits.OnesCount64(w)
@@ -52,26 +52,26 @@ func (s rowSet) count() int {
 }
 
 // andPresent keeps the rows present in a column.
-func (s rowSet) andPresent(present []uint64) {
+func (s Rows) AndPresent(present []uint64) {
 	for i := range s {
 		s[i] &= present[i]
 	}
 }
 
-func (s rowSet) or(o rowSet) {
+func (s Rows) or(o Rows) {
 	for i := range s {
 		s[i] |= o[i]
 	}
 }
 
-func (s rowSet) andNot(o rowSet) {
+func (s Rows) andNot(o Rows) {
 	for i := range s {
 		s[i] &^= o[i]
 	}
 }
 
 // forEach calls fn for each set row in increasing order.
-func (s rowSet) forEach(fn func(row int)) {
+func (s Rows) ForEach(fn func(row int)) {
 	for i, w := range s {
 		for w != 0 {
 			fn(i<<6 + bits.TrailingZeros64(w))
@@ -82,7 +82,7 @@ func (s rowSet) forEach(fn func(row int)) {
 
 // forEachDesc calls fn for each set row in decreasing order until fn
 // returns false.
-func (s rowSet) forEachDesc(fn func(row int) bool) {
+func (s Rows) ForEachDesc(fn func(row int) bool) {
 	for i := len(s) - 1; i >= 0; i-- {
 		w := s[i]
 		for w != 0 {
