@@ -31,7 +31,7 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			node = query.MatchAll{}
 		}
 		text := query.Print(node)
-		a, b := g.pick().Timestamp, g.pick().Timestamp
+		a, b := g.Pick().Timestamp, g.Pick().Timestamp
 		start, end := time.Unix(0, min(a, b)), time.Unix(0, max(a, b)+1)
 		if i%7 == 0 {
 			start, end = time.Unix(0, events[0].Timestamp).Add(-time.Hour), time.Unix(0, events[len(events)-1].Timestamp).Add(time.Hour)

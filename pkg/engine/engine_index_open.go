@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/merge"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
@@ -26,7 +27,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		reqs: make(chan *commitReq, 64), flushReq: make(chan struct{}, 1), stop: make(chan struct{}), head: newHead()}
 	ix.mapper.Store(m)
 	ix.initMerger(e.opts)
-	reports, err := loadIndexDamage(ix.dir)
+	reports, err := split.LoadDamage(ix.dir)
 	if err != nil {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
 	}
@@ -111,7 +112,7 @@ func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint6
 	}
 	// Finish merges a crash interrupted before anything is opened, so no
 	// event is visible both in a merged split and in one of its inputs.
-	if err := dropReplacedSplits(q, splitsDir); err != nil {
+	if err := merge.DropReplacedSplits(q, splitsDir); err != nil {
 		return nil, 0, err
 	}
 	entries, err := os.ReadDir(splitsDir)
@@ -137,8 +138,8 @@ func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint6
 			continue
 		}
 		s, err := split.Open(path)
-		if isSplitDamage(err) {
-			if qerr := quarantineSplit(q, path, err, ""); qerr != nil {
+		if split.IsDamage(err) {
+			if qerr := split.Quarantine(q, path, err, ""); qerr != nil {
 				return fail(errors.Join(err, qerr))
 			}
 			continue
@@ -150,10 +151,4 @@ func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint6
 		refs = append(refs, newSplitRef(s))
 	}
 	return refs, flushed, nil
-}
-
-// isSplitDamage reports whether a split failed to open because of what is
-// on disk (checksums, missing files), not because the disk failed to read.
-func isSplitDamage(err error) bool {
-	return errors.Is(err, split.ErrCorrupt) || errors.Is(err, os.ErrNotExist)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/triage-logs/triage/pkg/engine/merge"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"io"
@@ -161,7 +162,7 @@ func TestMergeDamagedMarker(t *testing.T) {
 			merged := ix.view.splits[0].split
 			e.Close()
 			mergedDir := filepath.Join(indexDir(image, DefaultIndexID), indexSplitsDir, merged.Meta.ID)
-			flipByte(t, filepath.Join(mergedDir, mergeMarkerFile), 10)
+			flipByte(t, filepath.Join(mergedDir, merge.MarkerFile), 10)
 			if tc.damageData {
 				c := merged.Meta.Blocks[0].Columns["message"]
 				flipByte(t, filepath.Join(mergedDir, split.SplitDataFile), c.Offset+1)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/merge"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/loadgen"
 )
@@ -167,7 +168,7 @@ func TestMergeSnapshotsSeeEachEventOnce(t *testing.T) {
 	cur.Release()
 	// The inputs stay on disk while the old snapshot reads them, and the
 	// merged split names all four, though two merges made it.
-	m, err := readMergeMarker(cur.Splits()[0].Path())
+	m, err := merge.ReadMarker(cur.Splits()[0].Path())
 	if err != nil || len(m.Replaces) != 5 {
 		t.Fatalf("marker %v, %v; want the 4 inputs and the intermediate split", m.Replaces, err)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"log/slog"
 	"time"
 )
@@ -62,7 +63,7 @@ func (ix *indexState) stats() IndexStats {
 	v := ix.view
 	ix.viewMu.Unlock()
 	now := time.Now()
-	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir),
+	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: split.Quarantined(ix.dir),
 		Merges: ix.merge.merges.Load(), MergeFailures: ix.merge.failures.Load(), LastMergeError: ix.lastMergeError()}
 	first := true
 	span := func(lo, hi int64) {
@@ -101,8 +102,8 @@ func (ix *indexState) stats() IndexStats {
 // unavailableStats describes an index that could not be opened: why, and
 // what its quarantine reports.
 func unavailableStats(dir, id string, cause error, logger *slog.Logger) IndexStats {
-	st := IndexStats{Unavailable: cause.Error(), CorruptSplits: quarantinedSplits(dir)}
-	reports, err := loadIndexDamage(dir)
+	st := IndexStats{Unavailable: cause.Error(), CorruptSplits: split.Quarantined(dir)}
+	reports, err := split.LoadDamage(dir)
 	if err != nil {
 		st.Unavailable += "; " + err.Error()
 	}

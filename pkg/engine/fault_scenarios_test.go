@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/triage-logs/triage/pkg/engine/merge"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
@@ -177,7 +178,7 @@ func mergeThenDamageMarker(crashed bool) func(t *testing.T, root string) {
 		if !crashed {
 			rel, _ = filepath.Rel(root, merged)
 		}
-		flipByte(t, filepath.Join(root, rel, mergeMarkerFile), 8)
+		flipByte(t, filepath.Join(root, rel, merge.MarkerFile), 8)
 	}
 }
 

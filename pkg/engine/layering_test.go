@@ -26,11 +26,12 @@ var engineStages = []string{
 	"wal",        // the write-ahead log
 	"split",      // the split format: writer, reader, meta, term index, blooms
 	"search",     // filters, block pruning, row sets, top-N inside one split
+	"merge",      // merge policy, merge stream, merge markers
 }
 
 // testOnlyPackages hold fixtures and oracles; no stage and not pkg/engine
 // itself may import them outside tests.
-var testOnlyPackages = []string{"internal/fixture", "internal/quickwit"}
+var testOnlyPackages = []string{"internal/fixture", "internal/quickwit", "internal/splittest"}
 
 // maxStageFileLines is the size a file of a stage package may reach
 // (tests included) before it is split by concept.

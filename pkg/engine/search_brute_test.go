@@ -248,10 +248,10 @@ type queryGen struct {
 
 var genTextFields = []string{"service", "host", "severity", "endpoint", "message", "user_id", "trace_id"}
 
-func (g *queryGen) pick() *event.Event { return &g.events[g.rnd.IntN(len(g.events))] }
+func (g *queryGen) Pick() *event.Event { return &g.events[g.rnd.IntN(len(g.events))] }
 
 func (g *queryGen) text(field string) string {
-	v, _ := g.pick().Get(field)
+	v, _ := g.Pick().Get(field)
 	return v.Str
 }
 
@@ -300,7 +300,7 @@ func (g *queryGen) node(depth int) query.Node {
 	case 6:
 		return query.Set{Field: "severity", Values: []string{g.text("severity"), g.text("severity")}}
 	case 7:
-		v, _ := g.pick().Get("status_code")
+		v, _ := g.Pick().Get("status_code")
 		lo := strconv.FormatInt(v.Int, 10)
 		switch g.rnd.IntN(3) {
 		case 0:
@@ -310,15 +310,15 @@ func (g *queryGen) node(depth int) query.Node {
 		}
 		return query.Range{Field: "status_code", Lower: query.Bound{Unbounded: true}, Upper: query.Bound{Value: lo, Inclusive: g.rnd.IntN(2) == 0}}
 	case 8:
-		a, _ := g.pick().Get("latency_ms")
-		b, _ := g.pick().Get("latency_ms")
+		a, _ := g.Pick().Get("latency_ms")
+		b, _ := g.Pick().Get("latency_ms")
 		lo, hi := min(a.Float, b.Float), max(a.Float, b.Float)
 		return query.Range{Field: "latency_ms",
 			Lower: query.Bound{Value: strconv.FormatFloat(lo, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0},
 			Upper: query.Bound{Value: strconv.FormatFloat(hi, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0}}
 	}
 	if g.rnd.IntN(2) == 0 {
-		ts := time.Unix(0, g.pick().Timestamp).UTC().Format(time.RFC3339Nano)
+		ts := time.Unix(0, g.Pick().Timestamp).UTC().Format(time.RFC3339Nano)
 		return query.Range{Field: "timestamp", Lower: query.Bound{Value: ts, Inclusive: true}, Upper: query.Bound{Unbounded: true}}
 	}
 	return query.Exists{Field: []string{"trace_id", "user_id", "nope"}[g.rnd.IntN(3)]}
@@ -329,7 +329,7 @@ func (g *queryGen) timeRange() (time.Time, time.Time) {
 	if g.rnd.IntN(4) == 0 {
 		return time.Time{}, time.Time{}
 	}
-	a, b := g.pick().Timestamp, g.pick().Timestamp
+	a, b := g.Pick().Timestamp, g.Pick().Timestamp
 	if a > b {
 		a, b = b, a
 	}

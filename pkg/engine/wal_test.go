@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
 	"log/slog"
 	"os"
@@ -71,7 +72,7 @@ func testReplayEnv(indexDir string) wal.ReplayEnv {
 func replayDamage(dir string) ([]uint64, wal.Replayed, *quarantine.Log, error) {
 	var seqs []uint64
 	env := testReplayEnv(filepath.Dir(dir))
-	reports, err := loadIndexDamage(filepath.Dir(dir))
+	reports, err := split.LoadDamage(filepath.Dir(dir))
 	if err != nil {
 		return nil, wal.Replayed{}, nil, err
 	}

@@ -5,6 +5,6 @@
 // documents per granule plus bloom filters), the document-id filter, and the
 // tokenizers whose tokens the term index stores and queries look up.
 //
-// It may import pkg/engine/event, pkg/engine/column, pkg/engine/jsonscan and
-// pkg/engine/durable, and nothing else of pkg/engine.
+// It may import pkg/engine/event, column, jsonscan, durable and quarantine
+// (to set a damaged split aside), and nothing else of pkg/engine.
 package split

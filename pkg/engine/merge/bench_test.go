@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func BenchmarkMerge(b *testing.B) {
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			merged, err := mergeSplitEvents(context.Background(), inputs)
+			merged, err := SplitEvents(context.Background(), inputs)
 			if err != nil || len(merged) != splits*per {
 				b.Fatalf("%d events, %v", len(merged), err)
 			}
@@ -58,7 +58,7 @@ func BenchmarkMerge(b *testing.B) {
 		for b.Loop() {
 			runtime.GC()
 			stop := sampleHeapPeak(&peak)
-			src, err := newMergeSource(context.Background(), inputs)
+			src, err := NewSource(context.Background(), inputs)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"bytes"
@@ -23,22 +23,22 @@ import (
 // (dropReplacedSplits) before opening splits, so no event is seen twice and
 // none is lost, whichever step a crash interrupts.
 
-// mergeMarkerFile is the marker's name inside a merged split's directory;
+// MarkerFile is the marker's name inside a merged split's directory;
 // the split reader ignores files it does not know.
-const mergeMarkerFile = "merged_from.bin"
+const MarkerFile = "merged_from.bin"
 
 // mergeMarkerMagic opens the marker: "TRMF", JSON, then the CRC32C of
 // magic+JSON (4 bytes LE), like the split metadata.
 var mergeMarkerMagic = []byte("TRMF")
 
-// mergeMarker lists the split ids a merged split replaces: its inputs and,
+// Marker lists the split ids a merged split replaces: its inputs and,
 // transitively, the inputs of merged inputs whose directories were not yet
 // deleted, so merging a merged split never forgets an input still on disk.
-type mergeMarker struct {
+type Marker struct {
 	Replaces []string `json:"replaces"`
 }
 
-func encodeMergeMarker(m mergeMarker) ([]byte, error) {
+func EncodeMarker(m Marker) ([]byte, error) {
 	js, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("encode merge marker: %w", err)
@@ -47,9 +47,9 @@ func encodeMergeMarker(m mergeMarker) ([]byte, error) {
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, split.SplitCRCTable)), nil
 }
 
-// decodeMergeMarker checks and parses a marker; damage yields ErrCorruptSplit.
-func decodeMergeMarker(b []byte) (mergeMarker, error) {
-	var m mergeMarker
+// DecodeMarker checks and parses a marker; damage yields ErrCorruptSplit.
+func DecodeMarker(b []byte) (Marker, error) {
+	var m Marker
 	if len(b) < len(mergeMarkerMagic)+4 || !bytes.HasPrefix(b, mergeMarkerMagic) {
 		return m, fmt.Errorf("%w: merge marker header is missing", split.ErrCorrupt)
 	}
@@ -58,43 +58,43 @@ func decodeMergeMarker(b []byte) (mergeMarker, error) {
 		return m, fmt.Errorf("%w: merge marker checksum mismatch", split.ErrCorrupt)
 	}
 	if err := json.Unmarshal(body[len(mergeMarkerMagic):], &m); err != nil {
-		return mergeMarker{}, fmt.Errorf("%w: merge marker: %v", split.ErrCorrupt, err)
+		return Marker{}, fmt.Errorf("%w: merge marker: %v", split.ErrCorrupt, err)
 	}
 	for _, id := range m.Replaces {
 		// Ids become paths under the splits directory: refuse anything
 		// that could name another directory.
 		if id == "" || strings.ContainsAny(id, `/\`) || strings.HasPrefix(id, ".") {
-			return mergeMarker{}, fmt.Errorf("%w: merge marker names %q, not a split id", split.ErrCorrupt, id)
+			return Marker{}, fmt.Errorf("%w: merge marker names %q, not a split id", split.ErrCorrupt, id)
 		}
 	}
 	return m, nil
 }
 
-// readMergeMarker returns a split's marker; a split that was never merged
+// ReadMarker returns a split's marker; a split that was never merged
 // has none and replaces nothing.
-func readMergeMarker(splitPath string) (mergeMarker, error) {
-	b, err := os.ReadFile(filepath.Join(splitPath, mergeMarkerFile))
+func ReadMarker(splitPath string) (Marker, error) {
+	b, err := os.ReadFile(filepath.Join(splitPath, MarkerFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return mergeMarker{}, nil
+		return Marker{}, nil
 	}
 	if err != nil {
-		return mergeMarker{}, fmt.Errorf("read merge marker of %s: %w", splitPath, err)
+		return Marker{}, fmt.Errorf("read merge marker of %s: %w", splitPath, err)
 	}
-	m, err := decodeMergeMarker(b)
+	m, err := DecodeMarker(b)
 	if err != nil {
-		return mergeMarker{}, fmt.Errorf("split %s: %w", splitPath, err)
+		return Marker{}, fmt.Errorf("split %s: %w", splitPath, err)
 	}
 	return m, nil
 }
 
-// writeMergeMarker writes and fsyncs the marker into a split directory
+// WriteMarker writes and fsyncs the marker into a split directory
 // that is not yet published.
-func writeMergeMarker(splitPath string, m mergeMarker) error {
-	b, err := encodeMergeMarker(m)
+func WriteMarker(splitPath string, m Marker) error {
+	b, err := EncodeMarker(m)
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(splitPath, mergeMarkerFile)
+	path := filepath.Join(splitPath, MarkerFile)
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write merge marker: %w", err)
@@ -115,13 +115,13 @@ func writeMergeMarker(splitPath string, m mergeMarker) error {
 	return nil
 }
 
-// replacedIDs is the marker list of a merge of inputs: their ids and the
+// ReplacedIDs is the marker list of a merge of inputs: their ids and the
 // still-present splits their own markers list.
-func replacedIDs(splitsDir string, inputs []*split.Split) ([]string, error) {
+func ReplacedIDs(splitsDir string, inputs []*split.Split) ([]string, error) {
 	var ids []string
 	for _, s := range inputs {
 		ids = append(ids, s.Meta.ID)
-		m, err := readMergeMarker(s.Path())
+		m, err := ReadMarker(s.Path())
 		if err != nil {
 			return nil, err
 		}
@@ -135,14 +135,14 @@ func replacedIDs(splitsDir string, inputs []*split.Split) ([]string, error) {
 	return slices.Compact(ids), nil
 }
 
-// dropReplacedSplits finishes merges a crash interrupted: it deletes every
+// DropReplacedSplits finishes merges a crash interrupted: it deletes every
 // split a published merged split replaces. Open calls it before opening
 // splits, so the same events are never visible twice. The inputs are
 // deleted only once the merged split has passed all its checksums; a
 // merged split that fails them while its inputs still hold all its events
 // is set aside instead, and the inputs serve. A marker that cannot be read
 // is repaired from the splits themselves (merge_marker_repair.go).
-func dropReplacedSplits(q quarantine.Dir, splitsDir string) error {
+func DropReplacedSplits(q quarantine.Dir, splitsDir string) error {
 	entries, err := os.ReadDir(splitsDir)
 	if err != nil {
 		return fmt.Errorf("list splits: %w", err)
@@ -160,7 +160,7 @@ func dropReplacedSplits(q quarantine.Dir, splitsDir string) error {
 		if !present[ent.Name()] {
 			continue
 		}
-		m, err := readMergeMarker(filepath.Join(splitsDir, ent.Name()))
+		m, err := ReadMarker(filepath.Join(splitsDir, ent.Name()))
 		if err != nil {
 			unreadable[ent.Name()] = err
 			continue
@@ -184,7 +184,7 @@ func dropReplacedSplits(q quarantine.Dir, splitsDir string) error {
 	}
 	for _, id := range slices.Sorted(maps.Keys(unreadable)) {
 		if present[id] {
-			if err := repairMergeMarker(q, splitsDir, id, unreadable[id], present); err != nil {
+			if err := RepairMarker(q, splitsDir, id, unreadable[id], present); err != nil {
 				return err
 			}
 		}
@@ -206,7 +206,7 @@ func finishMerge(q quarantine.Dir, splitsDir, id string, inputs []string, presen
 		err = split.VerifySplit(s)
 		s.Close()
 	}
-	if err != nil && !isSplitDamage(err) {
+	if err != nil && !split.IsDamage(err) {
 		return err
 	}
 	if err == nil {
@@ -220,7 +220,7 @@ func finishMerge(q quarantine.Dir, splitsDir, id string, inputs []string, presen
 		return removeSplits(splitsDir, inputs, present)
 	}
 	present[id] = false
-	return quarantineSplit(q, path, err, served)
+	return split.Quarantine(q, path, err, served)
 }
 
 // removeSplits deletes split directories and makes that durable.

@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"context"
@@ -44,7 +44,7 @@ func TestMergeSplitEvents(t *testing.T) {
 	want := sortedFields(events)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := mergeSplitEvents(context.Background(), tc.splits)
+			got, err := SplitEvents(context.Background(), tc.splits)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want one about %q", err, tc.wantErr)
@@ -67,7 +67,7 @@ func TestMergeSplitEvents(t *testing.T) {
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := mergeSplitEvents(ctx, write(events[:1000], events[1000:]))
+		_, err := SplitEvents(ctx, write(events[:1000], events[1000:]))
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("error %v, want context.Canceled", err)
 		}

@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"slices"
@@ -10,26 +10,26 @@ func TestMergePolicyPick(t *testing.T) {
 	day := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) int64 { return day.Add(d).UnixNano() }
 	// every5m returns n splits of rows each, one per 5 minutes from start.
-	every5m := func(start time.Duration, n, rows int) []splitSpan {
-		out := make([]splitSpan, n)
+	every5m := func(start time.Duration, n, rows int) []Span {
+		out := make([]Span, n)
 		for i := range out {
 			lo := start + time.Duration(i)*5*time.Minute
-			out[i] = splitSpan{MinTime: at(lo), MaxTime: at(lo + 5*time.Minute - time.Second), Rows: rows}
+			out[i] = Span{MinTime: at(lo), MaxTime: at(lo + 5*time.Minute - time.Second), Rows: rows}
 		}
 		return out
 	}
-	cat := func(parts ...[]splitSpan) []splitSpan { return slices.Concat(parts...) }
-	reverse := func(s []splitSpan) []splitSpan { s = slices.Clone(s); slices.Reverse(s); return s }
+	cat := func(parts ...[]Span) []Span { return slices.Concat(parts...) }
+	reverse := func(s []Span) []Span { s = slices.Clone(s); slices.Reverse(s); return s }
 	open := day.Add(12 * time.Hour)               // the window of day is still open
 	closed := day.Add(24*time.Hour + 2*time.Hour) // past its end and grace
 
 	// With factor 10 and max 1,000,000 rows, levels are <10k, <100k, <1M.
-	p := newMergePolicy(10, 1_000_000)
+	p := NewPolicy(10, 1_000_000)
 	tests := []struct {
 		name   string
-		spans  []splitSpan
+		spans  []Span
 		now    time.Time
-		policy mergePolicy
+		policy Policy
 		want   []int
 	}{
 		{"nothing", nil, open, p, nil},
@@ -63,14 +63,14 @@ func TestMergePolicyPick(t *testing.T) {
 		{"an open window waits while an older closed one merges",
 			cat(every5m(24*time.Hour, 10, 1000), every5m(0, 2, 1000)), day.Add(30 * time.Hour), p, []int{10, 11}},
 		{"before 1970 windows split at midnight too",
-			[]splitSpan{{MinTime: -int64(time.Hour), MaxTime: -1, Rows: 1}, {MinTime: 0, MaxTime: 1, Rows: 1}},
+			[]Span{{MinTime: -int64(time.Hour), MaxTime: -1, Rows: 1}, {MinTime: 0, MaxTime: 1, Rows: 1}},
 			time.Unix(0, 0).Add(48 * time.Hour), p, nil},
-		{"factor 2", every5m(0, 3, 1000), open, newMergePolicy(2, 1_000_000), []int{0, 1}},
-		{"defaults apply for zero options", every5m(0, 10, 1000), open, newMergePolicy(0, 0), []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
+		{"factor 2", every5m(0, 3, 1000), open, NewPolicy(2, 1_000_000), []int{0, 1}},
+		{"defaults apply for zero options", every5m(0, 10, 1000), open, NewPolicy(0, 0), []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.policy.pick(tc.spans, tc.now); !slices.Equal(got, tc.want) {
+			if got := tc.policy.Pick(tc.spans, tc.now); !slices.Equal(got, tc.want) {
 				t.Fatalf("pick = %v, want %v", got, tc.want)
 			}
 		})
@@ -78,7 +78,7 @@ func TestMergePolicyPick(t *testing.T) {
 }
 
 func TestMergePolicyLevel(t *testing.T) {
-	p := newMergePolicy(10, 1_000_000)
+	p := NewPolicy(10, 1_000_000)
 	tests := []struct{ rows, level int }{
 		{0, 0}, {1, 0}, {9_999, 0}, {10_000, 1}, {99_999, 1}, {100_000, 2}, {999_999, 2}, {1_000_000, 3},
 	}
@@ -94,23 +94,23 @@ func TestMergePolicyLevel(t *testing.T) {
 // that the day ends in few splits with little rewriting.
 func TestMergePolicyQuietDay(t *testing.T) {
 	day := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
-	p := newMergePolicy(10, 500_000)
-	var spans []splitSpan
+	p := NewPolicy(10, 500_000)
+	var spans []Span
 	rewritten, merges := 0, 0
 	mergeAll := func(now time.Time) {
 		for {
-			picked := p.pick(spans, now)
+			picked := p.Pick(spans, now)
 			if picked == nil {
 				return
 			}
-			m := splitSpan{MinTime: spans[picked[0]].MinTime}
+			m := Span{MinTime: spans[picked[0]].MinTime}
 			for _, i := range picked {
 				m.MaxTime = max(m.MaxTime, spans[i].MaxTime)
 				m.Rows += spans[i].Rows
 			}
 			rewritten += m.Rows
 			merges++
-			spans = slices.DeleteFunc(spans, func(s splitSpan) bool {
+			spans = slices.DeleteFunc(spans, func(s Span) bool {
 				for _, i := range picked {
 					if s == spans[i] {
 						return true
@@ -123,7 +123,7 @@ func TestMergePolicyQuietDay(t *testing.T) {
 	}
 	for i := 0; i < 288; i++ {
 		lo := day.Add(time.Duration(i) * 5 * time.Minute)
-		spans = append(spans, splitSpan{MinTime: lo.UnixNano(), MaxTime: lo.Add(5*time.Minute - 1).UnixNano(), Rows: 2000})
+		spans = append(spans, Span{MinTime: lo.UnixNano(), MaxTime: lo.Add(5*time.Minute - 1).UnixNano(), Rows: 2000})
 		mergeAll(lo.Add(5 * time.Minute))
 	}
 	open := len(spans)

@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"container/heap"
@@ -103,12 +103,12 @@ func (h *cursorHeap) Pop() any {
 	return c
 }
 
-// mergeSource is the k-way merge of splits' sorted blocks as an
+// Source is the k-way merge of splits' sorted blocks as an
 // eventSource: it holds one block of decoded columns per input and builds
 // one output run of events at a time, reusing its memory for the next run,
 // so a merge's memory does not grow with the inputs' sizes. ctx is checked
 // between input blocks.
-type mergeSource struct {
+type Source struct {
 	ctx   context.Context
 	h     cursorHeap
 	run   []event.Event
@@ -123,8 +123,8 @@ type mergeSource struct {
 	total   int
 }
 
-func newMergeSource(ctx context.Context, splits []*split.Split) (*mergeSource, error) {
-	m := &mergeSource{ctx: ctx, h: make(cursorHeap, 0, len(splits))}
+func NewSource(ctx context.Context, splits []*split.Split) (*Source, error) {
+	m := &Source{ctx: ctx, h: make(cursorHeap, 0, len(splits))}
 	names := map[string]bool{}
 	for _, s := range splits {
 		m.total += s.Meta.Rows
@@ -147,7 +147,7 @@ func newMergeSource(ctx context.Context, splits []*split.Split) (*mergeSource, e
 
 // nextRun returns the next up to n merged events; they and their fields
 // are valid until the next call.
-func (m *mergeSource) NextRun(n int) ([]event.Event, error) {
+func (m *Source) NextRun(n int) ([]event.Event, error) {
 	m.run = m.run[:0]
 	if cap(m.arena) < n*m.fields {
 		m.arena = make([]event.Field, 0, n*m.fields)
@@ -188,10 +188,10 @@ func (m *mergeSource) NextRun(n int) ([]event.Event, error) {
 	return m.run, nil
 }
 
-// mergeSplitEvents returns all the merged events of splits at once, with
+// SplitEvents returns all the merged events of splits at once, with
 // their own memory, for tests and benchmarks of the merge order.
-func mergeSplitEvents(ctx context.Context, splits []*split.Split) ([]event.Event, error) {
-	m, err := newMergeSource(ctx, splits)
+func SplitEvents(ctx context.Context, splits []*split.Split) ([]event.Event, error) {
+	m, err := NewSource(ctx, splits)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,7 @@
-package engine
+package merge
 
 import (
 	"cmp"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 	"time"
 )
@@ -35,9 +34,9 @@ const (
 	mergeCloseGrace = time.Hour
 )
 
-// mergePolicy decides which splits to combine next. It is a pure function
+// Policy decides which splits to combine next. It is a pure function
 // of the splits' sizes and time ranges, so it is tested on tables.
-type mergePolicy struct {
+type Policy struct {
 	factor  int
 	maxRows int
 	// minLevelRows is the top of level 0; level l holds splits of
@@ -49,26 +48,26 @@ type mergePolicy struct {
 	closeGrace   time.Duration
 }
 
-func newMergePolicy(factor, maxRows int) mergePolicy {
+func NewPolicy(factor, maxRows int) Policy {
 	if factor < 2 {
 		factor = defaultMergeFactor
 	}
 	if maxRows <= 0 {
 		maxRows = defaultMergeMaxRows
 	}
-	return mergePolicy{factor: factor, maxRows: maxRows, minLevelRows: max(1, maxRows/(factor*factor)),
+	return Policy{factor: factor, maxRows: maxRows, minLevelRows: max(1, maxRows/(factor*factor)),
 		window: mergeWindow, closeGrace: mergeCloseGrace}
 }
 
-// splitSpan is what the policy knows of a split.
-type splitSpan struct {
+// Span is what the policy knows of a split.
+type Span struct {
 	MinTime, MaxTime int64 // Unix ns
 	Rows             int
 }
 
 // pick returns the positions in spans of the splits to merge next, oldest
 // first, or nil when nothing should be merged. Older windows go first.
-func (p mergePolicy) pick(spans []splitSpan, now time.Time) []int {
+func (p Policy) Pick(spans []Span, now time.Time) []int {
 	order := make([]int, len(spans))
 	for i := range order {
 		order[i] = i
@@ -93,7 +92,7 @@ func (p mergePolicy) pick(spans []splitSpan, now time.Time) []int {
 
 // windowOf numbers the window holding ts (floor division, so times before
 // 1970 land in negative windows rather than sharing window 0).
-func (p mergePolicy) windowOf(ts int64) int64 {
+func (p Policy) windowOf(ts int64) int64 {
 	w := int64(p.window)
 	q := ts / w
 	if ts%w < 0 {
@@ -103,7 +102,7 @@ func (p mergePolicy) windowOf(ts int64) int64 {
 }
 
 // pickInWindow chooses among one window's splits, given in time order.
-func (p mergePolicy) pickInWindow(spans []splitSpan, order []int, closed bool) []int {
+func (p Policy) pickInWindow(spans []Span, order []int, closed bool) []int {
 	young := make([]int, 0, len(order))
 	for _, i := range order {
 		if spans[i].Rows < p.maxRows {
@@ -136,7 +135,7 @@ func (p mergePolicy) pickInWindow(spans []splitSpan, order []int, closed bool) [
 
 // run returns the oldest run of two to factor consecutive candidates whose
 // rows together stay within maxRows.
-func (p mergePolicy) run(spans []splitSpan, cands []int) []int {
+func (p Policy) run(spans []Span, cands []int) []int {
 	for lo := 0; lo+1 < len(cands); lo++ {
 		rows, hi := 0, lo
 		for hi < len(cands) && hi-lo < p.factor && rows+spans[cands[hi]].Rows <= p.maxRows {
@@ -151,23 +150,10 @@ func (p mergePolicy) run(spans []splitSpan, cands []int) []int {
 }
 
 // level is the size class of a split of the given rows.
-func (p mergePolicy) level(rows int) int {
+func (p Policy) level(rows int) int {
 	l := 0
 	for top := p.minLevelRows; rows >= top && l < 64; top *= p.factor {
 		l++
 	}
 	return l
-}
-
-// outdatedTermsSplit picks one split whose term index was built with older
-// tokenizer rules, for an idle merger to rewrite alone: the rewrite
-// re-tokenises it, so lookups narrow its granules again (see
-// termsVersionQuickwit).
-func outdatedTermsSplit(refs []*splitRef) []int {
-	for i, r := range refs {
-		if r.split.Meta.TermsVersion < split.TermsVersionQuickwit {
-			return []int{i}
-		}
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"errors"
@@ -8,12 +8,12 @@ import (
 )
 
 func TestMergeMarkerDecode(t *testing.T) {
-	good, err := encodeMergeMarker(mergeMarker{Replaces: []string{"0000000000000001-aaaaaaaaaaaa", "0000000000000002-bbbbbbbbbbbb"}})
+	good, err := EncodeMarker(Marker{Replaces: []string{"0000000000000001-aaaaaaaaaaaa", "0000000000000002-bbbbbbbbbbbb"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	withIDs := func(ids ...string) []byte {
-		b, err := encodeMergeMarker(mergeMarker{Replaces: ids})
+		b, err := EncodeMarker(Marker{Replaces: ids})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +39,7 @@ func TestMergeMarkerDecode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := decodeMergeMarker(tc.in)
+			m, err := DecodeMarker(tc.in)
 			if tc.corrupt {
 				if !errors.Is(err, split.ErrCorrupt) {
 					t.Fatalf("error %v, want ErrCorruptSplit", err)
@@ -57,25 +57,25 @@ func TestMergeMarkerDecode(t *testing.T) {
 // and what decodes encodes back to a marker that decodes the same.
 func FuzzDecodeMergeMarker(f *testing.F) {
 	for _, ids := range [][]string{nil, {"a"}, {"0000000000000001-aaaaaaaaaaaa", "0000000000000002-bbbbbbbbbbbb"}} {
-		b, err := encodeMergeMarker(mergeMarker{Replaces: ids})
+		b, err := EncodeMarker(Marker{Replaces: ids})
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := decodeMergeMarker(b)
+		m, err := DecodeMarker(b)
 		if err != nil {
 			if !errors.Is(err, split.ErrCorrupt) {
 				t.Fatalf("error %v does not wrap ErrCorruptSplit", err)
 			}
 			return
 		}
-		again, err := encodeMergeMarker(m)
+		again, err := EncodeMarker(m)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m2, err := decodeMergeMarker(again)
+		m2, err := DecodeMarker(again)
 		if err != nil || !slices.Equal(m.Replaces, m2.Replaces) {
 			t.Fatalf("re-decoded %v, %v; want %v", m2.Replaces, err, m.Replaces)
 		}

@@ -1,4 +1,4 @@
-package engine
+package merge
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// repairMergeMarker handles a merged split whose marker cannot be read.
+// RepairMarker handles a merged split whose marker cannot be read.
 // The marker protects one thing: after a crash between publishing a merged
 // split and deleting its inputs, Open must delete those inputs so no event
 // is seen twice. Its damage says nothing about the split, whose own
@@ -21,10 +21,10 @@ import (
 // passed all its checksums; if it fails them and its inputs hold all its
 // events, it is set aside instead), and the marker is moved to the
 // quarantine and reported. Nothing is lost either way.
-func repairMergeMarker(q quarantine.Dir, splitsDir, id string, cause error, present map[string]bool) error {
+func RepairMarker(q quarantine.Dir, splitsDir, id string, cause error, present map[string]bool) error {
 	path := filepath.Join(splitsDir, id)
 	s, err := split.Open(path)
-	if isSplitDamage(err) {
+	if split.IsDamage(err) {
 		return nil // the split itself is damaged: openIndexSplits sets it aside, marker and all
 	}
 	if err != nil {
@@ -40,8 +40,8 @@ func repairMergeMarker(q quarantine.Dir, splitsDir, id string, cause error, pres
 			return err
 		}
 	}
-	marker := filepath.Join(path, mergeMarkerFile)
-	kept, err := q.MoveAside(marker, id+"."+mergeMarkerFile)
+	marker := filepath.Join(path, MarkerFile)
+	kept, err := q.MoveAside(marker, id+"."+MarkerFile)
 	if err != nil {
 		return err
 	}
