@@ -1,9 +1,10 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/search"
-	"time"
 )
 
 // dateHistogram counts rows per fixed time interval over the request's

@@ -2,11 +2,12 @@ package engine
 
 import (
 	"fmt"
+	"math"
+
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
-	"math"
 )
 
 // collector accumulates one aggregation over matching rows.

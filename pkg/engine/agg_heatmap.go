@@ -1,10 +1,11 @@
 package engine
 
 import (
+	"math"
+
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
-	"math"
 )
 
 // collectHeatmapBlock takes a heatmap's shape — a date histogram whose only

@@ -14,6 +14,7 @@ package engine
 import (
 	"context"
 	"errors"
+
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 

@@ -2,12 +2,13 @@ package engine
 
 import (
 	"cmp"
-	"github.com/triage-logs/triage/pkg/engine/column"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/search"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // defaultTermsSize is Elasticsearch's default terms size.

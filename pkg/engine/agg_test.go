@@ -3,13 +3,14 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 var aggDocs = []string{

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/durable"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +12,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/durable"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // The catalog is the directory of indexes under the data dir:

@@ -2,11 +2,12 @@ package engine
 
 import (
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 func TestCatalogRecovery(t *testing.T) {

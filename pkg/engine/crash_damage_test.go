@@ -2,11 +2,12 @@ package engine
 
 import (
 	"encoding/binary"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // TestCrashThenDamagedRecord SIGKILLs a child mid-ingest, then flips a

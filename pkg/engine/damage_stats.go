@@ -2,8 +2,9 @@ package engine
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // fillDamage sets the damage fields of st from the index's damage log.

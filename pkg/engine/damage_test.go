@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"log/slog"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // TestDamageQueryNotes: a query hears about a loss only when the lost

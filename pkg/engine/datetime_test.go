@@ -2,10 +2,11 @@ package engine
 
 import (
 	"encoding/json"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 func TestParseDatetime(t *testing.T) {

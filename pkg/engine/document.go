@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/jsonscan"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"math"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/jsonscan"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // parseDocument converts one raw JSON object into an Event following the

@@ -2,12 +2,13 @@ package engine
 
 import (
 	"encoding/json"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/split"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 func testMapper(t testing.TB, mode string) *docMapper {

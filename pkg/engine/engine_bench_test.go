@@ -3,11 +3,12 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // benchDocs returns n documents shaped like the incident dataset (~330 bytes).

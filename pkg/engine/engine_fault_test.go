@@ -3,12 +3,13 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // faultyDisk hands out WAL files that fail with ENOSPC while full is set,

@@ -3,11 +3,12 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // runFlusher writes heads to splits when asked; one flush runs at a time

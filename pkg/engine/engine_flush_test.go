@@ -2,9 +2,10 @@ package engine
 
 import (
 	"fmt"
+	"testing"
+
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/split"
-	"testing"
 )
 
 func TestSplitSchema(t *testing.T) {

@@ -2,14 +2,15 @@ package engine
 
 import (
 	"context"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // gatedDisk hands out WAL files whose next Write, once armed, announces

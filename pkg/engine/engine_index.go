@@ -3,14 +3,15 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // indexState is one open index: its mapping, WAL, head and splits, a committer

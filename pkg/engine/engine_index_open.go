@@ -3,15 +3,16 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/merge"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/engine/wal"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
 )
 
 // openIndex opens an index's splits and replays its WAL. Damage found on

@@ -3,9 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
+
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/wal"
-	"slices"
 )
 
 // Ingest checks each raw JSON object against the index mapping; valid ones

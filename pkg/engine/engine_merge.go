@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/merge"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // mergeState is an index's background merger: one goroutine, so one merge

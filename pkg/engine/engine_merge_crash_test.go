@@ -2,9 +2,6 @@ package engine
 
 import (
 	"context"
-	"github.com/triage-logs/triage/pkg/engine/merge"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"io"
 	"io/fs"
 	"os"
@@ -13,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // copyTree copies a store directory as the disk would hold it if the

@@ -1,10 +1,11 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"log/slog"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // IndexStats describes an index's current contents. The JSON names are

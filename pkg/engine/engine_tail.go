@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/search"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // Tail is a live subscription to an index: every event that a commit makes

@@ -5,16 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/merge"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
-	"github.com/triage-logs/triage/pkg/engine/split"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 var updateFaultTable = flag.Bool("update-fault-table", false, "rewrite testdata/fault_table.golden")

@@ -3,14 +3,15 @@ package engine
 import (
 	"bytes"
 	"context"
-	"github.com/triage-logs/triage/pkg/engine/split"
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // The fault store is what every damage scenario starts from:

@@ -3,9 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // filterDocs cover each kind a filter meets: default and raw text, typed

@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"slices"
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // head is an index's in-memory buffer of durable events not yet in a split.

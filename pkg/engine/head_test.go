@@ -2,9 +2,10 @@ package engine
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 func evs(pairs ...int64) []event.Event {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // idDocs returns documents numbered from..from+n-1 and their ids ("d<n>").

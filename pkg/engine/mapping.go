@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"regexp"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // IndexConfig is an index's definition, shaped like Quickwit's index config so

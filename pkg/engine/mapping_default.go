@@ -1,8 +1,9 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"reflect"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // DefaultIndexID is the index that exists from the first Open, so ingest

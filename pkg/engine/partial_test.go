@@ -3,11 +3,12 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // A query that leaves out a damaged split says so: to OnPartialResult

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/search"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // scanVisitor receives what a scan finds: matching rows of split blocks

@@ -3,9 +3,10 @@ package engine
 import (
 	"context"
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/search"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // FuzzParseCursor checks that any accepted cursor text round-trips.

@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // splitRef counts the users of an open split: the index's split list holds

@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/wal"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // FuzzWALReplay replays arbitrary bytes as a WAL of two segments: replay

@@ -3,9 +3,10 @@ package column
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"strconv"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // Encoding names how the values of one column chunk are laid out;

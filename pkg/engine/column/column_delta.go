@@ -3,6 +3,7 @@ package column
 import (
 	"encoding/binary"
 	"fmt"
+
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 

@@ -4,11 +4,12 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 var writeFuzzSeeds = flag.Bool("write-fuzz-seeds", false, "rewrite the committed seed corpora under testdata/fuzz")

@@ -2,6 +2,7 @@ package column
 
 import (
 	"fmt"
+
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
 

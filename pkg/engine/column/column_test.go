@@ -2,10 +2,11 @@ package column
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // columnTestEncode encodes vals (nil entries of present = absent rows) as

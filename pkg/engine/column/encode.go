@@ -2,9 +2,10 @@ package column
 
 import (
 	"encoding/binary"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"math/bits"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // A block is a run of consecutive rows of a split (sorted by timestamp, seq)

@@ -2,13 +2,14 @@ package merge
 
 import (
 	"context"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // BenchmarkMerge merges 10 time-adjacent splits of 100k fixture events

@@ -6,14 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"hash/crc32"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // A merged split carries a marker file naming the splits it replaces. The

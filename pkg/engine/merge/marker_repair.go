@@ -2,12 +2,13 @@ package merge
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // RepairMarker handles a merged split whose marker cannot be read.

@@ -2,9 +2,10 @@ package merge
 
 import (
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 func TestMergeMarkerDecode(t *testing.T) {

@@ -4,10 +4,11 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"slices"
+
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/split"
-	"slices"
 )
 
 // splitCursor walks one split's events in (Timestamp, Seq) order, holding

@@ -3,11 +3,12 @@ package merge
 import (
 	"context"
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 func TestMergeSplitEvents(t *testing.T) {

@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/durable"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/durable"
 )
 
 // DirName holds what Open found damaged: moved (or copied) out

@@ -1,8 +1,9 @@
 package search
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/column"
 	"math/bits"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
 )
 
 // Rows is a bitmap over the rows of one block: the rows still matching

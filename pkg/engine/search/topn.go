@@ -2,10 +2,11 @@ package search
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/split"
 	"strconv"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // Cursor is the position of the last hit of a page, in the engine's

@@ -2,12 +2,13 @@ package split
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // benchEvents is the 1M-event fixture, generated once per process.

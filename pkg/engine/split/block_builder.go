@@ -2,9 +2,10 @@ package split
 
 import (
 	"fmt"
+	"sort"
+
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
-	"sort"
 )
 
 // blockBuilder turns a block's events into column chunks (uncompressed) and

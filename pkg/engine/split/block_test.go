@@ -1,12 +1,13 @@
 package split
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/column"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 func TestValueBounds(t *testing.T) {

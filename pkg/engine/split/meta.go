@@ -5,11 +5,12 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/column"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // Meta describes a split without its data: enough for a query to skip

@@ -3,13 +3,14 @@ package split
 import (
 	"flag"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/column"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // splitMetaSeeds are the metadata files of small real splits.

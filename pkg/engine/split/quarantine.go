@@ -2,11 +2,12 @@ package split
 
 import (
 	"errors"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"os"
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // LoadDamage reads the reports of an index's quarantine. A split

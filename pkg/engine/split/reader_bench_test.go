@@ -1,11 +1,12 @@
 package split
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/column"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // openBenchSplit writes the 1M-event fixture as a split in b's temp dir.

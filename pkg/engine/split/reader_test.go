@@ -3,12 +3,13 @@ package split
 import (
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/column"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // writeCorruptionSplit writes a small split and returns its path, closed.

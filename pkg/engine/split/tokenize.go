@@ -1,10 +1,11 @@
 package split
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/jsonscan"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/triage-logs/triage/pkg/engine/jsonscan"
 )
 
 // Text fields are tokenized exactly as Quickwit's tokenizers of the same

@@ -2,8 +2,9 @@ package split
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/column"
 	"slices"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
 )
 
 // VerifySplit reads every column chunk of a split and opens its term

@@ -1,13 +1,14 @@
 package split
 
 import (
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // splitTestWrite writes events with small blocks so tests cover many blocks.

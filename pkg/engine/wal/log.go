@@ -3,9 +3,10 @@ package wal
 import (
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/durable"
 	"os"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/durable"
 )
 
 // Log is one index's write-ahead log: a directory of segments written in

@@ -4,9 +4,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"math"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // A WAL record is one group commit: a frame header (payload length and

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/durable"
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+
+	"github.com/triage-logs/triage/pkg/engine/durable"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // nextIntactFrame returns the offset of the first intact record after off

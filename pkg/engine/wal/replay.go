@@ -2,11 +2,12 @@ package wal
 
 import (
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/event"
-	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"hash/crc32"
 	"os"
 	"path/filepath"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // Replay reads every segment in order and hands each intact record's

@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/triage-logs/triage/pkg/engine/durable"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/durable"
 )
 
 // File is the part of *os.File the WAL writes through; tests swap it
