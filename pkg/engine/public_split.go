@@ -28,6 +28,9 @@ type (
 	SplitMeta   = split.Meta
 	SplitSchema = split.Schema
 	FieldSpec   = split.FieldSpec
+	FieldMeta   = split.FieldMeta
+	BlockMeta   = split.BlockMeta
+	BloomRef    = split.BloomRef
 )
 
 // OpenSplit opens a split directory for reading.
@@ -40,3 +43,9 @@ func ReadSplitMeta(path string) (SplitMeta, error) { return split.ReadMeta(path)
 func WriteSplit(dir string, schema SplitSchema, events []event.Event) (SplitMeta, error) {
 	return split.WriteSplit(dir, schema, events)
 }
+
+// IsSplitTemp reports whether a directory name is a split being written.
+func IsSplitTemp(name string) bool { return split.IsSplitTemp(name) }
+
+// RemoveSplitTemps removes the splits a crash left half-written in dir.
+func RemoveSplitTemps(dir string) error { return split.RemoveSplitTemps(dir) }
