@@ -184,7 +184,7 @@ func (t *termsCollector) add(v event.Value, n int64) {
 	b.count += n
 }
 
-// sorted returns the buckets in result order: by count descending then
+// Sorted returns the buckets in result order: by count descending then
 // key, or by key.
 func (t *termsCollector) Sorted() []*termBucket {
 	all := make([]*termBucket, 0, len(t.buckets))

@@ -256,7 +256,7 @@ func (ix *indexState) releaseSplits() {
 	}
 }
 
-// close stops the index's goroutines and closes its files. Buffered events
+// Close stops the index's goroutines and closes its files. Buffered events
 // are durable in the WAL and come back at the next Open.
 func (ix *indexState) Close() error {
 	ix.closeMu.Lock()

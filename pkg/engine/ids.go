@@ -134,10 +134,10 @@ func (ix *indexState) idsInSplits(ids []string) ([]bool, error) {
 		if hashes == nil {
 			hashes = make([]uint64, len(ids))
 			for i, id := range ids {
-				hashes[i] = split.IdHash(id)
+				hashes[i] = split.IDHash(id)
 			}
 		}
-		f, err := s.IdFilter()
+		f, err := s.IDFilter()
 		if err != nil {
 			return nil, err
 		}

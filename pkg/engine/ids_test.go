@@ -355,7 +355,7 @@ func TestIDFilter(t *testing.T) {
 	const n = 100_000
 	hashes := make([]uint64, n)
 	for i := range hashes {
-		hashes[i] = split.IdHash(fmt.Sprintf("id-%d", i))
+		hashes[i] = split.IDHash(fmt.Sprintf("id-%d", i))
 	}
 	f, err := split.ParseIDFilter(split.AppendIDFilter(nil, hashes))
 	if err != nil {
@@ -368,14 +368,14 @@ func TestIDFilter(t *testing.T) {
 	}
 	fp := 0
 	for i := 0; i < n; i++ {
-		if f.MayContain(split.IdHash(fmt.Sprintf("other-%d", i))) {
+		if f.MayContain(split.IDHash(fmt.Sprintf("other-%d", i))) {
 			fp++
 		}
 	}
 	if rate := float64(fp) / n; rate > 0.003 {
 		t.Fatalf("false positive rate %.4f, want under 0.3%%", rate)
 	}
-	t.Logf("false positive rate %.4f%% at %d bits per id", 100*float64(fp)/n, split.IdFilterBitsPerID)
+	t.Logf("false positive rate %.4f%% at %d bits per id", 100*float64(fp)/n, split.IDFilterBitsPerID)
 }
 
 func TestDamagedIDFilterIsReported(t *testing.T) {
@@ -418,7 +418,7 @@ func FuzzParseIDFilter(f *testing.F) {
 			return
 		}
 		for _, id := range []string{"", "a", "dup-1"} {
-			flt.MayContain(split.IdHash(id))
+			flt.MayContain(split.IDHash(id))
 		}
 	})
 }

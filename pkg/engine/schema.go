@@ -103,7 +103,7 @@ func (s *indexSchema) FieldNames() []string {
 	return names
 }
 
-// tokenizer says how the exact check tokenizes field's strings: mapped
+// Tokenizer says how the exact check tokenizes field's strings: mapped
 // text (and each element of a text array) by its tokenizer, unmapped
 // strings by the default one (as the split writer indexes them, see
 // ix.splitSchema), and other arrays, which are stored as their JSON text,
@@ -244,10 +244,10 @@ func kindsType(kinds uint16) query.FieldType {
 	return query.TypeJSON
 }
 
-// timestampField names the field held in Event.Timestamp.
+// TimestampField names the field held in Event.Timestamp.
 func (s *indexSchema) TimestampField() string { return s.m.timestamp.name }
 
-// arrayElem reports the element kind of a mapped array<T> field.
+// ArrayElem reports the element kind of a mapped array<T> field.
 func (s *indexSchema) ArrayElem(field string) (event.Kind, bool) {
 	r, ok := s.m.fields[field]
 	if !ok || !r.array {

@@ -41,7 +41,7 @@ func (bs *blockScan) full() bool {
 	return search.IsMatchAll(bs.p.filter) && bs.bm.MinTime >= bs.p.start && bs.bm.MaxTime < bs.p.end
 }
 
-// count returns the number of matching rows.
+// Count returns the number of matching rows.
 func (bs *blockScan) Count() (int, error) {
 	if bs.full() {
 		return bs.bm.Rows, nil

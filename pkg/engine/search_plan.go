@@ -142,7 +142,7 @@ func (p *scanPlan) release() {
 	p.done()
 }
 
-// skip records a damaged split, once; the query goes on with the others.
+// Skip records a damaged split, once; the query goes on with the others.
 func (p *scanPlan) Skip(s *split.Split, err error) {
 	if slices.Contains(p.skipped, s.Meta.ID) {
 		return

@@ -141,7 +141,7 @@ func parseMixedText(k event.Kind, s string) (event.Value, bool) {
 	return event.Value{Kind: event.KindNull}, true
 }
 
-// reset sizes c for rows rows of kind k, reusing its slices.
+// Reset sizes c for rows rows of kind k, reusing its slices.
 func (c *Column) Reset(k event.Kind, enc Encoding, rows int) {
 	c.Kind, c.Encoding, c.Rows = k, enc, rows
 	c.Present = ReuseSlice(c.Present, (rows+63)/64)

@@ -51,14 +51,14 @@ func (e *ChunkEncoder) header(enc Encoding, k event.Kind, rows int, present []by
 	e.raw = append(e.raw, present[:(rows+7)/8]...)
 }
 
-// encodeInts encodes a timestamp or seq column (every row present).
+// EncodeInts encodes a timestamp or seq column (every row present).
 func (e *ChunkEncoder) EncodeInts(vals []int64, k event.Kind) []byte {
 	e.header(EncDelta, k, len(vals), nil, len(vals))
 	e.raw, e.scratch = appendDelta(e.raw, vals, e.scratch)
 	return e.raw
 }
 
-// encodeField picks the field's encoding, encodes it, and describes the
+// EncodeField picks the field's encoding, encodes it, and describes the
 // chunk (offset, length and CRC are the writer's to fill).
 func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 	meta := ChunkMeta{Present: len(f.Vals), Kinds: kindList(f.Kinds), Bounds: ValueBounds(f.Vals, f.Kinds)}

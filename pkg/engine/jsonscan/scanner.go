@@ -55,7 +55,7 @@ func (s *Scanner) SkipWS() {
 	}
 }
 
-// peek returns the next byte, or 0 at the end.
+// Peek returns the next byte, or 0 at the end.
 func (s *Scanner) Peek() byte {
 	if s.Pos < len(s.Buf) {
 		return s.Buf[s.Pos]
@@ -74,7 +74,7 @@ func (s *Scanner) Expect(c byte) error {
 	return nil
 }
 
-// scalar reads the value at pos; objects and arrays are skipped.
+// Scalar reads the value at pos; objects and arrays are skipped.
 func (s *Scanner) Scalar() (Val, error) {
 	switch c := s.Peek(); {
 	case c == '"':
@@ -108,7 +108,7 @@ func (s *Scanner) Literal(word string) error {
 	return nil
 }
 
-// number validates JSON number syntax and returns its text.
+// Number validates JSON number syntax and returns its text.
 func (s *Scanner) Number() (string, error) {
 	start := s.Pos
 	b := s.Buf
@@ -159,7 +159,7 @@ func (s *Scanner) str() (string, error) {
 	return string(b), err
 }
 
-// strBytes is str without the copy: the bytes are valid until the next call.
+// StrBytes is str without the copy: the bytes are valid until the next call.
 func (s *Scanner) StrBytes() ([]byte, error) {
 	if err := s.Expect('"'); err != nil {
 		return nil, err
@@ -272,7 +272,7 @@ func fixUTF8(dst, b []byte) []byte {
 
 var ErrTooDeep = fmt.Errorf("JSON nested deeper than %d levels", MaxDepth)
 
-// skip validates and passes over the value at pos.
+// Skip validates and passes over the value at pos.
 func (s *Scanner) Skip() error {
 	switch s.Peek() {
 	case '{', '[':
@@ -282,7 +282,7 @@ func (s *Scanner) Skip() error {
 	return err
 }
 
-// container walks an object or array at pos, calling elem with pos at each
+// Container walks an object or array at pos, calling elem with pos at each
 // value (after the key and colon for objects, whose keys it discards).
 func (s *Scanner) Container(elem func() error) error {
 	open := s.Buf[s.Pos]
@@ -324,5 +324,5 @@ func (s *Scanner) Container(elem func() error) error {
 	}
 }
 
-// errNotObject is the rejection of a document that is not a JSON object.
+// ErrNotObject is the rejection of a document that is not a JSON object.
 var ErrNotObject = errors.New("not a JSON object")

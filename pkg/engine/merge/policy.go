@@ -65,7 +65,7 @@ type Span struct {
 	Rows             int
 }
 
-// pick returns the positions in spans of the splits to merge next, oldest
+// Pick returns the positions in spans of the splits to merge next, oldest
 // first, or nil when nothing should be merged. Older windows go first.
 func (p Policy) Pick(spans []Span, now time.Time) []int {
 	order := make([]int, len(spans))

@@ -146,7 +146,7 @@ func NewSource(ctx context.Context, splits []*split.Split) (*Source, error) {
 	return m, nil
 }
 
-// nextRun returns the next up to n merged events; they and their fields
+// NextRun returns the next up to n merged events; they and their fields
 // are valid until the next call.
 func (m *Source) NextRun(n int) ([]event.Event, error) {
 	m.run = m.run[:0]

@@ -62,7 +62,7 @@ type Damage struct {
 	MaxTime int64     `json:"max_time_ns,omitempty"`
 	Reason  string    `json:"reason"`
 	At      time.Time `json:"at"`
-	// key names the report file in the quarantine (<key>.damage.json).
+	// Key names the report file in the quarantine (<key>.damage.json).
 	Key string `json:"-"`
 }
 
@@ -112,7 +112,7 @@ func (d *Log) add(dmg Damage) {
 		"reason", dmg.Reason)
 }
 
-// covered reports whether a seq gap is already accounted for by a report
+// Covered reports whether a seq gap is already accounted for by a report
 // other than those named by except (damage found again after a crash
 // interrupted its repair must keep its count).
 func (d *Log) Covered(first, last uint64, except []Damage) bool {
@@ -127,7 +127,7 @@ func (d *Log) Covered(first, last uint64, except []Damage) bool {
 	return false
 }
 
-// lastLostSeq is the highest seq a report names: seqs of lost records are
+// LastLostSeq is the highest seq a report names: seqs of lost records are
 // never handed out again, so a report keeps meaning one set of events.
 func (d *Log) LastLostSeq() uint64 {
 	d.mu.Lock()
@@ -147,7 +147,7 @@ func (d *Log) TornTail(path string, bytes int64) {
 		"index", d.Index, "segment", path, "bytes", bytes)
 }
 
-// damagedRead records a query that skipped a damaged split; the first
+// DamagedRead records a query that skipped a damaged split; the first
 // time per split it is logged.
 func (d *Log) DamagedRead(splitID string, err error) {
 	d.mu.Lock()
@@ -162,7 +162,7 @@ func (d *Log) DamagedRead(splitID string, err error) {
 	}
 }
 
-// queryNotes returns what a query over [start, end) misses because of
+// QueryNotes returns what a query over [start, end) misses because of
 // damage set aside at Open: the quarantined splits it would have read and
 // a warning for each loss that may touch the range.
 func (d *Log) QueryNotes(start, end int64) (skipped, warnings []string) {
@@ -203,7 +203,7 @@ func (r *Damage) LossText() string {
 	return s
 }
 
-// counts returns what the log holds, for an index's stats: the reports,
+// Counts returns what the log holds, for an index's stats: the reports,
 // the torn WAL tails cut, and the damaged split reads with their splits.
 func (d *Log) Counts() (reports []Damage, torn, reads int64, readSplits []string) {
 	d.mu.Lock()

@@ -32,7 +32,7 @@ type Dir struct {
 
 func (q Dir) dir() string { return filepath.Join(q.IndexDir, DirName) }
 
-// rel names a path inside the index directory as reports show it.
+// Rel names a path inside the index directory as reports show it.
 func (q Dir) Rel(path string) string {
 	if r, err := filepath.Rel(q.IndexDir, path); err == nil {
 		return filepath.ToSlash(r)
@@ -40,7 +40,7 @@ func (q Dir) Rel(path string) string {
 	return path
 }
 
-// moveAside moves path (a file or a directory of the index) into the
+// MoveAside moves path (a file or a directory of the index) into the
 // Dir as name, or as name plus a suffix when that is taken, and
 // returns where it is now, relative to the index directory.
 func (q Dir) MoveAside(path, name string) (string, error) {
@@ -63,7 +63,7 @@ func (q Dir) MoveAside(path, name string) (string, error) {
 	return q.Rel(dst), nil
 }
 
-// keepBytes stores a copy of damaged bytes as name, durably, before the
+// KeepBytes stores a copy of damaged bytes as name, durably, before the
 // file they came from is repaired.
 func (q Dir) KeepBytes(name string, b []byte) (string, error) {
 	if err := os.MkdirAll(q.dir(), 0o755); err != nil {
@@ -76,7 +76,7 @@ func (q Dir) KeepBytes(name string, b []byte) (string, error) {
 	return q.Rel(path), nil
 }
 
-// report persists d next to its item (named key) and adds it to the
+// Report persists d next to its item (named key) and adds it to the
 // damage log. Reporting the same key again (damage found again after a
 // crash interrupted its repair) replaces the earlier report.
 func (q Dir) Report(key string, d Damage) error {

@@ -35,7 +35,7 @@ func NewBlockReader() *BlockReader {
 	return &BlockReader{cols: map[string]*blockColumn{}}
 }
 
-// reset points the reader at a new block, invalidating cached columns.
+// Reset points the reader at a new block, invalidating cached columns.
 func (br *BlockReader) Reset(s *split.Split, block int) {
 	br.Split, br.Block, br.rows = s, block, s.Meta.Blocks[block].Rows
 	br.tsOK, br.seqOK = false, false
@@ -44,7 +44,7 @@ func (br *BlockReader) Reset(s *split.Split, block int) {
 	}
 }
 
-// column returns field's decoded column for the current block.
+// Column returns field's decoded column for the current block.
 func (br *BlockReader) Column(field string) (*column.Column, error) {
 	c := br.cols[field]
 	if c == nil {
@@ -60,7 +60,7 @@ func (br *BlockReader) Column(field string) (*column.Column, error) {
 	return &c.col, nil
 }
 
-// timestamps returns the current block's event timestamps.
+// Timestamps returns the current block's event timestamps.
 func (br *BlockReader) Timestamps() ([]int64, error) {
 	if !br.tsOK {
 		ts, err := br.Split.ReadTimestamps(br.Block, &br.times)
@@ -72,7 +72,7 @@ func (br *BlockReader) Timestamps() ([]int64, error) {
 	return br.tsVals, nil
 }
 
-// seqNumbers returns the current block's event seq numbers.
+// SeqNumbers returns the current block's event seq numbers.
 func (br *BlockReader) SeqNumbers() ([]uint64, error) {
 	if !br.seqOK {
 		s, err := br.Split.ReadSeqs(br.Block, &br.seq)
@@ -84,7 +84,7 @@ func (br *BlockReader) SeqNumbers() ([]uint64, error) {
 	return br.seqs, nil
 }
 
-// events rebuilds whole events of the current block for rows, appended to
+// Events rebuilds whole events of the current block for rows, appended to
 // dst, as Split.ReadEvents does but reusing the reader's decode buffers
 // from block to block: a page of hits spread over many blocks then costs
 // the decoding, not the allocation of every chunk's buffers.

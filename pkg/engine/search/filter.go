@@ -15,15 +15,15 @@ import (
 // block's decoded columns (which rows match) and on head events one by one.
 // A rowFilter belongs to one query: it keeps scratch buffers.
 type Filter interface {
-	// blocks returns the blocks of s the term index leaves as candidates;
+	// Blocks returns the blocks of s the term index leaves as candidates;
 	// nil means the index cannot narrow them.
 	Blocks(s *split.Split) (*roaring.Bitmap, error)
-	// mayMatchBlock reports whether a block can hold a match, from its
+	// MayMatchBlock reports whether a block can hold a match, from its
 	// column metadata alone.
 	MayMatchBlock(bm *split.BlockMeta) bool
-	// apply clears the rows of sel that do not match.
+	// Apply clears the rows of sel that do not match.
 	Apply(br *BlockReader, sel Rows) error
-	// matchEvent is the exact check on one head event.
+	// MatchEvent is the exact check on one head event.
 	MatchEvent(ev *event.Event) bool
 }
 
@@ -33,7 +33,7 @@ type Filter interface {
 type Env interface {
 	Tokenizer(field string) string
 	TimestampField() string
-	// arrayElem reports the element kind of a mapped array field.
+	// ArrayElem reports the element kind of a mapped array field.
 	ArrayElem(field string) (event.Kind, bool)
 }
 

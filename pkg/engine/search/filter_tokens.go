@@ -253,7 +253,7 @@ func endsInToken(tok split.Tokenizer, text string) bool {
 		r, _ := utf8.DecodeLastRuneInString(text)
 		return split.IsAlnum(r)
 	case split.TokWhitespace:
-		return !split.AsciiSpace[text[len(text)-1]]
+		return !split.ASCIISpace[text[len(text)-1]]
 	}
 	return true
 }

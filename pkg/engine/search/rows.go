@@ -11,14 +11,14 @@ import (
 // evaluation allocates nothing once its sets have grown.
 type Rows []uint64
 
-// resize returns s sized for rows rows, all clear.
+// Resize returns s sized for rows rows, all clear.
 func (s Rows) Resize(rows int) Rows {
 	s = column.ReuseSlice(s, (rows+63)/64)
 	clear(s)
 	return s
 }
 
-// setRange sets rows [lo, hi).
+// SetRange sets rows [lo, hi).
 func (s Rows) SetRange(lo, hi int) {
 	for r := lo; r < hi; {
 		w := r >> 6
@@ -52,7 +52,7 @@ func (s Rows) Count() int {
 	return n
 }
 
-// andPresent keeps the rows present in a column.
+// AndPresent keeps the rows present in a column.
 func (s Rows) AndPresent(present []uint64) {
 	for i := range s {
 		s[i] &= present[i]
@@ -71,7 +71,7 @@ func (s Rows) andNot(o Rows) {
 	}
 }
 
-// forEach calls fn for each set row in increasing order.
+// ForEach calls fn for each set row in increasing order.
 func (s Rows) ForEach(fn func(row int)) {
 	for i, w := range s {
 		for w != 0 {
@@ -81,7 +81,7 @@ func (s Rows) ForEach(fn func(row int)) {
 	}
 }
 
-// forEachDesc calls fn for each set row in decreasing order until fn
+// ForEachDesc calls fn for each set row in decreasing order until fn
 // returns false.
 func (s Rows) ForEachDesc(fn func(row int) bool) {
 	for i := len(s) - 1; i >= 0; i-- {

@@ -69,7 +69,7 @@ func (t *TopN) better(a, b *HitRef) bool {
 	return a.before(b)
 }
 
-// beyondCursor reports whether (ts, seq) comes after the cursor in the result order.
+// BeyondCursor reports whether (ts, seq) comes after the cursor in the result order.
 func (t *TopN) BeyondCursor(ts int64, seq uint64) bool {
 	if t.After == nil {
 		return true
@@ -80,7 +80,7 @@ func (t *TopN) BeyondCursor(ts int64, seq uint64) bool {
 
 func (t *TopN) full() bool { return len(t.Heap) >= t.N }
 
-// canImprove reports whether a hit at (ts, seq) could enter the heap.
+// CanImprove reports whether a hit at (ts, seq) could enter the heap.
 func (t *TopN) CanImprove(ts int64, seq uint64) bool {
 	if !t.BeyondCursor(ts, seq) {
 		return false
@@ -88,7 +88,7 @@ func (t *TopN) CanImprove(ts int64, seq uint64) bool {
 	return !t.full() || t.better(&HitRef{Ts: ts, Seq: seq}, &t.Heap[0])
 }
 
-// wantRange reports whether a block spanning [(minT,minS), (maxT,maxS)]
+// WantRange reports whether a block spanning [(minT,minS), (maxT,maxS)]
 // can hold a hit that enters the heap.
 func (t *TopN) WantRange(minT int64, minS uint64, maxT int64, maxS uint64) bool {
 	first, last := HitRef{Ts: minT, Seq: minS}, HitRef{Ts: maxT, Seq: maxS}
@@ -101,7 +101,7 @@ func (t *TopN) WantRange(minT int64, minS uint64, maxT int64, maxS uint64) bool 
 	return !t.full() || t.better(&first, &t.Heap[0])
 }
 
-// offer considers one hit and reports whether it was kept.
+// Offer considers one hit and reports whether it was kept.
 func (t *TopN) Offer(h HitRef) bool {
 	if !t.CanImprove(h.Ts, h.Seq) {
 		return false
@@ -148,7 +148,7 @@ func (t *TopN) down(i int) {
 	}
 }
 
-// sorted returns the kept hits best first.
+// Sorted returns the kept hits best first.
 func (t *TopN) Sorted() []HitRef {
 	out := make([]HitRef, len(t.Heap))
 	for i := len(out) - 1; i >= 0; i-- {

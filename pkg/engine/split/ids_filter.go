@@ -26,7 +26,7 @@ const IDField = "_id"
 
 const (
 	SplitIDFile         = "ids.bin"
-	IdFilterBitsPerID   = 16
+	IDFilterBitsPerID   = 16
 	idFilterBlockBits   = 512
 	idFilterProbes      = 7
 	idFilterProbeBits   = 9 // log2(idFilterBlockBits)
@@ -34,12 +34,12 @@ const (
 )
 
 // idHash is the filter's hash of an id; it is part of the file format.
-func IdHash(id string) uint64 { return xxhash.Sum64String(id) }
+func IDHash(id string) uint64 { return xxhash.Sum64String(id) }
 
 // AppendIDFilter appends a filter of hashes: block count (uint32 LE), then
 // the blocks.
 func AppendIDFilter(dst []byte, hashes []uint64) []byte {
-	nblocks := max(1, (len(hashes)*IdFilterBitsPerID+idFilterBlockBits-1)/idFilterBlockBits)
+	nblocks := max(1, (len(hashes)*IDFilterBitsPerID+idFilterBlockBits-1)/idFilterBlockBits)
 	dst = binary.LittleEndian.AppendUint32(dst, uint32(nblocks))
 	start := len(dst)
 	dst = append(dst, make([]byte, nblocks*idFilterBlockBits/8)...)
@@ -101,7 +101,7 @@ func (f idFilter) MayContain(h uint64) bool {
 func appendIDHashes(hashes []uint64, events []event.Event) []uint64 {
 	for i := range events {
 		if v, ok := events[i].Get(IDField); ok && v.Kind == event.KindString {
-			hashes = append(hashes, IdHash(v.Str))
+			hashes = append(hashes, IDHash(v.Str))
 		}
 	}
 	return hashes
@@ -122,7 +122,7 @@ func writeIDHashes(path string, meta *Meta, hashes []uint64) error {
 }
 
 // idFilter loads the split's id filter on first use.
-func (s *Split) IdFilter() (idFilter, error) {
+func (s *Split) IDFilter() (idFilter, error) {
 	s.idsOnce.Do(func() {
 		b, err := os.ReadFile(filepath.Join(s.path, SplitIDFile))
 		switch {

@@ -49,7 +49,7 @@ type Split struct {
 	path string
 	Meta Meta
 	data *os.File
-	// fieldNames is Meta.Fields' keys, sorted: the field order of rebuilt events.
+	// FieldNames is Meta.Fields' keys, sorted: the field order of rebuilt events.
 	FieldNames []string
 
 	closeOnce sync.Once

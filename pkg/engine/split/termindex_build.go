@@ -109,7 +109,7 @@ func (b *termIndexBuilder) flush() error {
 	return nil
 }
 
-// close flushes the last batch and closes the index; bleve persists every
+// Close flushes the last batch and closes the index; bleve persists every
 // batch before Batch returns, so the files are complete afterwards.
 func (b *termIndexBuilder) Close() error {
 	err := b.flush()

@@ -36,7 +36,7 @@ const (
 	TokenizerWhitespace = "whitespace"
 )
 
-// maxTokenBytes is Quickwit's DEFAULT_REMOVE_TOKEN_LENGTH: tokens this long
+// MaxTokenBytes is Quickwit's DEFAULT_REMOVE_TOKEN_LENGTH: tokens this long
 // or longer are not indexed.
 const MaxTokenBytes = 255
 
@@ -64,20 +64,20 @@ func TokenizerOf(name string) Tokenizer {
 	return TokRaw
 }
 
-// lowers reports whether the tokenizer lower-cases its tokens.
+// Lowers reports whether the tokenizer lower-cases its tokens.
 func (t Tokenizer) Lowers() bool { return t == TokDefault || t == tokLowercase }
 
-// whole reports whether the tokenizer keeps the value as one token.
+// Whole reports whether the tokenizer keeps the value as one token.
 func (t Tokenizer) Whole() bool { return t == TokRaw || t == tokLowercase }
 
-// span is one token of a value: its bytes before lower-casing. A dropped
+// Span is one token of a value: its bytes before lower-casing. A dropped
 // token (too long) is a gap: it holds a position but matches no term.
 type Span struct {
 	Start, End int
 	Gap        bool
 }
 
-// appendSpans appends the tokens of text.
+// AppendSpans appends the tokens of text.
 func (t Tokenizer) AppendSpans(dst []Span, text string) []Span {
 	switch t {
 	case TokDefault:
@@ -132,12 +132,12 @@ func alnumAt(s string, i int) int {
 func appendWhitespaceSpans(dst []Span, s string) []Span {
 	i := 0
 	for i < len(s) {
-		if AsciiSpace[s[i]] {
+		if ASCIISpace[s[i]] {
 			i++
 			continue
 		}
 		start := i
-		for i < len(s) && !AsciiSpace[s[i]] {
+		for i < len(s) && !ASCIISpace[s[i]] {
 			i++
 		}
 		dst = append(dst, Span{start, i, false})
@@ -145,7 +145,7 @@ func appendWhitespaceSpans(dst []Span, s string) []Span {
 	return dst
 }
 
-var asciiAlnum, AsciiSpace [256]bool
+var asciiAlnum, ASCIISpace [256]bool
 
 func init() {
 	for c := '0'; c <= '9'; c++ {
@@ -156,11 +156,11 @@ func init() {
 		asciiAlnum[c-'a'+'A'] = true
 	}
 	for _, c := range " \t\n\f\r" {
-		AsciiSpace[c] = true
+		ASCIISpace[c] = true
 	}
 }
 
-// isAlnum is Rust's char::is_alphanumeric: the Alphabetic property
+// IsAlnum is Rust's char::is_alphanumeric: the Alphabetic property
 // (letters, letter numbers, Other_Alphabetic, Other_Lowercase,
 // Other_Uppercase) or a Number category (Nd, Nl, No).
 func IsAlnum(r rune) bool {
@@ -201,7 +201,7 @@ func appendLower(dst []byte, s string) []byte {
 	return dst
 }
 
-// lowerLen is len(lower(s)) without building it.
+// LowerLen is len(lower(s)) without building it.
 func LowerLen(s string) int {
 	n := 0
 	var buf [8]byte
@@ -227,7 +227,7 @@ type QueryTokens struct {
 	Gap  []bool
 }
 
-// tokenizeQuery tokenizes query text for a field with tokenizer t.
+// TokenizeQuery tokenizes query text for a field with tokenizer t.
 func (t Tokenizer) TokenizeQuery(text string) QueryTokens {
 	var q QueryTokens
 	for _, sp := range t.AppendSpans(nil, text) {
@@ -247,7 +247,7 @@ func (t Tokenizer) TokenizeQuery(text string) QueryTokens {
 	return q
 }
 
-// terms returns the distinct indexed terms of q (gaps left out).
+// Terms returns the distinct indexed terms of q (gaps left out).
 func (q QueryTokens) Terms() []string {
 	var out []string
 	for i, t := range q.Toks {
@@ -267,7 +267,7 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// tokenize returns the default tokenizer's indexed terms of text, in order
+// Tokenize returns the default tokenizer's indexed terms of text, in order
 // (gaps left out): what a bare word in a query is split into.
 func Tokenize(text string) []string {
 	var out []string

@@ -32,7 +32,7 @@ func VerifySplit(s *Split) error {
 	return nil
 }
 
-// splitSeqs returns every seq a split holds, sorted.
+// SplitSeqs returns every seq a split holds, sorted.
 func SplitSeqs(s *Split) ([]uint64, error) {
 	out := make([]uint64, 0, s.Meta.Rows)
 	var col column.Column

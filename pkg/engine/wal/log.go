@@ -12,7 +12,7 @@ import (
 // Log is one index's write-ahead log: a directory of segments written in
 // order. Only the index's committer goroutine calls it, so it has no lock.
 type Log struct {
-	// onSync, when set, receives each fsync's duration.
+	// OnSync, when set, receives each fsync's duration.
 	OnSync   func(time.Duration)
 	dir      string
 	open     OpenFunc
@@ -35,7 +35,7 @@ func Open(dir string, open OpenFunc, segBytes int64, replayed []Segment) (*Log, 
 	return w, nil
 }
 
-// append writes one sealed record holding seqs up to lastSeq and fsyncs
+// Append writes one sealed record holding seqs up to lastSeq and fsyncs
 // it. On failure the segment is cut back to its previous length so that
 // nothing of an unacknowledged record remains.
 func (w *Log) Append(rec []byte, lastSeq uint64) error {
@@ -69,7 +69,7 @@ func (w *Log) Append(rec []byte, lastSeq uint64) error {
 	return nil
 }
 
-// roll closes the current segment and starts the next one.
+// Roll closes the current segment and starts the next one.
 func (w *Log) Roll() error {
 	if w.f != nil {
 		err := w.f.Close()
@@ -102,7 +102,7 @@ func (w *Log) Roll() error {
 	return nil
 }
 
-// removeCovered deletes closed segments whose records all have seq ≤
+// RemoveCovered deletes closed segments whose records all have seq ≤
 // flushed: they are in durable splits now.
 func (w *Log) RemoveCovered(flushed uint64) error {
 	var errs []error

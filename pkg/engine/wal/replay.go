@@ -31,10 +31,10 @@ import (
 
 // ReplayEnv is what replay needs to know besides the segments.
 type ReplayEnv struct {
-	// flushed is the highest seq already in splits: records up to it are
+	// Flushed is the highest seq already in splits: records up to it are
 	// in splits, and every seq after it must be in the WAL.
 	Flushed uint64
-	// flushedKnown is false when the checkpoint was lost: the seqs between
+	// FlushedKnown is false when the checkpoint was lost: the seqs between
 	// the splits and the first record then cannot be checked.
 	FlushedKnown bool
 	Q            quarantine.Dir
@@ -43,10 +43,10 @@ type ReplayEnv struct {
 // Replayed is what a replay found.
 type Replayed struct {
 	Segs []Segment
-	// lastSeq is the highest seq the WAL used, including records lost to
+	// LastSeq is the highest seq the WAL used, including records lost to
 	// damage whose seqs are known, so new records never reuse them.
 	LastSeq uint64
-	// firstSeq is the first seq of the first intact record, 0 when none.
+	// FirstSeq is the first seq of the first intact record, 0 when none.
 	FirstSeq uint64
 }
 
