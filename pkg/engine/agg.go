@@ -159,7 +159,7 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	}
 	defer p.release()
 	p.budget = budget
-	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.timestampField(),
+	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.TimestampField(),
 		canonical: p.schema.m.canonicalField, budget: budget}
 	if err := env.check(req.Aggs, 1); err != nil {
 		return AggResult{}, invalidRequest(err)

@@ -2,6 +2,9 @@ package engine
 
 import (
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // dateHistogram counts rows per fixed time interval over the request's
@@ -80,10 +83,10 @@ func (h *dateHistogram) result() AggValue {
 
 // collectBlock counts a block's rows straight from its timestamps, and
 // takes heatmaps in one loop (agg_heatmap.go).
-func (h *dateHistogram) collectBlock(sel rowSet, ts []int64, cols []*Column) bool {
+func (h *dateHistogram) collectBlock(sel search.Rows, ts []int64, cols []*column.Column) bool {
 	if h.subs != nil {
 		return h.collectHeatmapBlock(sel, ts, cols)
 	}
-	sel.forEach(func(r int) { h.counts[h.bucket(ts[r])]++ })
+	sel.ForEach(func(r int) { h.counts[h.bucket(ts[r])]++ })
 	return true
 }

@@ -3,6 +3,11 @@ package engine
 import (
 	"fmt"
 	"math"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // collector accumulates one aggregation over matching rows.
@@ -22,14 +27,14 @@ type countCollector interface {
 // beats row-at-a-time collection; collectBlock returns false, having done
 // nothing, when it cannot take this block.
 type blockCollector interface {
-	collectBlock(sel rowSet, ts []int64, cols []*Column) bool
+	collectBlock(sel search.Rows, ts []int64, cols []*column.Column) bool
 }
 
 // aggRow is the current matching row as the collectors see it: its
 // timestamp and the values of the fields the request names, by slot.
 type aggRow struct {
 	ts   int64
-	vals []Value
+	vals []event.Value
 	has  []bool
 }
 
@@ -51,7 +56,7 @@ type aggEnv struct {
 	// sub-aggregations; allowed holds the keys earlier passes kept for
 	// each terms with sub-aggregations (see agg_passes.go).
 	countOnly map[*TermsAgg]bool
-	allowed   map[*TermsAgg]map[Value]bool
+	allowed   map[*TermsAgg]map[event.Value]bool
 	// expansions, when positive, is how many more terms buckets the
 	// optimistic pass may give sub-collectors; negative means no limit.
 	expansions int
@@ -185,29 +190,13 @@ type aggRoot struct {
 	colls []collector
 	docs  int64
 	row   aggRow
-	cols  []*Column
+	cols  []*column.Column
 	// rowColls are the collectors that need this block row by row.
 	rowColls []collector
 	hints    []int // per slot, for fieldIndex
 }
 
-// fieldIndex finds name among ev's fields, trying first the position
-// where it was last found (events of one source share a field layout);
-// it returns -1 when ev lacks the field.
-func fieldIndex(ev *Event, name string, hint *int) int {
-	if h := *hint; h < len(ev.Fields) && ev.Fields[h].Name == name {
-		return h
-	}
-	for i := range ev.Fields {
-		if ev.Fields[i].Name == name {
-			*hint = i
-			return i
-		}
-	}
-	return -1
-}
-
-func (a *aggRoot) wantBlock(*BlockMeta) bool { return true }
+func (a *aggRoot) wantBlock(*split.BlockMeta) bool { return true }
 
 func (a *aggRoot) block(bs *blockScan) error {
 	if bs.full() && a.countOnly(bs.bm) {
@@ -218,14 +207,14 @@ func (a *aggRoot) block(bs *blockScan) error {
 	if err != nil {
 		return err
 	}
-	n := sel.count()
+	n := sel.Count()
 	if n == 0 || len(a.colls) == 0 {
 		a.docs += int64(n)
 		return nil
 	}
 	var ts []int64
 	if a.env.needTS {
-		if ts, err = bs.br.timestamps(); err != nil {
+		if ts, err = bs.br.Timestamps(); err != nil {
 			return err
 		}
 	}
@@ -235,7 +224,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 			a.cols = append(a.cols, nil) // filled from ts per row
 			continue
 		}
-		c, err := bs.br.column(f)
+		c, err := bs.br.Column(f)
 		if err != nil {
 			return err
 		}
@@ -252,15 +241,15 @@ func (a *aggRoot) block(bs *blockScan) error {
 	if len(a.rowColls) == 0 {
 		return a.env.err
 	}
-	a.row.vals = reuseSlice(a.row.vals, len(a.cols))
-	a.row.has = reuseSlice(a.row.has, len(a.cols))
-	sel.forEach(func(r int) {
+	a.row.vals = column.ReuseSlice(a.row.vals, len(a.cols))
+	a.row.has = column.ReuseSlice(a.row.has, len(a.cols))
+	sel.ForEach(func(r int) {
 		if ts != nil {
 			a.row.ts = ts[r]
 		}
 		for i, c := range a.cols {
 			if c == nil {
-				a.row.vals[i], a.row.has[i] = TimeNanosValue(ts[r]), true
+				a.row.vals[i], a.row.has[i] = event.TimeNanosValue(ts[r]), true
 				continue
 			}
 			a.row.vals[i], a.row.has[i] = c.Value(r)
@@ -274,7 +263,7 @@ func (a *aggRoot) block(bs *blockScan) error {
 
 // countOnly hands a whole block to collectors that can take it by count;
 // it succeeds only if every collector does.
-func (a *aggRoot) countOnly(bm *BlockMeta) bool {
+func (a *aggRoot) countOnly(bm *split.BlockMeta) bool {
 	for _, c := range a.colls {
 		cc, ok := c.(countCollector)
 		if !ok || !cc.collectCount(bm.MinTime, bm.MaxTime, 0) {
@@ -287,21 +276,21 @@ func (a *aggRoot) countOnly(bm *BlockMeta) bool {
 	return true
 }
 
-func (a *aggRoot) event(ev *Event) bool {
+func (a *aggRoot) event(ev *event.Event) bool {
 	a.docs++
 	a.row.ts = ev.Timestamp
-	a.row.vals = reuseSlice(a.row.vals, len(a.env.fields))
-	a.row.has = reuseSlice(a.row.has, len(a.env.fields))
-	a.hints = reuseSlice(a.hints, len(a.env.fields))
+	a.row.vals = column.ReuseSlice(a.row.vals, len(a.env.fields))
+	a.row.has = column.ReuseSlice(a.row.has, len(a.env.fields))
+	a.hints = column.ReuseSlice(a.hints, len(a.env.fields))
 	for i, f := range a.env.fields {
 		if f == a.env.tsField {
-			a.row.vals[i], a.row.has[i] = TimeNanosValue(ev.Timestamp), true
+			a.row.vals[i], a.row.has[i] = event.TimeNanosValue(ev.Timestamp), true
 			continue
 		}
-		if j := fieldIndex(ev, f, &a.hints[i]); j >= 0 {
+		if j := event.FieldIndex(ev, f, &a.hints[i]); j >= 0 {
 			a.row.vals[i], a.row.has[i] = ev.Fields[j].Value, true
 		} else {
-			a.row.vals[i], a.row.has[i] = Value{}, false
+			a.row.vals[i], a.row.has[i] = event.Value{}, false
 		}
 	}
 	for _, c := range a.colls {

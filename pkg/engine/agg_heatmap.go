@@ -1,13 +1,19 @@
 package engine
 
-import "math"
+import (
+	"math"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
+)
 
 // collectHeatmapBlock takes a heatmap's shape — a date histogram whose only
 // sub-aggregation is a bounds histogram of a numeric column — in one loop
 // over the block. Row by row, each row built a Value per field and searched
 // the bounds through closures: 81% of a dashboard heatmap's time at 10M
 // events. It returns false, having done nothing, for any other shape.
-func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*Column) bool {
+func (h *dateHistogram) collectHeatmapBlock(sel search.Rows, ts []int64, cols []*column.Column) bool {
 	if len(h.specs) != 1 {
 		return false
 	}
@@ -25,17 +31,17 @@ func (h *dateHistogram) collectHeatmapBlock(sel rowSet, ts []int64, cols []*Colu
 	}
 	var value func(r int) float64
 	switch col.Kind {
-	case KindFloat64:
+	case event.KindFloat64:
 		value = func(r int) float64 { return col.Floats[r] }
-	case KindInt64:
+	case event.KindInt64:
 		value = func(r int) float64 { return float64(col.Ints[r]) }
-	case KindUint64:
+	case event.KindUint64:
 		value = func(r int) float64 { return float64(col.Uints[r]) }
 	default:
 		return false
 	}
 	bounds := spec.Histogram.Bounds
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		b := h.bucket(ts[r])
 		h.counts[b]++
 		if !col.IsPresent(r) {

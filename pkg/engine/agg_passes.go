@@ -14,6 +14,8 @@ package engine
 import (
 	"context"
 	"errors"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // maxExpansions bounds the terms buckets given sub-collectors in the
@@ -35,7 +37,7 @@ func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*ag
 		}
 		env.err, env.expansions = nil, -1
 	}
-	env.allowed = map[*TermsAgg]map[Value]bool{}
+	env.allowed = map[*TermsAgg]map[event.Value]bool{}
 	for _, level := range levels {
 		env.countOnly = map[*TermsAgg]bool{}
 		for _, t := range level {
@@ -112,10 +114,10 @@ func (env *aggEnv) keepTopKeys(colls []collector) {
 		}
 		set := env.allowed[t.spec]
 		if set == nil {
-			set = map[Value]bool{}
+			set = map[event.Value]bool{}
 			env.allowed[t.spec] = set
 		}
-		for _, b := range t.sorted()[:min(termsSize(t.spec), len(t.buckets))] {
+		for _, b := range t.Sorted()[:min(termsSize(t.spec), len(t.buckets))] {
 			set[b.key] = true
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -30,7 +31,7 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			node = query.MatchAll{}
 		}
 		text := query.Print(node)
-		a, b := g.pick().Timestamp, g.pick().Timestamp
+		a, b := g.Pick().Timestamp, g.Pick().Timestamp
 		start, end := time.Unix(0, min(a, b)), time.Unix(0, max(a, b)+1)
 		if i%7 == 0 {
 			start, end = time.Unix(0, events[0].Timestamp).Add(-time.Hour), time.Unix(0, events[len(events)-1].Timestamp).Add(time.Hour)
@@ -64,7 +65,7 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var match []*Event
+		var match []*event.Event
 		for j := range events {
 			ev := &events[j]
 			if ev.Timestamp >= start.UnixNano() && ev.Timestamp < end.UnixNano() && bruteMatch(f, ev) {
@@ -148,7 +149,7 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 	}
 }
 
-func checkDateHistogram(t *testing.T, text string, got AggValue, match []*Event, start, end time.Time, iv time.Duration) {
+func checkDateHistogram(t *testing.T, text string, got AggValue, match []*event.Event, start, end time.Time, iv time.Duration) {
 	t.Helper()
 	// Buckets align to the Unix epoch (time.Truncate aligns to year 1).
 	origin := time.Unix(0, start.UnixNano()/int64(iv)*int64(iv))
@@ -207,7 +208,7 @@ func checkTerms(t *testing.T, text string, got AggValue, counts map[string]int64
 	}
 }
 
-func checkServiceTerms(t *testing.T, text string, got AggValue, match []*Event) {
+func checkServiceTerms(t *testing.T, text string, got AggValue, match []*event.Event) {
 	t.Helper()
 	counts := map[string]int64{}
 	lat := map[string][]float64{}

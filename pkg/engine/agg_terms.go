@@ -5,6 +5,10 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // defaultTermsSize is Elasticsearch's default terms size.
@@ -25,11 +29,11 @@ type termsCollector struct {
 	spec    *TermsAgg
 	specs   []Agg
 	slot    int
-	buckets map[Value]*termBucket
+	buckets map[event.Value]*termBucket
 	missing int64
 	// allowed, when set, are the only keys given buckets; rows with other
 	// keys are counted in rest, which ends up in Other.
-	allowed map[Value]bool
+	allowed map[event.Value]bool
 	rest    int64
 	// ids and few are per-block tallies of the block fast path.
 	ids []int64
@@ -47,13 +51,13 @@ type intTally struct {
 const maxFewInts = 32
 
 type termBucket struct {
-	key   Value
+	key   event.Value
 	count int64
 	subs  []collector
 }
 
 func newTermsCollector(env *aggEnv, a *Agg) *termsCollector {
-	t := &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[Value]*termBucket{}}
+	t := &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[event.Value]*termBucket{}}
 	if env.countOnly[a.Terms] {
 		t.specs = nil
 	} else if len(a.Subs) > 0 {
@@ -64,7 +68,7 @@ func newTermsCollector(env *aggEnv, a *Agg) *termsCollector {
 
 func (t *termsCollector) collect(r *aggRow) {
 	v := &r.vals[t.slot]
-	if !r.has[t.slot] || (v.Kind == KindFloat64 && math.IsNaN(v.Float)) {
+	if !r.has[t.slot] || (v.Kind == event.KindFloat64 && math.IsNaN(v.Float)) {
 		t.missing++
 		return
 	}
@@ -96,7 +100,7 @@ func (t *termsCollector) collect(r *aggRow) {
 // collectBlock tallies a dictionary column per entry and a low-cardinality
 // integer column in a small table, then adds the block's tallies to the
 // buckets once; terms with sub-aggregations go row by row.
-func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) bool {
+func (t *termsCollector) collectBlock(sel search.Rows, _ []int64, cols []*column.Column) bool {
 	if len(t.specs) > 0 {
 		return false
 	}
@@ -104,29 +108,29 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) boo
 	switch {
 	case col == nil || col.Kinds != nil:
 		return false
-	case col.encoding == encStrDict:
-		t.ids = reuseSlice(t.ids, len(col.Dict))
+	case col.Encoding == column.EncStrDict:
+		t.ids = column.ReuseSlice(t.ids, len(col.Dict))
 		clear(t.ids)
 		present := 0
-		sel.forEach(func(r int) {
+		sel.ForEach(func(r int) {
 			if col.IsPresent(r) {
 				t.ids[col.IDs[r]]++
 				present++
 			}
 		})
-		t.missing += int64(sel.count() - present)
+		t.missing += int64(sel.Count() - present)
 		for id, n := range t.ids {
 			if n > 0 {
-				t.add(Value{Kind: col.Kind, Str: col.Dict[id]}, n)
+				t.add(event.Value{Kind: col.Kind, Str: col.Dict[id]}, n)
 			}
 		}
 		return true
-	case col.Kind == KindInt64:
+	case col.Kind == event.KindInt64:
 		if !t.tallyInts(sel, col) {
 			return false
 		}
 		for _, e := range t.few {
-			t.add(Value{Kind: KindInt64, Int: e.v}, e.n)
+			t.add(event.Value{Kind: event.KindInt64, Int: e.v}, e.n)
 		}
 		return true
 	}
@@ -135,11 +139,11 @@ func (t *termsCollector) collectBlock(sel rowSet, _ []int64, cols []*Column) boo
 
 // tallyInts counts the block's integers into t.few, or reports false
 // (having counted nothing) when they have too many distinct values.
-func (t *termsCollector) tallyInts(sel rowSet, col *Column) bool {
+func (t *termsCollector) tallyInts(sel search.Rows, col *column.Column) bool {
 	t.few = t.few[:0]
 	missing := int64(0)
 	ok := true
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		if !ok {
 			return
 		}
@@ -166,7 +170,7 @@ func (t *termsCollector) tallyInts(sel rowSet, col *Column) bool {
 	return ok
 }
 
-func (t *termsCollector) add(v Value, n int64) {
+func (t *termsCollector) add(v event.Value, n int64) {
 	if t.allowed != nil && !t.allowed[v] {
 		t.rest += n
 		return
@@ -180,9 +184,9 @@ func (t *termsCollector) add(v Value, n int64) {
 	b.count += n
 }
 
-// sorted returns the buckets in result order: by count descending then
+// Sorted returns the buckets in result order: by count descending then
 // key, or by key.
-func (t *termsCollector) sorted() []*termBucket {
+func (t *termsCollector) Sorted() []*termBucket {
 	all := make([]*termBucket, 0, len(t.buckets))
 	for _, b := range t.buckets {
 		all = append(all, b)
@@ -204,7 +208,7 @@ func (t *termsCollector) sorted() []*termBucket {
 func (t *termsCollector) result() AggValue {
 	out := AggValue{Missing: t.missing, Other: t.rest}
 	size := termsSize(t.spec)
-	for i, b := range t.sorted() {
+	for i, b := range t.Sorted() {
 		if i >= size {
 			out.Other += b.count
 			continue
@@ -216,7 +220,7 @@ func (t *termsCollector) result() AggValue {
 }
 
 // compareKeys orders term keys: numbers numerically, before text.
-func compareKeys(a, b *Value) int {
+func compareKeys(a, b *event.Value) int {
 	fa, na := a.AsFloat()
 	fb, nb := b.AsFloat()
 	switch {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 var aggDocs = []string{
@@ -240,7 +242,7 @@ func TestCountsSkipColumnData(t *testing.T) {
 	snap, _ := e.Snapshot("flushed")
 	s := snap.Splits()[0]
 	snap.Release()
-	path := filepath.Join(s.Path(), splitDataFile)
+	path := filepath.Join(s.Path(), split.SplitDataFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/durable"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // The catalog is the directory of indexes under the data dir:
@@ -97,7 +100,7 @@ func loadIndexConfig(dir, id string, logger *slog.Logger) (IndexConfig, error) {
 		// Stores from before backups, or a crash between the two writes of
 		// a change, get their backup brought up to date here.
 		if old, rerr := os.ReadFile(backup); rerr != nil || !bytes.Equal(old, data) {
-			if werr := writeFileAtomic(backup, data); werr != nil {
+			if werr := durable.WriteFile(backup, data); werr != nil {
 				logger.Warn("could not write the backup copy of an index config", "index", id, "error", werr)
 			}
 		}
@@ -108,22 +111,22 @@ func loadIndexConfig(dir, id string, logger *slog.Logger) (IndexConfig, error) {
 		return IndexConfig{}, fmt.Errorf("%w: %v, and its backup %s cannot be used either (%v): restore %s from a backup of the data directory or write it again with the same index_id and mapping, then restart; the index's data is untouched",
 			ErrIndexUnavailable, err, indexConfigBackupFile, berr, path)
 	}
-	q := quarantine{indexDir: dir, log: newDamageLog(id, logger, nil)}
+	q := quarantine.Dir{IndexDir: dir, Log: quarantine.NewLog(id, logger, nil)}
 	kept := ""
 	if _, serr := os.Lstat(path); serr == nil {
-		if kept, serr = q.moveAside(path, indexConfigFile); serr != nil {
+		if kept, serr = q.MoveAside(path, indexConfigFile); serr != nil {
 			return IndexConfig{}, fmt.Errorf("%w: %v", ErrIndexUnavailable, serr)
 		}
 	}
-	if werr := writeFileAtomic(path, bdata); werr != nil {
+	if werr := durable.WriteFile(path, bdata); werr != nil {
 		return IndexConfig{}, fmt.Errorf("%w: restore %s from its backup: %v", ErrIndexUnavailable, path, werr)
 	}
 	key := indexConfigFile
 	if kept != "" {
 		key = filepath.Base(kept)
 	}
-	d := Damage{Kind: DamageIndexConfig, Path: indexConfigFile, Kept: kept, Reason: fmt.Sprintf("%v; restored from %s", err, indexConfigBackupFile)}
-	if rerr := q.report(key, d); rerr != nil {
+	d := quarantine.Damage{Kind: quarantine.DamageIndexConfig, Path: indexConfigFile, Kept: kept, Reason: fmt.Sprintf("%v; restored from %s", err, indexConfigBackupFile)}
+	if rerr := q.Report(key, d); rerr != nil {
 		return IndexConfig{}, fmt.Errorf("%w: %v", ErrIndexUnavailable, rerr)
 	}
 	return bcfg, nil
@@ -166,7 +169,7 @@ func createIndexDir(root string, cfg IndexConfig) error {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("create index %q: %w", cfg.IndexID, err)
 	}
-	if err := syncDir(filepath.Dir(final)); err != nil {
+	if err := durable.SyncDir(filepath.Dir(final)); err != nil {
 		return fmt.Errorf("create index %q: sync catalog: %w", cfg.IndexID, err)
 	}
 	return nil
@@ -188,10 +191,10 @@ func writeIndexConfig(dir string, cfg IndexConfig) error {
 	}
 	// The backup first: a crash between the writes leaves index.json as it
 	// was, and Open brings the backup back in line with it.
-	if err := writeFileAtomic(filepath.Join(dir, indexConfigBackupFile), data); err != nil {
+	if err := durable.WriteFile(filepath.Join(dir, indexConfigBackupFile), data); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, indexConfigFile), data)
+	return durable.WriteFile(filepath.Join(dir, indexConfigFile), data)
 }
 
 // deleteIndexDir renames the index out of the catalog (atomic), then
@@ -202,7 +205,7 @@ func deleteIndexDir(root, id string) error {
 	if err := os.Rename(dir, trash); err != nil {
 		return fmt.Errorf("delete index %q: %w", id, err)
 	}
-	if err := syncDir(filepath.Dir(dir)); err != nil {
+	if err := durable.SyncDir(filepath.Dir(dir)); err != nil {
 		return fmt.Errorf("delete index %q: sync catalog: %w", id, err)
 	}
 	if err := os.RemoveAll(trash); err != nil {
@@ -216,8 +219,8 @@ func deleteIndexDir(root, id string) error {
 // then taken from the splits alone, and the seqs between them and the
 // WAL's first record cannot be checked. It holds no events, so nothing is
 // lost with it; Open writes it again.
-func loadCheckpoint(q quarantine) (cp indexCheckpoint, known bool, err error) {
-	path := filepath.Join(q.indexDir, indexCheckpointFile)
+func loadCheckpoint(q quarantine.Dir) (cp indexCheckpoint, known bool, err error) {
+	path := filepath.Join(q.IndexDir, indexCheckpointFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return cp, true, nil
@@ -227,13 +230,13 @@ func loadCheckpoint(q quarantine) (cp indexCheckpoint, known bool, err error) {
 			return cp, true, nil
 		}
 	}
-	kept, merr := q.moveAside(path, indexCheckpointFile)
+	kept, merr := q.MoveAside(path, indexCheckpointFile)
 	if merr != nil {
 		return cp, false, fmt.Errorf("checkpoint %s is damaged (%v): %w", path, err, merr)
 	}
-	d := Damage{Kind: DamageCheckpoint, Path: indexCheckpointFile, Kept: kept,
+	d := quarantine.Damage{Kind: quarantine.DamageCheckpoint, Path: indexCheckpointFile, Kept: kept,
 		Reason: fmt.Sprintf("%v; the flushed seq was rebuilt from the splits and the WAL, and whether seqs were missing between them could not be checked", err)}
-	return indexCheckpoint{}, false, q.report(filepath.Base(kept), d)
+	return indexCheckpoint{}, false, q.Report(filepath.Base(kept), d)
 }
 
 func writeCheckpoint(dir string, cp indexCheckpoint) error {
@@ -241,37 +244,5 @@ func writeCheckpoint(dir string, cp indexCheckpoint) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, indexCheckpointFile), data)
-}
-
-// writeFileAtomic replaces path with data durably: a reader (or a restart)
-// sees either the old content or the new, never a mix.
-func writeFileAtomic(path string, data []byte) error {
-	return writeFileVia(path+".tmp", path, data)
-}
-
-// writeFileVia is writeFileAtomic through the temporary file tmp.
-func writeFileVia(tmp, path string, data []byte) error {
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err == nil {
-		err = syncDir(filepath.Dir(path))
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return durable.WriteFile(filepath.Join(dir, indexCheckpointFile), data)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 func TestCatalogRecovery(t *testing.T) {
@@ -16,7 +18,7 @@ func TestCatalogRecovery(t *testing.T) {
 		// unavailable names an index that must not open, and what its
 		// error must say; the others open regardless.
 		unavailable, wantErr string
-		damage               DamageKind
+		damage               quarantine.DamageKind
 	}{
 		{name: "empty store gets logs", setup: func(*testing.T, string) {}, wantIDs: "logs"},
 		{name: "interrupted create is dropped", setup: func(t *testing.T, root string) {
@@ -46,13 +48,13 @@ func TestCatalogRecovery(t *testing.T) {
 				t.Fatal(err)
 			}
 			os.Remove(filepath.Join(indexDir(root, DefaultIndexID), indexConfigFile))
-		}, wantIDs: "logs", damage: DamageIndexConfig},
+		}, wantIDs: "logs", damage: quarantine.DamageIndexConfig},
 		{name: "unexpected file in WAL directory", setup: func(t *testing.T, root string) {
 			if err := createIndexDir(root, DefaultIndexConfig()); err != nil {
 				t.Fatal(err)
 			}
 			os.WriteFile(filepath.Join(indexDir(root, "logs"), indexWALDir, "notes.wal"), nil, 0o644)
-		}, wantIDs: "logs", damage: DamageWALStrayFile},
+		}, wantIDs: "logs", damage: quarantine.DamageWALStrayFile},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // TestCrashThenDamagedRecord SIGKILLs a child mid-ingest, then flips a
@@ -28,7 +30,7 @@ func TestCrashThenDamagedRecord(t *testing.T) {
 		}
 		seg := segs[len(segs)-1]
 		off, n := lastCompleteFrame(t, seg)
-		flipByte(t, seg, off+walFrameHeaderSize+n/2)
+		flipByte(t, seg, off+wal.FrameHeaderSize+n/2)
 
 		e, logs := openLogged(t, dir, testOptions())
 		counts := idCounts(t, allEvents(t, e, DefaultIndexID))
@@ -69,7 +71,7 @@ func lastCompleteFrame(t *testing.T, path string) (off, n int64) {
 	}
 	off = -1
 	for p := 0; ; {
-		_, size, err := readWALFrame(data[p:])
+		_, size, err := wal.ReadFrame(data[p:])
 		if err != nil {
 			break
 		}

@@ -5,15 +5,17 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
 )
 
 // TestDamageQueryNotes: a query hears about a loss only when the lost
 // events may be in its range; losses of unknown time warn every query.
 func TestDamageQueryNotes(t *testing.T) {
-	log := newDamageLog("logs", slog.New(slog.DiscardHandler), []Damage{
-		{Kind: DamageSplit, Kept: "quarantine/s1", EventsLost: 500, MinTime: 100, MaxTime: 200},
-		{Kind: DamageWALRecord, Kept: "quarantine/wal-1.bin", EventsLost: 100, FirstSeq: 901, LastSeq: 1000},
-		{Kind: DamageWALStrayFile, Kept: "quarantine/wal-stray-x", EventsLost: 0},
+	log := quarantine.NewLog("logs", slog.New(slog.DiscardHandler), []quarantine.Damage{
+		{Kind: quarantine.DamageSplit, Kept: "quarantine/s1", EventsLost: 500, MinTime: 100, MaxTime: 200},
+		{Kind: quarantine.DamageWALRecord, Kept: "quarantine/wal-1.bin", EventsLost: 100, FirstSeq: 901, LastSeq: 1000},
+		{Kind: quarantine.DamageWALStrayFile, Kept: "quarantine/wal-stray-x", EventsLost: 0},
 	})
 	tests := []struct {
 		start, end int64
@@ -26,7 +28,7 @@ func TestDamageQueryNotes(t *testing.T) {
 		{start: 0, end: 100, warnings: 1},
 	}
 	for _, tc := range tests {
-		skipped, warnings := log.queryNotes(tc.start, tc.end)
+		skipped, warnings := log.QueryNotes(tc.start, tc.end)
 		if !slices.Equal(skipped, tc.skipped) || len(warnings) != tc.warnings {
 			t.Errorf("[%d, %d): skipped %v, warnings %q; want %v and %d warnings", tc.start, tc.end, skipped, warnings, tc.skipped, tc.warnings)
 		}
@@ -35,8 +37,8 @@ func TestDamageQueryNotes(t *testing.T) {
 
 func TestDamageWarningsForHealth(t *testing.T) {
 	st := IndexStats{Unavailable: "index config index.json is damaged", DamagedSplits: []string{"s9"},
-		Damage: []Damage{{Kind: DamageWALGap, Path: "wal/00000005.wal", EventsLost: 200, FirstSeq: 1201, LastSeq: 1400},
-			{Kind: DamageSplit, Path: "splits/s1", Kept: "quarantine/s1", EventsLost: -1}}}
+		Damage: []quarantine.Damage{{Kind: quarantine.DamageWALGap, Path: "wal/00000005.wal", EventsLost: 200, FirstSeq: 1201, LastSeq: 1400},
+			{Kind: quarantine.DamageSplit, Path: "splits/s1", Kept: "quarantine/s1", EventsLost: -1}}}
 	got := strings.Join(st.DamageWarnings("logs"), "\n")
 	want := "index logs is unavailable: index config index.json is damaged\n" +
 		"index logs: 200 events lost to a gap in the write-ahead log at wal/00000005.wal (seqs 1201-1400)\n" +

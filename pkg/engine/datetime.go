@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/itchyny/timefmt-go"
+	"github.com/triage-logs/triage/pkg/engine/jsonscan"
 )
 
 // Datetime input formats accepted in a field mapping's input_formats, as
@@ -120,8 +121,8 @@ func parseDatetimeString(s string, formats []dateFormat) (int64, error) {
 }
 
 func isJSONNumber(s string) bool {
-	sc := jsonScanner{buf: []byte(s)}
-	n, err := sc.number()
+	sc := jsonscan.Scanner{Buf: []byte(s)}
+	n, err := sc.Number()
 	return err == nil && n == s
 }
 

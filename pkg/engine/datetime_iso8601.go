@@ -28,7 +28,7 @@ type isoParser struct {
 	ext bool // extended form (separators)
 }
 
-func (p *isoParser) peek() byte {
+func (p *isoParser) Peek() byte {
 	if p.pos < len(p.s) {
 		return p.s[p.pos]
 	}
@@ -52,7 +52,7 @@ func (p *isoParser) digits(n int) (int, error) {
 }
 
 func (p *isoParser) sep(c byte) bool {
-	if p.ext && p.peek() == c {
+	if p.ext && p.Peek() == c {
 		p.pos++
 		return true
 	}
@@ -64,7 +64,7 @@ func (p *isoParser) parse() (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	p.ext = p.peek() == '-'
+	p.ext = p.Peek() == '-'
 	if p.ext {
 		p.pos++
 	}
@@ -72,7 +72,7 @@ func (p *isoParser) parse() (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	if p.peek() != 'T' && p.peek() != 't' {
+	if p.Peek() != 'T' && p.Peek() != 't' {
 		return time.Time{}, fmt.Errorf("expected 'T' at byte %d", p.pos)
 	}
 	p.pos++
@@ -94,7 +94,7 @@ func (p *isoParser) parse() (time.Time, error) {
 // year reads four digits, or a sign and six (the expanded form the time
 // crate formats by default).
 func (p *isoParser) year() (int, error) {
-	if c := p.peek(); c == '+' || c == '-' {
+	if c := p.Peek(); c == '+' || c == '-' {
 		p.pos++
 		y, err := p.digits(6)
 		if c == '-' {
@@ -108,7 +108,7 @@ func (p *isoParser) year() (int, error) {
 // date reads what follows the year: -MM-DD, -DDD or -Www-D (or the
 // basic forms without dashes).
 func (p *isoParser) date(year int) (time.Time, error) {
-	if p.peek() == 'W' {
+	if p.Peek() == 'W' {
 		p.pos++
 		week, err := p.digits(2)
 		if err != nil {
@@ -163,7 +163,7 @@ func (p *isoParser) clock() (time.Duration, error) {
 	var d time.Duration
 	for i, unit := range units {
 		if i > 0 {
-			if p.ext && p.peek() != ':' || !p.ext && (p.peek() < '0' || p.peek() > '9') {
+			if p.ext && p.Peek() != ':' || !p.ext && (p.Peek() < '0' || p.Peek() > '9') {
 				break
 			}
 			if p.ext {
@@ -178,13 +178,13 @@ func (p *isoParser) clock() (time.Duration, error) {
 			return 0, fmt.Errorf("%d is out of range at byte %d", v, p.pos-2)
 		}
 		d += time.Duration(v) * unit
-		if c := p.peek(); c == '.' || c == ',' {
+		if c := p.Peek(); c == '.' || c == ',' {
 			p.pos++
 			start := p.pos
 			var num, den uint64 = 0, 1
-			for ; p.peek() >= '0' && p.peek() <= '9'; p.pos++ {
+			for ; p.Peek() >= '0' && p.Peek() <= '9'; p.pos++ {
 				if den < 1e18 { // digits past nanoseconds of an hour change nothing
-					num, den = num*10+uint64(p.peek()-'0'), den*10
+					num, den = num*10+uint64(p.Peek()-'0'), den*10
 				}
 			}
 			if p.pos == start {
@@ -203,7 +203,7 @@ func (p *isoParser) clock() (time.Duration, error) {
 
 // offset reads Z, ±hh, ±hh:mm or ±hhmm.
 func (p *isoParser) offset() (*time.Location, error) {
-	switch c := p.peek(); c {
+	switch c := p.Peek(); c {
 	case 'Z', 'z':
 		p.pos++
 		return time.UTC, nil
@@ -214,8 +214,8 @@ func (p *isoParser) offset() (*time.Location, error) {
 			return nil, err
 		}
 		m := 0
-		if p.peek() == ':' || p.peek() >= '0' && p.peek() <= '9' {
-			if p.peek() == ':' {
+		if p.Peek() == ':' || p.Peek() >= '0' && p.Peek() <= '9' {
+			if p.Peek() == ':' {
 				p.pos++
 			}
 			if m, err = p.digits(2); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/itchyny/timefmt-go"
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // Output formats of a field mapping's output_format, as Quickwit names
@@ -114,12 +115,12 @@ func (o OutputFormats) Timestamp(ns int64) any {
 
 // Value renders a value of the named field as a JSON value: datetimes and
 // numbers as the field's output_format asks, other values as Value.JSON.
-func (o OutputFormats) Value(field string, v Value) any {
+func (o OutputFormats) Value(field string, v event.Value) any {
 	f, ok := o.fields[field]
 	switch {
-	case v.Kind == KindTime:
+	case v.Kind == event.KindTime:
 		return f.formatTime(v.Int)
-	case ok && f.name == OutputString && (v.Kind == KindInt64 || v.Kind == KindUint64 || v.Kind == KindFloat64):
+	case ok && f.name == OutputString && (v.Kind == event.KindInt64 || v.Kind == event.KindUint64 || v.Kind == event.KindFloat64):
 		return v.Text()
 	}
 	return v.JSON()

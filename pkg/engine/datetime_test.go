@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 func TestParseDatetime(t *testing.T) {
@@ -211,13 +213,13 @@ func TestOutputFormatInConfig(t *testing.T) {
 	if got := o.Timestamp(ns); got != int64(1768485605000) {
 		t.Errorf("timestamp rendered %#v", got)
 	}
-	if got := o.Value("seen", TimeNanosValue(ns)); got != "2026-01-15" {
+	if got := o.Value("seen", event.TimeNanosValue(ns)); got != "2026-01-15" {
 		t.Errorf("seen rendered %#v", got)
 	}
-	if got := o.Value("n", Uint64Value(18446744073709551615)); got != "18446744073709551615" {
+	if got := o.Value("n", event.Uint64Value(18446744073709551615)); got != "18446744073709551615" {
 		t.Errorf("n rendered %#v", got)
 	}
-	if got := o.Value("f", Float64Value(1.5)); got != 1.5 {
+	if got := o.Value("f", event.Float64Value(1.5)); got != 1.5 {
 		t.Errorf("f rendered %#v", got)
 	}
 	for _, bad := range []struct{ mapping, want string }{

@@ -9,6 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/jsonscan"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // parseDocument converts one raw JSON object into an Event following the
@@ -20,7 +24,7 @@ import (
 // array's compact JSON, so its elements are searchable as tokens. JSON
 // null is the same as an absent field. A dotted key ("a.b") and a nested
 // object ({"a":{"b":…}}) name the same field; giving both is an error.
-func (m *docMapper) parseDocument(raw []byte) (Event, error) {
+func (m *docMapper) parseDocument(raw []byte) (event.Event, error) {
 	return m.parseDocumentIn(raw, &docBatch{}, "")
 }
 
@@ -29,7 +33,7 @@ func (m *docMapper) parseDocument(raw []byte) (Event, error) {
 // space, so each event's fields are allocated once at their exact size.
 type docBatch struct {
 	names   map[string]string
-	fields  []Field
+	fields  []event.Field
 	nameBuf []byte
 	scratch []byte
 	aliases []aliasVal
@@ -37,54 +41,54 @@ type docBatch struct {
 
 // parseDocumentIn is parseDocument within a batch; a non-empty id is kept
 // in the event's IDField, which documents themselves may not hold.
-func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (Event, error) {
+func (m *docMapper) parseDocumentIn(raw []byte, b *docBatch, id string) (event.Event, error) {
 	if len(id) > maxIDBytes {
-		return Event{}, fmt.Errorf("document id %q is %d bytes; ids are limited to %d bytes", truncateForError(id), len(id), maxIDBytes)
+		return event.Event{}, fmt.Errorf("document id %q is %d bytes; ids are limited to %d bytes", truncateForError(id), len(id), maxIDBytes)
 	}
 	if b.names == nil {
 		b.names = make(map[string]string)
 	}
-	p := docParser{m: m, batch: b, jsonScanner: jsonScanner{buf: raw, scratch: b.scratch}, fields: b.fields[:0], aliasVals: b.aliases[:0]}
-	defer func() { b.fields, b.scratch, b.aliases = p.fields[:0], p.scratch, p.aliasVals[:0] }()
-	p.skipWS()
-	if p.peek() != '{' {
-		return Event{}, errNotObject
+	p := docParser{m: m, batch: b, Scanner: jsonscan.Scanner{Buf: raw, Scratch: b.scratch}, fields: b.fields[:0], aliasVals: b.aliases[:0]}
+	defer func() { b.fields, b.scratch, b.aliases = p.fields[:0], p.Scratch, p.aliasVals[:0] }()
+	p.SkipWS()
+	if p.Peek() != '{' {
+		return event.Event{}, jsonscan.ErrNotObject
 	}
 	if err := p.object("", false); err != nil {
-		return Event{}, err
+		return event.Event{}, err
 	}
-	p.skipWS()
-	if p.pos != len(p.buf) {
-		return Event{}, p.errorf("unexpected data after the object")
+	p.SkipWS()
+	if p.Pos != len(p.Buf) {
+		return event.Event{}, p.Errorf("unexpected data after the object")
 	}
 	if err := p.applyAliases(); err != nil {
-		return Event{}, err
+		return event.Event{}, err
 	}
 	if !p.hasTimestamp {
-		return Event{}, m.missingTimestamp()
+		return event.Event{}, m.missingTimestamp()
 	}
 	if id != "" {
-		p.fields = append(p.fields, Field{Name: IDField, Value: StringValue(id)})
+		p.fields = append(p.fields, event.Field{Name: split.IDField, Value: event.StringValue(id)})
 	}
-	slices.SortFunc(p.fields, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(p.fields, func(a, b event.Field) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(p.fields); i++ {
 		if p.fields[i].Name == p.fields[i-1].Name {
-			return Event{}, fmt.Errorf("field '%s' appears twice (as a repeated key, or as both a dotted key and a nested object)", p.fields[i].Name)
+			return event.Event{}, fmt.Errorf("field '%s' appears twice (as a repeated key, or as both a dotted key and a nested object)", p.fields[i].Name)
 		}
 	}
-	var fields []Field
+	var fields []event.Field
 	if len(p.fields) > 0 {
-		fields = make([]Field, len(p.fields))
+		fields = make([]event.Field, len(p.fields))
 		copy(fields, p.fields)
 	}
-	return Event{Timestamp: p.timestamp, Fields: fields}, nil
+	return event.Event{Timestamp: p.timestamp, Fields: fields}, nil
 }
 
 type docParser struct {
-	jsonScanner
+	jsonscan.Scanner
 	m            *docMapper
 	batch        *docBatch
-	fields       []Field
+	fields       []event.Field
 	timestamp    int64
 	hasTimestamp bool
 	// aliasVals holds the values of timestamp aliases until the end of the
@@ -95,7 +99,7 @@ type docParser struct {
 type aliasVal struct {
 	name string
 	rank int
-	v    jsonVal
+	v    jsonscan.Val
 }
 
 // fieldName joins prefix and key, reusing the batch's equal string.
@@ -114,42 +118,42 @@ func (p *docParser) fieldName(prefix string, key []byte) string {
 	return name
 }
 
-func (p *docParser) add(name string, v Value) error {
-	p.fields = append(p.fields, Field{Name: name, Value: v})
+func (p *docParser) add(name string, v event.Value) error {
+	p.fields = append(p.fields, event.Field{Name: name, Value: v})
 	return nil
 }
 
 // object walks the object at pos. Inside a json-typed field (dynamicOnly)
 // every leaf is typed from its JSON form, whatever the mapping mode.
 func (p *docParser) object(prefix string, dynamicOnly bool) error {
-	p.depth++
-	if p.depth > maxJSONDepth {
-		return errJSONTooDeep
+	p.Depth++
+	if p.Depth > jsonscan.MaxDepth {
+		return jsonscan.ErrTooDeep
 	}
-	p.pos++ // '{'
+	p.Pos++ // '{'
 	for first := true; ; first = false {
-		p.skipWS()
-		if p.peek() == '}' {
-			p.pos++
-			p.depth--
+		p.SkipWS()
+		if p.Peek() == '}' {
+			p.Pos++
+			p.Depth--
 			return nil
 		}
 		if !first {
-			if err := p.expect(','); err != nil {
+			if err := p.Expect(','); err != nil {
 				return err
 			}
-			p.skipWS()
+			p.SkipWS()
 		}
-		key, err := p.strBytes()
+		key, err := p.StrBytes()
 		if err != nil {
 			return err
 		}
 		name := p.fieldName(prefix, key)
-		p.skipWS()
-		if err := p.expect(':'); err != nil {
+		p.SkipWS()
+		if err := p.Expect(':'); err != nil {
 			return err
 		}
-		p.skipWS()
+		p.SkipWS()
 		if len(key) == 0 {
 			return fmt.Errorf("field '%s': empty key", name)
 		}
@@ -166,14 +170,14 @@ func (p *docParser) object(prefix string, dynamicOnly bool) error {
 
 func (p *docParser) value(name string) error {
 	if rule, ok := p.m.fields[name]; ok {
-		if name == IDField {
+		if name == split.IDField {
 			return errIDInDocument
 		}
 		return p.mapped(rule)
 	}
-	if rank := p.m.aliases[name]; rank != 0 && p.peek() != '{' && p.peek() != '[' {
-		v, err := p.scalar()
-		if err != nil || v.kind == jsonNull {
+	if rank := p.m.aliases[name]; rank != 0 && p.Peek() != '{' && p.Peek() != '[' {
+		v, err := p.Scalar()
+		if err != nil || v.Kind == jsonscan.Null {
 			return err
 		}
 		for _, a := range p.aliasVals {
@@ -184,17 +188,17 @@ func (p *docParser) value(name string) error {
 		p.aliasVals = append(p.aliasVals, aliasVal{name: name, rank: rank, v: v})
 		return nil
 	}
-	switch p.peek() {
+	switch p.Peek() {
 	case '{':
 		return p.object(name, false)
 	case 'n':
-		return p.literal("null")
+		return p.Literal("null")
 	}
 	switch p.m.mode {
 	case ModeStrict:
 		return fmt.Errorf("unknown field '%s' (mapping mode is strict)", name)
 	case ModeLenient:
-		return p.skip()
+		return p.Skip()
 	}
 	return p.dynamic(name, false)
 }
@@ -203,21 +207,21 @@ func (p *docParser) value(name string) error {
 // integer → i64 (u64 above its range), other numbers → f64, bool → bool,
 // array → its compact JSON as text, object → flattened.
 func (p *docParser) dynamic(name string, dynamicOnly bool) error {
-	switch p.peek() {
+	switch p.Peek() {
 	case '{':
 		return p.object(name, dynamicOnly)
 	case '[':
-		start := p.pos
-		if err := p.skip(); err != nil {
+		start := p.Pos
+		if err := p.Skip(); err != nil {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := json.Compact(&buf, p.buf[start:p.pos]); err != nil {
+		if err := json.Compact(&buf, p.Buf[start:p.Pos]); err != nil {
 			return fmt.Errorf("field '%s': %v", name, err)
 		}
-		return p.add(name, StringValue(buf.String()))
+		return p.add(name, event.StringValue(buf.String()))
 	}
-	v, err := p.scalar()
+	v, err := p.Scalar()
 	if err != nil {
 		return err
 	}
@@ -225,26 +229,26 @@ func (p *docParser) dynamic(name string, dynamicOnly bool) error {
 }
 
 // dynamicScalar adds an unmapped scalar typed from its JSON form.
-func (p *docParser) dynamicScalar(name string, v jsonVal) error {
-	switch v.kind {
-	case jsonString:
-		return p.add(name, StringValue(v.s))
-	case jsonBool:
-		return p.add(name, BoolValue(v.b))
-	case jsonNumber:
-		if !strings.ContainsAny(v.s, ".eE") {
-			if i, err := strconv.ParseInt(v.s, 10, 64); err == nil {
-				return p.add(name, Int64Value(i))
+func (p *docParser) dynamicScalar(name string, v jsonscan.Val) error {
+	switch v.Kind {
+	case jsonscan.String:
+		return p.add(name, event.StringValue(v.S))
+	case jsonscan.Bool:
+		return p.add(name, event.BoolValue(v.B))
+	case jsonscan.Number:
+		if !strings.ContainsAny(v.S, ".eE") {
+			if i, err := strconv.ParseInt(v.S, 10, 64); err == nil {
+				return p.add(name, event.Int64Value(i))
 			}
-			if u, err := strconv.ParseUint(v.s, 10, 64); err == nil {
-				return p.add(name, Uint64Value(u))
+			if u, err := strconv.ParseUint(v.S, 10, 64); err == nil {
+				return p.add(name, event.Uint64Value(u))
 			}
 		}
-		f, err := strconv.ParseFloat(v.s, 64)
+		f, err := strconv.ParseFloat(v.S, 64)
 		if err != nil {
-			return fmt.Errorf("field '%s': number %s is out of range", name, truncateForError(v.s))
+			return fmt.Errorf("field '%s': number %s is out of range", name, truncateForError(v.S))
 		}
-		return p.add(name, Float64Value(f))
+		return p.add(name, event.Float64Value(f))
 	}
 	return nil // null
 }
@@ -289,9 +293,9 @@ func (m *docMapper) missingTimestamp() error {
 
 func (p *docParser) mapped(rule *fieldRule) error {
 	if rule.typ == TypeJSON {
-		if p.peek() != '{' {
-			v, err := p.scalar()
-			if err != nil || v.kind == jsonNull {
+		if p.Peek() != '{' {
+			v, err := p.Scalar()
+			if err != nil || v.Kind == jsonscan.Null {
 				return err
 			}
 			return fmt.Errorf("field '%s': expected a JSON object, got %s", rule.name, describeJSON(v))
@@ -301,8 +305,8 @@ func (p *docParser) mapped(rule *fieldRule) error {
 	if rule.array {
 		return p.mappedArray(rule)
 	}
-	v, err := p.scalar()
-	if err != nil || v.kind == jsonNull {
+	v, err := p.Scalar()
+	if err != nil || v.Kind == jsonscan.Null {
 		return err
 	}
 	val, err := convertScalar(rule, v)
@@ -325,8 +329,8 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 	var out []any
 	item := 0
 	convert := func() error {
-		v, err := p.scalar()
-		if err != nil || v.kind == jsonNull {
+		v, err := p.Scalar()
+		if err != nil || v.Kind == jsonscan.Null {
 			return err
 		}
 		val, err := convertScalar(rule, v)
@@ -338,8 +342,8 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 		return nil
 	}
 	var err error
-	if p.peek() == '[' {
-		err = p.container(convert)
+	if p.Peek() == '[' {
+		err = p.Container(convert)
 	} else {
 		err = convert()
 	}
@@ -350,121 +354,121 @@ func (p *docParser) mappedArray(rule *fieldRule) error {
 	if err != nil {
 		return fmt.Errorf("field '%s': %v", rule.name, err)
 	}
-	return p.add(rule.name, StringValue(string(b)))
+	return p.add(rule.name, event.StringValue(string(b)))
 }
 
 // convertScalar checks one JSON value against a scalar field type. Numeric
 // and bool fields also accept strings holding a number or bool, as
 // Quickwit's default `coerce: true` does.
-func convertScalar(rule *fieldRule, v jsonVal) (Value, error) {
+func convertScalar(rule *fieldRule, v jsonscan.Val) (event.Value, error) {
 	switch rule.typ {
 	case TypeText:
-		if v.kind == jsonString {
-			return StringValue(v.s), nil
+		if v.Kind == jsonscan.String {
+			return event.StringValue(v.S), nil
 		}
-		return Value{}, fmt.Errorf("expected a string, got %s", describeJSON(v))
+		return event.Value{}, fmt.Errorf("expected a string, got %s", describeJSON(v))
 	case TypeI64, TypeU64, TypeF64:
 		num, ok := numberText(v)
 		if !ok {
-			return Value{}, fmt.Errorf("expected a number, got %s", describeJSON(v))
+			return event.Value{}, fmt.Errorf("expected a number, got %s", describeJSON(v))
 		}
 		return convertNumber(rule.typ, num, v)
 	case TypeBool:
 		switch {
-		case v.kind == jsonBool:
-			return BoolValue(v.b), nil
-		case v.kind == jsonString && (v.s == "true" || v.s == "false"):
-			return BoolValue(v.s == "true"), nil
+		case v.Kind == jsonscan.Bool:
+			return event.BoolValue(v.B), nil
+		case v.Kind == jsonscan.String && (v.S == "true" || v.S == "false"):
+			return event.BoolValue(v.S == "true"), nil
 		}
-		return Value{}, fmt.Errorf("expected a bool, got %s", describeJSON(v))
+		return event.Value{}, fmt.Errorf("expected a bool, got %s", describeJSON(v))
 	case TypeDatetime:
-		switch v.kind {
-		case jsonString:
-			ns, err := parseDatetimeString(v.s, rule.formats)
-			return TimeNanosValue(ns), err
-		case jsonNumber:
-			ns, err := parseDatetimeNumber(v.s, rule.formats)
-			return TimeNanosValue(ns), err
+		switch v.Kind {
+		case jsonscan.String:
+			ns, err := parseDatetimeString(v.S, rule.formats)
+			return event.TimeNanosValue(ns), err
+		case jsonscan.Number:
+			ns, err := parseDatetimeNumber(v.S, rule.formats)
+			return event.TimeNanosValue(ns), err
 		}
-		return Value{}, fmt.Errorf("expected a datetime string or Unix timestamp, got %s", describeJSON(v))
+		return event.Value{}, fmt.Errorf("expected a datetime string or Unix timestamp, got %s", describeJSON(v))
 	case TypeIP:
-		if v.kind != jsonString {
-			return Value{}, fmt.Errorf("expected an IP address string, got %s", describeJSON(v))
+		if v.Kind != jsonscan.String {
+			return event.Value{}, fmt.Errorf("expected an IP address string, got %s", describeJSON(v))
 		}
-		addr, err := netip.ParseAddr(v.s)
+		addr, err := netip.ParseAddr(v.S)
 		if err != nil {
-			return Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.s))
+			return event.Value{}, fmt.Errorf("expected an IP address, got string %q", truncateForError(v.S))
 		}
-		return IPValue(addr.Unmap().WithZone("").String()), nil
+		return event.IPValue(addr.Unmap().WithZone("").String()), nil
 	}
-	return Value{}, fmt.Errorf("type %s cannot hold a single value", rule.typ)
+	return event.Value{}, fmt.Errorf("type %s cannot hold a single value", rule.typ)
 }
 
-func numberText(v jsonVal) (string, bool) {
-	switch v.kind {
-	case jsonNumber:
-		return v.s, true
-	case jsonString:
-		if f, err := strconv.ParseFloat(v.s, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return v.s, true
+func numberText(v jsonscan.Val) (string, bool) {
+	switch v.Kind {
+	case jsonscan.Number:
+		return v.S, true
+	case jsonscan.String:
+		if f, err := strconv.ParseFloat(v.S, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return v.S, true
 		}
 	}
 	return "", false
 }
 
-func convertNumber(typ, num string, orig jsonVal) (Value, error) {
+func convertNumber(typ, num string, orig jsonscan.Val) (event.Value, error) {
 	switch typ {
 	case TypeI64:
 		if i, err := strconv.ParseInt(num, 10, 64); err == nil {
-			return Int64Value(i), nil
+			return event.Int64Value(i), nil
 		}
 		if f, err := strconv.ParseFloat(num, 64); err == nil && f == float64(int64(f)) && f >= -(1<<63) && f < 1<<63 {
-			return Int64Value(int64(f)), nil
+			return event.Int64Value(int64(f)), nil
 		}
-		return Value{}, fmt.Errorf("expected a 64-bit signed integer, got %s", describeJSON(orig))
+		return event.Value{}, fmt.Errorf("expected a 64-bit signed integer, got %s", describeJSON(orig))
 	case TypeU64:
 		if u, err := strconv.ParseUint(num, 10, 64); err == nil {
-			return Uint64Value(u), nil
+			return event.Uint64Value(u), nil
 		}
 		if f, err := strconv.ParseFloat(num, 64); err == nil && f >= 0 && f < 1<<64 && f == float64(uint64(f)) {
-			return Uint64Value(uint64(f)), nil
+			return event.Uint64Value(uint64(f)), nil
 		}
-		return Value{}, fmt.Errorf("expected a 64-bit unsigned integer, got %s", describeJSON(orig))
+		return event.Value{}, fmt.Errorf("expected a 64-bit unsigned integer, got %s", describeJSON(orig))
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return Value{}, fmt.Errorf("expected a 64-bit float, got %s", describeJSON(orig))
+		return event.Value{}, fmt.Errorf("expected a 64-bit float, got %s", describeJSON(orig))
 	}
-	return Float64Value(f), nil
+	return event.Float64Value(f), nil
 }
 
 // describeJSON renders a JSON value for an error message: its kind and a
 // short form of it.
-func describeJSON(v jsonVal) string {
-	switch v.kind {
-	case jsonString:
-		return fmt.Sprintf("string %q", truncateForError(v.s))
-	case jsonNumber:
-		return "number " + truncateForError(v.s)
-	case jsonBool:
-		return "bool " + strconv.FormatBool(v.b)
-	case jsonObject:
+func describeJSON(v jsonscan.Val) string {
+	switch v.Kind {
+	case jsonscan.String:
+		return fmt.Sprintf("string %q", truncateForError(v.S))
+	case jsonscan.Number:
+		return "number " + truncateForError(v.S)
+	case jsonscan.Bool:
+		return "bool " + strconv.FormatBool(v.B)
+	case jsonscan.Object:
 		return "an object"
-	case jsonArray:
+	case jsonscan.Array:
 		return "an array"
 	}
 	return "null"
 }
 
-func valueToJSON(v Value) any {
+func valueToJSON(v event.Value) any {
 	switch v.Kind {
-	case KindInt64:
+	case event.KindInt64:
 		return v.Int
-	case KindUint64:
+	case event.KindUint64:
 		return v.Uint
-	case KindFloat64:
+	case event.KindFloat64:
 		return v.Float
-	case KindBool:
+	case event.KindBool:
 		return v.Bool
 	}
 	return v.Text()
@@ -473,4 +477,4 @@ func valueToJSON(v Value) any {
 // errIDInDocument refuses a document holding the id field itself, as
 // Elasticsearch does: the id comes with the request (the bulk action's
 // _id), where retries can be recognised.
-var errIDInDocument = fmt.Errorf("field '%s' is reserved for the document id: send the id in the bulk action's _id, not inside the document", IDField)
+var errIDInDocument = fmt.Errorf("field '%s' is reserved for the document id: send the id in the bulk action's _id, not inside the document", split.IDField)

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 func testMapper(t testing.TB, mode string) *docMapper {
@@ -12,7 +16,7 @@ func testMapper(t testing.TB, mode string) *docMapper {
 	cfg := IndexConfig{IndexID: "t", DocMapping: DocMapping{Mode: mode, TimestampField: "timestamp", FieldMappings: []FieldMapping{
 		{Name: "timestamp", Type: TypeDatetime, InputFormats: []string{"rfc3339", "unix_timestamp", "%Y-%m-%d %H:%M:%S"}},
 		{Name: "message", Type: TypeText},
-		{Name: "level", Type: TypeText, Tokenizer: TokenizerRaw},
+		{Name: "level", Type: TypeText, Tokenizer: split.TokenizerRaw},
 		{Name: "latency_ms", Type: TypeF64},
 		{Name: "status", Type: TypeU64},
 		{Name: "delta", Type: TypeI64},
@@ -22,7 +26,7 @@ func testMapper(t testing.TB, mode string) *docMapper {
 		{Name: "attributes", Type: TypeJSON},
 		{Name: "tags", Type: "array<text>"},
 		{Name: "codes", Type: "array<i64>"},
-		{Name: "http.method", Type: TypeText, Tokenizer: TokenizerRaw},
+		{Name: "http.method", Type: TypeText, Tokenizer: split.TokenizerRaw},
 	}}}
 	m, err := compileMapping(cfg)
 	if err != nil {
@@ -31,7 +35,7 @@ func testMapper(t testing.TB, mode string) *docMapper {
 	return m
 }
 
-func fieldsString(e Event) string {
+func fieldsString(e event.Event) string {
 	var b strings.Builder
 	for _, f := range e.Fields {
 		b.WriteString(f.Name + "=" + f.Value.Kind.String() + ":" + f.Value.Text() + " ")
@@ -141,7 +145,7 @@ func FuzzParseDocument(f *testing.F) {
 			seen[fl.Name] = true
 		}
 		// An accepted event survives the WAL encoding unchanged.
-		round, err := decodeEvents(appendEvent(nil, &ev), 1)
+		round, err := wal.DecodeEvents(wal.AppendEvent(nil, &ev), 1)
 		if err != nil || len(round) != 1 || fieldsString(round[0]) != fieldsString(ev) || round[0].Timestamp != ev.Timestamp {
 			t.Fatalf("WAL round trip: %v", err)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/triage-logs/triage/pkg/engine/priority"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // Options tunes an Engine; zero values take the defaults.
@@ -58,7 +59,7 @@ type Options struct {
 	Logger *slog.Logger
 
 	// walOpen replaces the WAL's file creation in fault-injection tests.
-	walOpen walOpenFunc
+	walOpen wal.OpenFunc
 }
 
 func (o Options) withDefaults() Options {
@@ -84,7 +85,7 @@ func (o Options) withDefaults() Options {
 		o.Logger = slog.Default()
 	}
 	if o.walOpen == nil {
-		o.walOpen = createWALFile
+		o.walOpen = wal.CreateFile
 	}
 	return o
 }
@@ -192,7 +193,7 @@ func (e *Engine) Close() error {
 func (e *Engine) closeIndexes() error {
 	var errs []error
 	for _, ix := range e.indexes {
-		errs = append(errs, ix.close())
+		errs = append(errs, ix.Close())
 	}
 	return errors.Join(errs...)
 }
@@ -301,7 +302,7 @@ func (e *Engine) CreateIndex(cfg IndexConfig) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		ix.close()
+		ix.Close()
 		return ErrClosed
 	}
 	e.indexes[cfg.IndexID] = ix
@@ -370,7 +371,7 @@ func (e *Engine) DeleteIndex(id string) error {
 	}
 	delete(e.indexes, id)
 	e.mu.Unlock()
-	cerr := ix.close()
+	cerr := ix.Close()
 	if err := deleteIndexDir(e.dir, id); err != nil {
 		return err
 	}

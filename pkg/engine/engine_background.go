@@ -4,7 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/priority"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // Background split writes yield before each block (priority.Gate):
@@ -30,20 +32,20 @@ func (ix *indexState) mergeYield() priority.Policy {
 
 // background wraps the events of a background split write so that it
 // yields by policy before each block.
-func (ix *indexState) background(ctx context.Context, src eventSource, p priority.Policy) eventSource {
+func (ix *indexState) background(ctx context.Context, src split.EventSource, p priority.Policy) split.EventSource {
 	return &yieldingSource{src: src, ctx: ctx, gate: ix.e.gate, policy: p}
 }
 
 type yieldingSource struct {
-	src    eventSource
+	src    split.EventSource
 	ctx    context.Context
 	gate   *priority.Gate
 	policy priority.Policy
 }
 
-func (y *yieldingSource) nextRun(n int) ([]Event, error) {
+func (y *yieldingSource) NextRun(n int) ([]event.Event, error) {
 	y.gate.Yield(y.ctx, y.policy)
-	return y.src.nextRun(n)
+	return y.src.NextRun(n)
 }
 
 // underPressure reports an ingest buffer more than half full, the point

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // benchDocs returns n documents shaped like the incident dataset (~330 bytes).
@@ -73,16 +75,16 @@ func BenchmarkIngest1000x2(b *testing.B) { benchIngest(b, 2) }
 func BenchmarkWALAppendFsync(b *testing.B) {
 	for _, events := range []int{1, 1000} {
 		b.Run(fmt.Sprintf("events=%d", events), func(b *testing.B) {
-			w, err := openWAL(b.TempDir(), createWALFile, 64<<20, nil)
+			w, err := wal.Open(b.TempDir(), wal.CreateFile, 64<<20, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
-			defer w.close()
+			defer w.Close()
 			rec := walTestRecord(1, events)
 			b.SetBytes(int64(len(rec)))
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if err := w.append(rec, uint64(i+1)); err != nil {
+				if err := w.Append(rec, uint64(i+1)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // faultyDisk hands out WAL files that fail with ENOSPC while full is set,
@@ -19,7 +21,7 @@ type faultyFile struct {
 	disk *faultyDisk
 }
 
-func (d *faultyDisk) open(path string) (walFile, error) {
+func (d *faultyDisk) open(path string) (wal.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err

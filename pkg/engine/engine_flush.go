@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // runFlusher writes heads to splits when asked; one flush runs at a time
@@ -69,7 +72,7 @@ func (ix *indexState) freezeHead() {
 	ix.tails.publish(old.commit())
 	ix.head = newHead()
 	// A failed roll leaves no open segment; the next append retries it.
-	_ = ix.wal.roll()
+	_ = ix.wal.Roll()
 	ix.viewMu.Lock()
 	ix.view = &indexView{head: ix.head, frozen: append(slices.Clip(ix.view.frozen), old), splits: ix.view.splits}
 	ix.viewMu.Unlock()
@@ -81,12 +84,12 @@ func (ix *indexState) freezeHead() {
 func (ix *indexState) writeFrozen(h *head) error {
 	events := h.view()
 	dir := filepath.Join(ix.dir, indexSplitsDir)
-	src := ix.background(context.Background(), &sliceSource{events: events}, ix.flushYield())
-	meta, err := writeSplitFrom(dir, ix.splitSchema(events), src, defaultSplitOptions)
+	src := ix.background(context.Background(), &split.SliceSource{Events: events}, ix.flushYield())
+	meta, err := split.WriteSplitFrom(dir, ix.splitSchema(events), src, split.DefaultSplitOptions)
 	if err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
-	s, err := OpenSplit(filepath.Join(dir, meta.ID))
+	s, err := split.Open(filepath.Join(dir, meta.ID))
 	if err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
@@ -113,7 +116,7 @@ func (ix *indexState) writeFrozen(h *head) error {
 	ix.e.unreserve(bytes)
 	ix.walMu.Lock()
 	defer ix.walMu.Unlock()
-	if err := ix.wal.removeCovered(meta.MaxSeq); err != nil {
+	if err := ix.wal.RemoveCovered(meta.MaxSeq); err != nil {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
 	return nil
@@ -122,9 +125,9 @@ func (ix *indexState) writeFrozen(h *head) error {
 // splitSchema tells the split writer how to index each field of events:
 // mapped fields as declared, unmapped strings (dynamic mode, json fields)
 // with the default tokenizer so their words are searchable.
-func (ix *indexState) splitSchema(events []Event) SplitSchema {
+func (ix *indexState) splitSchema(events []event.Event) split.Schema {
 	schema := ix.mappedSchema()
-	var prev []Field
+	var prev []event.Field
 	for i := range events {
 		fields := events[i].Fields
 		for j, f := range fields {
@@ -133,8 +136,8 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 			if j < len(prev) && prev[j].Name == f.Name && prev[j].Value.Kind == f.Value.Kind {
 				continue
 			}
-			if f.Value.Kind == KindString {
-				schema.addDynamicString(f.Name)
+			if f.Value.Kind == event.KindString {
+				addDynamicString(schema, f.Name)
 			}
 		}
 		prev = fields
@@ -145,12 +148,12 @@ func (ix *indexState) splitSchema(events []Event) SplitSchema {
 // mergeSchema is splitSchema for the events of splits, known from their
 // metadata without reading them: a field that held a string in any input
 // is a dynamic string field.
-func (ix *indexState) mergeSchema(splits []*Split) SplitSchema {
+func (ix *indexState) mergeSchema(splits []*split.Split) split.Schema {
 	schema := ix.mappedSchema()
 	for _, s := range splits {
 		for name, fm := range s.Meta.Fields {
-			if slices.Contains(fm.Kinds, KindString) {
-				schema.addDynamicString(name)
+			if slices.Contains(fm.Kinds, event.KindString) {
+				addDynamicString(schema, name)
 			}
 		}
 	}
@@ -158,28 +161,28 @@ func (ix *indexState) mergeSchema(splits []*Split) SplitSchema {
 }
 
 // mappedSchema is the schema of the mapped fields.
-func (ix *indexState) mappedSchema() SplitSchema {
+func (ix *indexState) mappedSchema() split.Schema {
 	m := ix.mapper.Load()
-	schema := SplitSchema{}
+	schema := split.Schema{}
 	for name, r := range m.fields {
 		switch {
 		case r.typ == TypeText && !r.array:
-			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
+			schema[name] = split.FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed}
 		case r.array && r.typ == TypeText:
 			// Arrays are kept as JSON text; each element is tokenized.
-			schema[name] = FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed, Elements: true}
+			schema[name] = split.FieldSpec{Tokenizer: r.tokenizer, Indexed: r.indexed, Elements: true}
 		case r.array && (r.typ == TypeIP || r.typ == TypeDatetime):
-			schema[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: r.indexed}
+			schema[name] = split.FieldSpec{Tokenizer: split.TokenizerDefault, Indexed: r.indexed}
 		case r.typ != TypeJSON:
-			schema[name] = FieldSpec{Tokenizer: TokenizerRaw, Indexed: r.indexed}
+			schema[name] = split.FieldSpec{Tokenizer: split.TokenizerRaw, Indexed: r.indexed}
 		}
 	}
 	return schema
 }
 
 // addDynamicString indexes an unmapped string field's words.
-func (s SplitSchema) addDynamicString(name string) {
+func addDynamicString(s split.Schema, name string) {
 	if _, ok := s[name]; !ok {
-		s[name] = FieldSpec{Tokenizer: TokenizerDefault, Indexed: true}
+		s[name] = split.FieldSpec{Tokenizer: split.TokenizerDefault, Indexed: true}
 	}
 }

@@ -3,25 +3,28 @@ package engine
 import (
 	"fmt"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 func TestSplitSchema(t *testing.T) {
 	e := openTestEngine(t, t.TempDir(), testOptions())
 	defer e.Close()
 	ix, _ := e.lookup("logs")
-	events := []Event{
-		{Fields: []Field{{Name: "host", Value: StringValue("a")}, {Name: "n", Value: Int64Value(1)}}},
-		{Fields: []Field{{Name: "host", Value: StringValue("b")}, {Name: "n", Value: StringValue("x")}}},
-		{Fields: []Field{{Name: "k8s.pod", Value: StringValue("p")}}},
+	events := []event.Event{
+		{Fields: []event.Field{{Name: "host", Value: event.StringValue("a")}, {Name: "n", Value: event.Int64Value(1)}}},
+		{Fields: []event.Field{{Name: "host", Value: event.StringValue("b")}, {Name: "n", Value: event.StringValue("x")}}},
+		{Fields: []event.Field{{Name: "k8s.pod", Value: event.StringValue("p")}}},
 	}
 	got := ix.splitSchema(events)
-	want := map[string]FieldSpec{
-		"message":  {Tokenizer: TokenizerDefault, Indexed: true},
-		"severity": {Tokenizer: TokenizerRaw, Indexed: true},
-		"host":     {Tokenizer: TokenizerDefault, Indexed: true},
-		"n":        {Tokenizer: TokenizerDefault, Indexed: true}, // a string in one event
-		"k8s.pod":  {Tokenizer: TokenizerDefault, Indexed: true},
-		IDField:    {Tokenizer: TokenizerRaw, Indexed: true}, // document ids match whole
+	want := map[string]split.FieldSpec{
+		"message":     {Tokenizer: split.TokenizerDefault, Indexed: true},
+		"severity":    {Tokenizer: split.TokenizerRaw, Indexed: true},
+		"host":        {Tokenizer: split.TokenizerDefault, Indexed: true},
+		"n":           {Tokenizer: split.TokenizerDefault, Indexed: true}, // a string in one event
+		"k8s.pod":     {Tokenizer: split.TokenizerDefault, Indexed: true},
+		split.IDField: {Tokenizer: split.TokenizerRaw, Indexed: true}, // document ids match whole
 	}
 	for name, spec := range want {
 		if got[name] != spec {

@@ -8,6 +8,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // gatedDisk hands out WAL files whose next Write, once armed, announces
@@ -23,7 +26,7 @@ type gatedFile struct {
 	disk *gatedDisk
 }
 
-func (d *gatedDisk) open(path string) (walFile, error) {
+func (d *gatedDisk) open(path string) (wal.File, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o644)
 	return &gatedFile{File: f, disk: d}, err
 }
@@ -76,7 +79,7 @@ func TestGroupCommit(t *testing.T) {
 	}
 	wg.Wait()
 	var records []int
-	if _, err := replayWAL(filepath.Join(indexDir(dir, "logs"), indexWALDir), testReplayEnv(indexDir(dir, "logs")), func(events []Event) {
+	if _, err := wal.Replay(filepath.Join(indexDir(dir, "logs"), indexWALDir), testReplayEnv(indexDir(dir, "logs")), func(events []event.Event) {
 		records = append(records, len(events))
 	}); err != nil {
 		t.Fatal(err)

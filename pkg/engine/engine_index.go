@@ -8,6 +8,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // indexState is one open index: its mapping, WAL, head and splits, a committer
@@ -32,7 +36,7 @@ type indexState struct {
 	// walMu guards the WAL, nextSeq and head: a batch is written and added
 	// to the head under it, and a flush freezes the head under it.
 	walMu   sync.Mutex
-	wal     *wal
+	wal     *wal.Log
 	nextSeq uint64
 	head    *head
 
@@ -49,7 +53,7 @@ type indexState struct {
 	// merge is the background merger of small splits (engine_merge.go).
 	merge mergeState
 	// damage records what Open set aside and what queries found damaged.
-	damage *damageLog
+	damage *quarantine.Log
 	// ids keeps document ids unique (ids.go).
 	ids idIndex
 }
@@ -57,7 +61,7 @@ type indexState struct {
 // commitReq is one Ingest call's batch on its way through the committer.
 type commitReq struct {
 	body      []byte // the batch's events, WAL-encoded
-	events    []Event
+	events    []event.Event
 	size      int64
 	done      chan error
 	committed <-chan struct{} // set before done is signalled
@@ -134,12 +138,12 @@ func (ix *indexState) commitGroup(buf []byte, group []*commitReq) []byte {
 	}
 	first := ix.nextSeq
 	if n > 0 {
-		buf = walRecordHead(buf, first, n)
+		buf = wal.RecordHead(buf, first, n)
 		for _, r := range group {
 			buf = append(buf, r.body...)
 		}
-		sealWALRecord(buf)
-		if err := ix.wal.append(buf, first+uint64(n)-1); err != nil {
+		wal.SealRecord(buf)
+		if err := ix.wal.Append(buf, first+uint64(n)-1); err != nil {
 			ix.ids.release(claimed)
 			ix.walMu.Unlock()
 			for _, r := range group {
@@ -252,9 +256,9 @@ func (ix *indexState) releaseSplits() {
 	}
 }
 
-// close stops the index's goroutines and closes its files. Buffered events
+// Close stops the index's goroutines and closes its files. Buffered events
 // are durable in the WAL and come back at the next Open.
-func (ix *indexState) close() error {
+func (ix *indexState) Close() error {
 	ix.closeMu.Lock()
 	if ix.closed {
 		ix.closeMu.Unlock()
@@ -280,7 +284,7 @@ func (ix *indexState) close() error {
 	}
 	ix.walMu.Lock()
 	defer ix.walMu.Unlock()
-	if err := ix.wal.close(); err != nil && !errors.Is(err, os.ErrClosed) {
+	if err := ix.wal.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
 		return fmt.Errorf("close WAL of index %q: %w", ix.id, err)
 	}
 	return nil

@@ -7,6 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // openIndex opens an index's splits and replays its WAL. Damage found on
@@ -22,12 +28,12 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		reqs: make(chan *commitReq, 64), flushReq: make(chan struct{}, 1), stop: make(chan struct{}), head: newHead()}
 	ix.mapper.Store(m)
 	ix.initMerger(e.opts)
-	reports, err := loadDamageReports(ix.dir)
+	reports, err := split.LoadDamage(ix.dir)
 	if err != nil {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
 	}
-	ix.damage = newDamageLog(ix.id, e.opts.Logger, reports)
-	q := quarantine{indexDir: ix.dir, log: ix.damage}
+	ix.damage = quarantine.NewLog(ix.id, e.opts.Logger, reports)
+	q := quarantine.Dir{IndexDir: ix.dir, Log: ix.damage}
 	cp, cpKnown, err := loadCheckpoint(q)
 	if err != nil {
 		return nil, fmt.Errorf("index %q: %w", ix.id, err)
@@ -40,7 +46,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	ix.view = &indexView{head: ix.head, splits: splits}
 	now := time.Now()
 	walDir := filepath.Join(ix.dir, indexWALDir)
-	replayed, err := replayWAL(walDir, walReplayEnv{flushed: flushed, flushedKnown: cpKnown, q: q}, func(events []Event) {
+	replayed, err := wal.Replay(walDir, wal.ReplayEnv{Flushed: flushed, FlushedKnown: cpKnown, Q: q}, func(events []event.Event) {
 		i := 0
 		for i < len(events) && events[i].Seq <= flushed {
 			i++
@@ -56,12 +62,12 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		ix.head.add(events, size, now)
 	})
 	if err == nil && !cpKnown {
-		err = rebuildCheckpoint(ix, flushed, replayed.firstSeq)
+		err = rebuildCheckpoint(ix, flushed, replayed.FirstSeq)
 	}
 	if err == nil {
-		ix.wal, err = openWAL(walDir, e.opts.walOpen, e.opts.WALSegmentBytes, replayed.segs)
+		ix.wal, err = wal.Open(walDir, e.opts.walOpen, e.opts.WALSegmentBytes, replayed.Segs)
 		if err == nil {
-			ix.wal.onSync = e.opts.OnWALSync
+			ix.wal.OnSync = e.opts.OnWALSync
 		}
 	}
 	if err != nil {
@@ -72,7 +78,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 	}
 	ix.head.commit()
 	ix.ids.addEvents(ix.head.view())
-	ix.nextSeq = max(replayed.lastSeq, flushed) + 1
+	ix.nextSeq = max(replayed.LastSeq, flushed) + 1
 	ix.wg.Add(3)
 	go ix.runCommitter()
 	go ix.runFlusher()
@@ -99,15 +105,15 @@ func rebuildCheckpoint(ix *indexState, flushed, firstWALSeq uint64) error {
 // already in splits and must not be applied twice. A split that fails its
 // checksums or misses files is moved to the quarantine and reported; the
 // others open.
-func openIndexSplits(q quarantine, checkpointSeq uint64) ([]*splitRef, uint64, error) {
+func openIndexSplits(q quarantine.Dir, checkpointSeq uint64) ([]*splitRef, uint64, error) {
 	flushed := checkpointSeq
-	splitsDir := filepath.Join(q.indexDir, indexSplitsDir)
+	splitsDir := filepath.Join(q.IndexDir, indexSplitsDir)
 	if err := os.MkdirAll(splitsDir, 0o755); err != nil {
 		return nil, 0, fmt.Errorf("create splits directory: %w", err)
 	}
 	// Finish merges a crash interrupted before anything is opened, so no
 	// event is visible both in a merged split and in one of its inputs.
-	if err := dropReplacedSplits(q, splitsDir); err != nil {
+	if err := merge.DropReplacedSplits(q, splitsDir); err != nil {
 		return nil, 0, err
 	}
 	entries, err := os.ReadDir(splitsDir)
@@ -132,9 +138,9 @@ func openIndexSplits(q quarantine, checkpointSeq uint64) ([]*splitRef, uint64, e
 			}
 			continue
 		}
-		s, err := OpenSplit(path)
-		if isSplitDamage(err) {
-			if qerr := q.quarantineSplit(path, err, ""); qerr != nil {
+		s, err := split.Open(path)
+		if split.IsDamage(err) {
+			if qerr := split.Quarantine(q, path, err, ""); qerr != nil {
 				return fail(errors.Join(err, qerr))
 			}
 			continue
@@ -146,10 +152,4 @@ func openIndexSplits(q quarantine, checkpointSeq uint64) ([]*splitRef, uint64, e
 		refs = append(refs, newSplitRef(s))
 	}
 	return refs, flushed, nil
-}
-
-// isSplitDamage reports whether a split failed to open because of what is
-// on disk (checksums, missing files), not because the disk failed to read.
-func isSplitDamage(err error) bool {
-	return errors.Is(err, ErrCorruptSplit) || errors.Is(err, os.ErrNotExist)
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // Ingest checks each raw JSON object against the index mapping; valid ones
@@ -28,7 +31,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 	}
 	m := ix.mapper.Load()
 	var res IngestResult
-	events := make([]Event, 0, len(docs))
+	events := make([]event.Event, 0, len(docs))
 	var batch docBatch
 	var ids []string // per event, when the call has ids
 	var pos []int    // each event's document position, when the call has ids
@@ -73,7 +76,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 		if i == 0 {
 			r.body = make([]byte, 0, walBodyCap(docs))
 		}
-		r.body = appendEvent(r.body, &events[i])
+		r.body = wal.AppendEvent(r.body, &events[i])
 		r.size += eventSize(&events[i])
 	}
 	if !e.admit(ctx, r.size) {
@@ -109,7 +112,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 
 // dropStoredIDs removes the events whose id is already in a split or
 // earlier in the batch; the committer settles ids still in the buffer.
-func (ix *indexState) dropStoredIDs(events []Event, ids []string, pos []int, mode IDMode, res *IngestResult) ([]Event, []string, []int, error) {
+func (ix *indexState) dropStoredIDs(events []event.Event, ids []string, pos []int, mode IDMode, res *IngestResult) ([]event.Event, []string, []int, error) {
 	stored, err := ix.idsInSplits(ids)
 	if err != nil {
 		return nil, nil, nil, err

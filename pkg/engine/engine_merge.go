@@ -9,12 +9,15 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // mergeState is an index's background merger: one goroutine, so one merge
 // at a time per index, woken by the commit ticker.
 type mergeState struct {
-	policy mergePolicy
+	policy merge.Policy
 	req    chan struct{}
 	// runMu makes merges of one index run one at a time, whoever starts them.
 	runMu sync.Mutex
@@ -44,7 +47,7 @@ const (
 const mergeStagePrefix = ".merge-"
 
 func (ix *indexState) initMerger(o Options) {
-	ix.merge.policy = newMergePolicy(o.MergeFactor, o.MergeMaxRows)
+	ix.merge.policy = merge.NewPolicy(o.MergeFactor, o.MergeMaxRows)
 	ix.merge.req = make(chan struct{}, 1)
 }
 
@@ -109,11 +112,11 @@ func (ix *indexState) mergeOnce(ctx context.Context, now time.Time) (merged bool
 		r.acquire()
 	}
 	ix.viewMu.Unlock()
-	spans := make([]splitSpan, len(all))
+	spans := make([]merge.Span, len(all))
 	for i, r := range all {
-		spans[i] = splitSpan{MinTime: r.split.Meta.MinTime, MaxTime: r.split.Meta.MaxTime, Rows: r.split.Meta.Rows}
+		spans[i] = merge.Span{MinTime: r.split.Meta.MinTime, MaxTime: r.split.Meta.MaxTime, Rows: r.split.Meta.Rows}
 	}
-	picked := ix.merge.policy.pick(spans, now)
+	picked := ix.merge.policy.Pick(spans, now)
 	if len(picked) == 0 {
 		picked = outdatedTermsSplit(all)
 	}
@@ -150,23 +153,23 @@ func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error
 		return fmt.Errorf("create staging directory: %w", err)
 	}
 	defer os.RemoveAll(stage)
-	splits := make([]*Split, len(inputs))
+	splits := make([]*split.Split, len(inputs))
 	for i, r := range inputs {
 		splits[i] = r.split
 	}
-	src, err := newMergeSource(ctx, splits)
+	src, err := merge.NewSource(ctx, splits)
 	if err != nil {
 		return err
 	}
-	meta, err := writeSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), defaultSplitOptions)
+	meta, err := split.WriteSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), split.DefaultSplitOptions)
 	if err != nil {
 		return err
 	}
 	ix.mergeHook(mergeStepWritten)
 	staged := filepath.Join(stage, meta.ID)
-	ids, err := replacedIDs(splitsDir, splits)
+	ids, err := merge.ReplacedIDs(splitsDir, splits)
 	if err == nil {
-		err = writeMergeMarker(staged, mergeMarker{Replaces: ids})
+		err = merge.WriteMarker(staged, merge.Marker{Replaces: ids})
 	}
 	if err != nil {
 		return err
@@ -200,11 +203,11 @@ func (ix *indexState) commitMerge(splitsDir, staged, id string, inputs []*splitR
 	if err := os.Rename(staged, final); err != nil {
 		return fmt.Errorf("publish merged split %s: %w", id, err)
 	}
-	if err := syncSplitParent(splitsDir); err != nil {
+	if err := split.SyncSplitParent(splitsDir); err != nil {
 		return fmt.Errorf("publish merged split %s: %w", id, err)
 	}
 	ix.mergeHook(mergeStepPublished)
-	s, err := OpenSplit(final)
+	s, err := split.Open(final)
 	if err != nil {
 		// Published but unreadable: the inputs keep serving until the next
 		// Open, which drops them and opens (or quarantines) the merged split.
@@ -274,4 +277,17 @@ func (ix *indexState) expireSplits(now time.Time) int {
 	ix.merge.commitMu.Lock()
 	defer ix.merge.commitMu.Unlock()
 	return ix.applyRetention(now)
+}
+
+// outdatedTermsSplit picks one split whose term index was built with older
+// tokenizer rules, for an idle merger to rewrite alone: the rewrite
+// re-tokenises it, so lookups narrow its granules again (see
+// termsVersionQuickwit).
+func outdatedTermsSplit(refs []*splitRef) []int {
+	for i, r := range refs {
+		if r.split.Meta.TermsVersion < split.TermsVersionQuickwit {
+			return []int{i}
+		}
+	}
+	return nil
 }

@@ -10,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // copyTree copies a store directory as the disk would hold it if the
@@ -63,7 +67,7 @@ func TestMergeCrashBetweenSteps(t *testing.T) {
 		{name: "swapped in memory, inputs still on disk", step: mergeStepSwapped, splits: 1},
 		{name: "inputs half deleted", step: mergeStepSwapped, splits: 1,
 			damage: func(t *testing.T, splitsDir string, inputs []string) {
-				for i, file := range []string{splitMetaFile, splitDataFile, splitTermsDir} {
+				for i, file := range []string{split.SplitMetaFile, split.SplitDataFile, split.SplitTermsDir} {
 					if err := os.RemoveAll(filepath.Join(splitsDir, inputs[i], file)); err != nil {
 						t.Fatal(err)
 					}
@@ -136,10 +140,10 @@ func TestMergeDamagedMarker(t *testing.T) {
 		name       string
 		damageData bool
 		splits     int
-		kinds      []DamageKind
+		kinds      []quarantine.DamageKind
 	}{
-		{name: "marker damaged", splits: 1, kinds: []DamageKind{DamageMergeMarker}},
-		{name: "marker and a column chunk damaged", damageData: true, splits: 2, kinds: []DamageKind{DamageSplit}},
+		{name: "marker damaged", splits: 1, kinds: []quarantine.DamageKind{quarantine.DamageMergeMarker}},
+		{name: "marker and a column chunk damaged", damageData: true, splits: 2, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,16 +163,16 @@ func TestMergeDamagedMarker(t *testing.T) {
 			merged := ix.view.splits[0].split
 			e.Close()
 			mergedDir := filepath.Join(indexDir(image, DefaultIndexID), indexSplitsDir, merged.Meta.ID)
-			flipByte(t, filepath.Join(mergedDir, mergeMarkerFile), 10)
+			flipByte(t, filepath.Join(mergedDir, merge.MarkerFile), 10)
 			if tc.damageData {
 				c := merged.Meta.Blocks[0].Columns["message"]
-				flipByte(t, filepath.Join(mergedDir, splitDataFile), c.Offset+1)
+				flipByte(t, filepath.Join(mergedDir, split.SplitDataFile), c.Offset+1)
 			}
 			e = openTestEngine(t, image, testOptions())
 			defer e.Close()
 			checkOnce(t, "after the crash", allEvents(t, e, DefaultIndexID), 120)
 			_, st, _ := e.DescribeIndex(DefaultIndexID)
-			var kinds []DamageKind
+			var kinds []quarantine.DamageKind
 			for _, d := range st.Damage {
 				kinds = append(kinds, d.Kind)
 			}

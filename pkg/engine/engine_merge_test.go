@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/loadgen"
 )
 
@@ -41,7 +44,7 @@ func flushDocs(t testing.TB, e *Engine, ix *indexState, from, n int) {
 }
 
 // checkOnce fails unless events hold ids [0, n) exactly once each.
-func checkOnce(t testing.TB, what string, events []Event, n int) {
+func checkOnce(t testing.TB, what string, events []event.Event, n int) {
 	t.Helper()
 	counts := idCounts(t, events)
 	for id := 0; id < n; id++ {
@@ -54,9 +57,9 @@ func checkOnce(t testing.TB, what string, events []Event, n int) {
 	}
 }
 
-func snapshotEvents(t testing.TB, snap *Snapshot) []Event {
+func snapshotEvents(t testing.TB, snap *Snapshot) []event.Event {
 	t.Helper()
-	var out []Event
+	var out []event.Event
 	var err error
 	for _, s := range snap.Splits() {
 		for b := range s.Meta.Blocks {
@@ -165,7 +168,7 @@ func TestMergeSnapshotsSeeEachEventOnce(t *testing.T) {
 	cur.Release()
 	// The inputs stay on disk while the old snapshot reads them, and the
 	// merged split names all four, though two merges made it.
-	m, err := readMergeMarker(cur.Splits()[0].Path())
+	m, err := merge.ReadMarker(cur.Splits()[0].Path())
 	if err != nil || len(m.Replaces) != 5 {
 		t.Fatalf("marker %v, %v; want the 4 inputs and the intermediate split", m.Replaces, err)
 	}
@@ -328,7 +331,7 @@ func TestMergeFailureIsReported(t *testing.T) {
 	flushDocs(t, e, ix, 0, 60)
 	flushDocs(t, e, ix, 60, 60)
 	damaged := ix.view.splits[0].split
-	flipByte(t, filepath.Join(damaged.Path(), splitDataFile), 3)
+	flipByte(t, filepath.Join(damaged.Path(), split.SplitDataFile), 3)
 	ix.requestMerge()
 	var st IndexStats
 	for st.MergeFailures == 0 {

@@ -3,6 +3,9 @@ package engine
 import (
 	"log/slog"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // IndexStats describes an index's current contents. The JSON names are
@@ -32,7 +35,7 @@ type IndexStats struct {
 	// Damage lists what Open found damaged and set aside, with what was
 	// lost (docs/operations-faults.md); a report stays until an operator
 	// removes it from the quarantine directory.
-	Damage []Damage `json:"damage,omitempty"`
+	Damage []quarantine.Damage `json:"damage,omitempty"`
 	// The damage counters below are for health and /metrics.
 	// EventsLost sums the acknowledged events Damage lost; UncountedLosses
 	// counts the reports whose loss could not be counted.
@@ -61,7 +64,7 @@ func (ix *indexState) stats() IndexStats {
 	v := ix.view
 	ix.viewMu.Unlock()
 	now := time.Now()
-	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: quarantinedSplits(ix.dir),
+	st := IndexStats{Splits: len(v.splits), FlushedSeq: ix.flushedSeq.Load(), CorruptSplits: split.Quarantined(ix.dir),
 		Merges: ix.merge.merges.Load(), MergeFailures: ix.merge.failures.Load(), LastMergeError: ix.lastMergeError()}
 	first := true
 	span := func(lo, hi int64) {
@@ -87,11 +90,11 @@ func (ix *indexState) stats() IndexStats {
 		}
 	}
 	st.Events += int64(st.HeadEvents)
-	ix.damage.fill(&st)
+	fillDamage(ix.damage, &st)
 	ix.walMu.Lock()
 	st.LastSeq = ix.nextSeq - 1
 	if ix.wal != nil {
-		st.WALSegments = len(ix.wal.segs)
+		st.WALSegments = len(ix.wal.Segs)
 	}
 	ix.walMu.Unlock()
 	return st
@@ -100,11 +103,11 @@ func (ix *indexState) stats() IndexStats {
 // unavailableStats describes an index that could not be opened: why, and
 // what its quarantine reports.
 func unavailableStats(dir, id string, cause error, logger *slog.Logger) IndexStats {
-	st := IndexStats{Unavailable: cause.Error(), CorruptSplits: quarantinedSplits(dir)}
-	reports, err := loadDamageReports(dir)
+	st := IndexStats{Unavailable: cause.Error(), CorruptSplits: split.Quarantined(dir)}
+	reports, err := split.LoadDamage(dir)
 	if err != nil {
 		st.Unavailable += "; " + err.Error()
 	}
-	newDamageLog(id, logger, reports).fill(&st)
+	fillDamage(quarantine.NewLog(id, logger, reports), &st)
 	return st
 }

@@ -4,6 +4,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // Tail is a live subscription to an index: every event that a commit makes
@@ -13,9 +16,9 @@ import (
 type Tail struct {
 	// C delivers batches of matching events; it is closed by Close and
 	// when the engine closes.
-	C       <-chan []Event
-	c       chan []Event
-	filter  rowFilter
+	C       <-chan []event.Event
+	c       chan []event.Event
+	filter  search.Filter
 	dropped atomic.Int64
 	set     *tailSet
 	once    sync.Once
@@ -43,7 +46,7 @@ func (e *Engine) Tail(index, queryText string, buffer int) (*Tail, error) {
 	if buffer <= 0 {
 		buffer = 64
 	}
-	c := make(chan []Event, buffer)
+	c := make(chan []event.Event, buffer)
 	t := &Tail{C: c, c: c, filter: p.filter, set: &ix.tails}
 	ix.tails.mu.Lock()
 	if ix.tails.tails == nil {
@@ -69,16 +72,16 @@ func (t *Tail) Close() {
 }
 
 // publish hands a committed batch to every subscriber, without blocking.
-func (s *tailSet) publish(batch []Event) {
+func (s *tailSet) publish(batch []event.Event) {
 	if len(batch) == 0 {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for t := range s.tails {
-		var matched []Event
+		var matched []event.Event
 		for i := range batch {
-			if t.filter.matchEvent(&batch[i]) {
+			if t.filter.MatchEvent(&batch[i]) {
 				matched = append(matched, batch[i])
 			}
 		}

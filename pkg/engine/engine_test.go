@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // testOptions never commits or flushes by timer, so tests decide when.
@@ -33,14 +35,14 @@ func testDocs(from, n int) [][]byte {
 }
 
 // allEvents returns every event visible in a snapshot: splits then head.
-func allEvents(t testing.TB, e *Engine, index string) []Event {
+func allEvents(t testing.TB, e *Engine, index string) []event.Event {
 	t.Helper()
 	snap, err := e.Snapshot(index)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer snap.Release()
-	var out []Event
+	var out []event.Event
 	for _, s := range snap.Splits() {
 		for b := range s.Meta.Blocks {
 			out, err = s.ReadEvents(b, nil, out)
@@ -53,7 +55,7 @@ func allEvents(t testing.TB, e *Engine, index string) []Event {
 }
 
 // idCounts counts events by their unique "id" field.
-func idCounts(t testing.TB, events []Event) map[int64]int {
+func idCounts(t testing.TB, events []event.Event) map[int64]int {
 	t.Helper()
 	counts := map[int64]int{}
 	for i := range events {

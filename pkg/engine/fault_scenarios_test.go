@@ -11,6 +11,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/merge"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 var updateFaultTable = flag.Bool("update-fault-table", false, "rewrite testdata/fault_table.golden")
@@ -28,7 +33,7 @@ type faultScenario struct {
 	visible   int64
 	lost      int64
 	uncounted int
-	kinds     []DamageKind
+	kinds     []quarantine.DamageKind
 	torn      int64
 	// skipped is set when the count itself must name a skipped split.
 	skipped bool
@@ -50,14 +55,14 @@ func flipWALRecord(seg, rec int, delta int64) func(t *testing.T, root string) {
 func faultScenarios() []faultScenario {
 	const newest = faultWALRecords/2 - 1
 	return []faultScenario{
-		{name: "flipped byte in the final WAL record (length intact)", damage: flipWALRecord(newest, 1, walFrameHeaderSize+500),
-			visible: faultTotal - 100, lost: 100, kinds: []DamageKind{DamageWALRecord}},
-		{name: "flipped byte in a middle WAL record", damage: flipWALRecord(2, 0, walFrameHeaderSize+500),
-			visible: faultTotal - 100, lost: 100, kinds: []DamageKind{DamageWALRecord}},
+		{name: "flipped byte in the final WAL record (length intact)", damage: flipWALRecord(newest, 1, wal.FrameHeaderSize+500),
+			visible: faultTotal - 100, lost: 100, kinds: []quarantine.DamageKind{quarantine.DamageWALRecord}},
+		{name: "flipped byte in a middle WAL record", damage: flipWALRecord(2, 0, wal.FrameHeaderSize+500),
+			visible: faultTotal - 100, lost: 100, kinds: []quarantine.DamageKind{quarantine.DamageWALRecord}},
 		{name: "flipped byte in a middle WAL record's length", damage: flipWALRecord(2, 0, 1),
-			visible: faultTotal, kinds: []DamageKind{DamageWALRecord}},
+			visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageWALRecord}},
 		{name: "flipped byte in the final WAL record's length", damage: flipWALRecord(newest, 1, 1),
-			visible: faultTotal, kinds: []DamageKind{DamageWALRecord}},
+			visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageWALRecord}},
 		{name: "final WAL record cut short (a crash mid-write)", damage: func(t *testing.T, root string) {
 			segs := walSegmentsWithRecords(t, logsWAL(root))
 			st, _ := os.Stat(segs[newest])
@@ -69,61 +74,61 @@ func faultScenarios() []faultScenario {
 			if err := os.Remove(walSegmentsWithRecords(t, logsWAL(root))[1]); err != nil {
 				t.Fatal(err)
 			}
-		}, visible: faultTotal - 200, lost: 200, kinds: []DamageKind{DamageWALGap}},
+		}, visible: faultTotal - 200, lost: 200, kinds: []quarantine.DamageKind{quarantine.DamageWALGap}},
 		{name: "newest WAL segment deleted", damage: func(t *testing.T, root string) {
 			if err := os.Remove(walSegmentsWithRecords(t, logsWAL(root))[newest]); err != nil {
 				t.Fatal(err)
 			}
-		}, visible: faultTotal - 200, uncounted: 1, kinds: []DamageKind{DamageWALGap}},
+		}, visible: faultTotal - 200, uncounted: 1, kinds: []quarantine.DamageKind{quarantine.DamageWALGap}},
 		{name: "bytes appended to the newest WAL segment", damage: func(t *testing.T, root string) {
 			appendToFile(t, walSegmentsWithRecords(t, logsWAL(root))[newest], []byte("appended by hand\n"))
-		}, visible: faultTotal, kinds: []DamageKind{DamageWALRecord}},
+		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageWALRecord}},
 		{name: "bytes appended to an older WAL segment", damage: func(t *testing.T, root string) {
 			appendToFile(t, walSegmentsWithRecords(t, logsWAL(root))[1], []byte("appended by hand\n"))
-		}, visible: faultTotal, kinds: []DamageKind{DamageWALRecord}},
+		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageWALRecord}},
 		{name: "stray file in wal/", damage: func(t *testing.T, root string) {
 			if err := os.WriteFile(filepath.Join(logsWAL(root), "notes.txt"), []byte("ops notes"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, visible: faultTotal, kinds: []DamageKind{DamageWALStrayFile}},
+		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageWALStrayFile}},
 		{name: "empty directory in splits/", damage: func(t *testing.T, root string) {
 			if err := os.Mkdir(filepath.Join(indexDir(root, DefaultIndexID), indexSplitsDir, "restored-by-hand"), 0o755); err != nil {
 				t.Fatal(err)
 			}
-		}, visible: faultTotal, kinds: []DamageKind{DamageSplit}},
+		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 		{name: "columns.bin of a split removed", damage: func(t *testing.T, root string) {
-			if err := os.Remove(filepath.Join(splitDirs(t, root, DefaultIndexID)[0], splitDataFile)); err != nil {
+			if err := os.Remove(filepath.Join(splitDirs(t, root, DefaultIndexID)[0], split.SplitDataFile)); err != nil {
 				t.Fatal(err)
 			}
-		}, visible: faultTotal - 500, lost: 500, kinds: []DamageKind{DamageSplit}},
+		}, visible: faultTotal - 500, lost: 500, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 		{name: "flipped byte in a split's meta.bin", damage: func(t *testing.T, root string) {
-			flipByte(t, filepath.Join(splitDirs(t, root, DefaultIndexID)[1], splitMetaFile), 200)
-		}, visible: faultTotal - 500, uncounted: 1, kinds: []DamageKind{DamageSplit}},
+			flipByte(t, filepath.Join(splitDirs(t, root, DefaultIndexID)[1], split.SplitMetaFile), 200)
+		}, visible: faultTotal - 500, uncounted: 1, kinds: []quarantine.DamageKind{quarantine.DamageSplit}},
 		{name: "flipped byte in a column chunk (found by a query)", damage: func(t *testing.T, root string) {
 			dir := splitDirs(t, root, DefaultIndexID)[0]
-			meta, err := ReadSplitMeta(dir)
+			meta, err := split.ReadMeta(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			c := meta.Blocks[0].Columns["message"]
-			flipByte(t, filepath.Join(dir, splitDataFile), c.Offset+int64(c.Length)/2)
+			flipByte(t, filepath.Join(dir, split.SplitDataFile), c.Offset+int64(c.Length)/2)
 		}, query: "message:done", visible: faultTotal - 500, skipped: true},
 		{name: "checkpoint.json damaged", damage: func(t *testing.T, root string) {
 			if err := os.WriteFile(filepath.Join(indexDir(root, DefaultIndexID), indexCheckpointFile), []byte(`{"flushed_seq":`), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, visible: faultTotal, kinds: []DamageKind{DamageCheckpoint}},
+		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageCheckpoint}},
 		{name: "index.json damaged, backup intact", damage: func(t *testing.T, root string) {
 			truncateHalf(t, filepath.Join(indexDir(root, DefaultIndexID), indexConfigFile))
-		}, visible: faultTotal, kinds: []DamageKind{DamageIndexConfig}},
+		}, visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageIndexConfig}},
 		{name: "index.json damaged, no backup (a store older than backups)", damage: func(t *testing.T, root string) {
 			os.Remove(filepath.Join(indexDir(root, DefaultIndexID), indexConfigBackupFile))
 			truncateHalf(t, filepath.Join(indexDir(root, DefaultIndexID), indexConfigFile))
 		}, unavailable: true},
 		{name: "merge marker damaged, its inputs long gone", damage: mergeThenDamageMarker(false),
-			visible: faultTotal, kinds: []DamageKind{DamageMergeMarker}},
+			visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageMergeMarker}},
 		{name: "merge marker damaged, a crash left its inputs", damage: mergeThenDamageMarker(true),
-			visible: faultTotal, kinds: []DamageKind{DamageMergeMarker}},
+			visible: faultTotal, kinds: []quarantine.DamageKind{quarantine.DamageMergeMarker}},
 	}
 }
 
@@ -174,7 +179,7 @@ func mergeThenDamageMarker(crashed bool) func(t *testing.T, root string) {
 		if !crashed {
 			rel, _ = filepath.Rel(root, merged)
 		}
-		flipByte(t, filepath.Join(root, rel, mergeMarkerFile), 8)
+		flipByte(t, filepath.Join(root, rel, merge.MarkerFile), 8)
 	}
 }
 
@@ -244,7 +249,7 @@ func checkFaultScenario(t *testing.T, root string, sc faultScenario) string {
 			t.Fatalf("%d distinct events readable, want %d", len(ids), sc.visible)
 		}
 	}
-	var kinds []DamageKind
+	var kinds []quarantine.DamageKind
 	for _, d := range st.Damage {
 		kinds = append(kinds, d.Kind)
 		if d.Kept != "" {
@@ -279,7 +284,7 @@ func checkFaultScenario(t *testing.T, root string, sc faultScenario) string {
 		t.Fatalf("aggregate %+v (%v) disagrees with search %d, %v, %v", agg, err, res.Total, res.Warnings, res.SkippedSplits)
 	}
 	for _, d := range st.Damage {
-		if d.Kind == DamageSplit && d.EventsLost != 0 && !slices.Contains(res.SkippedSplits, filepath.Base(d.Kept)) {
+		if d.Kind == quarantine.DamageSplit && d.EventsLost != 0 && !slices.Contains(res.SkippedSplits, filepath.Base(d.Kept)) {
 			t.Fatalf("quarantined split %s is not among the skipped splits %v", d.Kept, res.SkippedSplits)
 		}
 	}

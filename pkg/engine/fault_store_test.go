@@ -9,6 +9,9 @@ import (
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // The fault store is what every damage scenario starts from:
@@ -81,13 +84,13 @@ func buildFaultStore(t testing.TB, dir string) {
 // in write order.
 func walSegmentsWithRecords(t testing.TB, walDir string) []string {
 	t.Helper()
-	nums, _, err := listWALDir(walDir)
+	nums, _, err := wal.ListDir(walDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, n := range nums {
-		p := walSegmentPath(walDir, n)
+		p := wal.SegmentPath(walDir, n)
 		if st, err := os.Stat(p); err == nil && st.Size() > 0 {
 			out = append(out, p)
 		}
@@ -104,7 +107,7 @@ func walFrameOffsets(t testing.TB, path string) []int64 {
 	}
 	var offs []int64
 	for off := 0; off < len(data); {
-		_, size, err := readWALFrame(data[off:])
+		_, size, err := wal.ReadFrame(data[off:])
 		if err != nil {
 			t.Fatalf("segment %s offset %d: %v", path, off, err)
 		}
@@ -183,7 +186,7 @@ func appendToFile(t testing.TB, path string, data []byte) {
 // splitDirs returns an index's split directories, oldest first.
 func splitDirs(t testing.TB, root, index string) []string {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(indexDir(root, index), indexSplitsDir, "*", splitMetaFile))
+	dirs, err := filepath.Glob(filepath.Join(indexDir(root, index), indexSplitsDir, "*", split.SplitMetaFile))
 	if err != nil {
 		t.Fatal(err)
 	}

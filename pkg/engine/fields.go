@@ -6,6 +6,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // FieldInfo describes one field of an index for the query editor: ad hoc
@@ -42,7 +46,7 @@ func (e *Engine) Fields(index string) ([]FieldInfo, error) {
 			if r.array {
 				typ = "array<" + r.typ + ">"
 			}
-			agg := r.typ != TypeJSON && !(r.typ == TypeText && r.tokenizer == TokenizerDefault && !r.fast)
+			agg := r.typ != TypeJSON && !(r.typ == TypeText && r.tokenizer == split.TokenizerDefault && !r.fast)
 			out = append(out, FieldInfo{Name: name, Type: typ, Aggregatable: agg})
 			continue
 		}
@@ -95,7 +99,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	if p.schema.m.timestamp.name == req.Field {
 		return nil, invalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
 	}
-	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[Value]int64{}, budget: budget}
+	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: budget}
 	err = p.run(ctx, v)
 	if err == nil {
 		err = v.err
@@ -107,7 +111,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 		return nil, fmt.Errorf("values of field %q in index %q: %w", req.Field, req.Index, err)
 	}
 	out := make([]FieldValue, 0, len(v.counts))
-	keys := make([]Value, 0, len(v.counts))
+	keys := make([]event.Value, 0, len(v.counts))
 	for k := range v.counts {
 		keys = append(keys, k)
 	}
@@ -128,22 +132,22 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 type valuesVisitor struct {
 	field  string
 	prefix string
-	counts map[Value]int64
+	counts map[event.Value]int64
 	ids    []int64
 	budget *queryBudget
 	err    error // the budget's, once exceeded
 }
 
 // add counts n rows of val, metering each new value against the budget.
-func (v *valuesVisitor) add(val Value, n int64) {
+func (v *valuesVisitor) add(val event.Value, n int64) {
 	if _, ok := v.counts[val]; !ok && v.err == nil {
 		v.err = v.budget.charge(termKeyCost(&val))
 	}
 	v.counts[val] += n
 }
 
-func (v *valuesVisitor) keep(val *Value) bool {
-	if val.Kind == KindFloat64 && val.Float != val.Float {
+func (v *valuesVisitor) keep(val *event.Value) bool {
+	if val.Kind == event.KindFloat64 && val.Float != val.Float {
 		return false // NaN: not a value one can filter on
 	}
 	if v.prefix == "" {
@@ -153,7 +157,7 @@ func (v *valuesVisitor) keep(val *Value) bool {
 	return len(t) >= len(v.prefix) && strings.EqualFold(t[:len(v.prefix)], v.prefix)
 }
 
-func (v *valuesVisitor) wantBlock(bm *BlockMeta) bool {
+func (v *valuesVisitor) wantBlock(bm *split.BlockMeta) bool {
 	cm, ok := bm.Columns[v.field]
 	return ok && cm.Present > 0
 }
@@ -163,23 +167,23 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 	if err != nil {
 		return err
 	}
-	col, err := bs.br.column(v.field)
+	col, err := bs.br.Column(v.field)
 	if err != nil {
 		return err
 	}
-	sel.andPresent(col.Present)
-	if col.encoding == encStrDict && col.Kinds == nil {
-		v.ids = reuseSlice(v.ids, len(col.Dict))
+	sel.AndPresent(col.Present)
+	if col.Encoding == column.EncStrDict && col.Kinds == nil {
+		v.ids = column.ReuseSlice(v.ids, len(col.Dict))
 		clear(v.ids)
-		sel.forEach(func(r int) { v.ids[col.IDs[r]]++ })
+		sel.ForEach(func(r int) { v.ids[col.IDs[r]]++ })
 		for id, n := range v.ids {
-			if val := (Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
+			if val := (event.Value{Kind: col.Kind, Str: col.Dict[id]}); n > 0 && v.keep(&val) {
 				v.add(val, n)
 			}
 		}
 		return v.err
 	}
-	sel.forEach(func(r int) {
+	sel.ForEach(func(r int) {
 		if val, ok := col.Value(r); ok && v.keep(&val) {
 			v.add(val, 1)
 		}
@@ -187,7 +191,7 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 	return v.err
 }
 
-func (v *valuesVisitor) event(ev *Event) bool {
+func (v *valuesVisitor) event(ev *event.Event) bool {
 	if val, ok := ev.Get(v.field); ok && v.keep(&val) {
 		v.add(val, 1)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // filterDocs cover each kind a filter meets: default and raw text, typed
@@ -23,7 +25,7 @@ func filterIndexConfig(id string) IndexConfig {
 		DocMapping: DocMapping{Mode: ModeDynamic, TimestampField: "ts", FieldMappings: []FieldMapping{
 			{Name: "ts", Type: TypeDatetime},
 			{Name: "msg", Type: TypeText},
-			{Name: "level", Type: TypeText, Tokenizer: TokenizerRaw},
+			{Name: "level", Type: TypeText, Tokenizer: split.TokenizerRaw},
 			{Name: "ip", Type: TypeIP},
 			{Name: "ok", Type: TypeBool},
 			{Name: "n", Type: TypeU64},

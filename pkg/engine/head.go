@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
 // head is an index's in-memory buffer of durable events not yet in a split.
@@ -14,8 +16,8 @@ import (
 // held across their work.
 type head struct {
 	mu      sync.Mutex
-	pending []Event // durable, not yet committed
-	sorted  []Event // committed, in (Timestamp, Seq) order; shared with readers
+	pending []event.Event // durable, not yet committed
+	sorted  []event.Event // committed, in (Timestamp, Seq) order; shared with readers
 	bytes   int64
 	maxSeq  uint64
 	first   time.Time // when the oldest event arrived, for age-based flushes
@@ -31,7 +33,7 @@ func newHead() *head {
 
 // add appends durable events and returns the channel closed by the commit
 // that makes them searchable.
-func (h *head) add(events []Event, size int64, now time.Time) <-chan struct{} {
+func (h *head) add(events []event.Event, size int64, now time.Time) <-chan struct{} {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.pending) == 0 && len(h.sorted) == 0 {
@@ -48,7 +50,7 @@ func (h *head) add(events []Event, size int64, now time.Time) <-chan struct{} {
 
 // commit makes every added event searchable and returns them, in seq
 // order, for live tails; the caller must not modify the slice.
-func (h *head) commit() []Event {
+func (h *head) commit() []event.Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.pending) == 0 {
@@ -63,7 +65,7 @@ func (h *head) commit() []Event {
 }
 
 // view returns the committed events in order; the slice is never modified.
-func (h *head) view() []Event {
+func (h *head) view() []event.Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.sorted
@@ -83,7 +85,7 @@ func (h *head) stats(now time.Time) (bytes int64, rows int, age time.Duration) {
 // mergeSortedEvents returns old plus batch in (Timestamp, Seq) order. old
 // is shared with readers, so it is only ever extended past its length (when
 // the batch sorts after it, the usual case for logs) or copied.
-func mergeSortedEvents(old, batch []Event) []Event {
+func mergeSortedEvents(old, batch []event.Event) []event.Event {
 	if len(batch) == 0 {
 		return old
 	}
@@ -96,8 +98,8 @@ func mergeSortedEvents(old, batch []Event) []Event {
 }
 
 // mergeSortedCopy merges two sorted runs into a new slice.
-func mergeSortedCopy(a, b []Event) []Event {
-	out := make([]Event, 0, len(a)+len(b))
+func mergeSortedCopy(a, b []event.Event) []event.Event {
+	out := make([]event.Event, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		if b[j].Before(&a[i]) {
@@ -112,7 +114,7 @@ func mergeSortedCopy(a, b []Event) []Event {
 	return append(out, b[j:]...)
 }
 
-func compareEvents(a, b Event) int {
+func compareEvents(a, b event.Event) int {
 	switch {
 	case a.Before(&b):
 		return -1
@@ -125,8 +127,8 @@ func compareEvents(a, b Event) int {
 // eventSize estimates the memory an event holds, for MaxBufferBytes: the
 // event in the head's slices (twice while a commit merges), its fields and
 // their string values. Field names are shared across a batch and not counted.
-func eventSize(e *Event) int64 {
-	n := 2*int64(unsafe.Sizeof(Event{})) + int64(len(e.Fields))*int64(unsafe.Sizeof(Field{}))
+func eventSize(e *event.Event) int64 {
+	n := 2*int64(unsafe.Sizeof(event.Event{})) + int64(len(e.Fields))*int64(unsafe.Sizeof(event.Field{}))
 	for i := range e.Fields {
 		n += int64(len(e.Fields[i].Value.Str))
 	}

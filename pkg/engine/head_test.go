@@ -4,17 +4,19 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
 )
 
-func evs(pairs ...int64) []Event {
-	var out []Event
+func evs(pairs ...int64) []event.Event {
+	var out []event.Event
 	for i := 0; i < len(pairs); i += 2 {
-		out = append(out, Event{Timestamp: pairs[i], Seq: uint64(pairs[i+1])})
+		out = append(out, event.Event{Timestamp: pairs[i], Seq: uint64(pairs[i+1])})
 	}
 	return out
 }
 
-func orderString(events []Event) string {
+func orderString(events []event.Event) string {
 	s := ""
 	for _, e := range events {
 		s += fmt.Sprintf("%d/%d ", e.Timestamp, e.Seq)
@@ -25,7 +27,7 @@ func orderString(events []Event) string {
 func TestMergeSortedEvents(t *testing.T) {
 	tests := []struct {
 		name       string
-		old, batch []Event
+		old, batch []event.Event
 		want       string
 	}{
 		{"empty batch", evs(1, 1), nil, "1/1 "},

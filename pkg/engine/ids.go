@@ -5,12 +5,11 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
-
-// IDField holds a document's client-chosen id (IngestOptions.IDs,
-// Elasticsearch's _id): a raw text field, searchable as `_id:abc`, which
-// search hits carry like any other field.
-const IDField = "_id"
 
 // maxIDBytes is Elasticsearch's limit on _id.
 const maxIDBytes = 512
@@ -40,11 +39,11 @@ type idIndex struct {
 }
 
 // addEvents records the ids of events (WAL replay).
-func (x *idIndex) addEvents(events []Event) {
+func (x *idIndex) addEvents(events []event.Event) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
+		if v, ok := events[i].Get(split.IDField); ok && v.Kind == event.KindString {
 			if x.pending == nil {
 				x.pending = map[string]struct{}{}
 			}
@@ -55,14 +54,14 @@ func (x *idIndex) addEvents(events []Event) {
 
 // removeEvents forgets the ids of events now visible in a split; the
 // caller holds swap for writing.
-func (x *idIndex) removeEvents(events []Event) {
+func (x *idIndex) removeEvents(events []event.Event) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if len(x.pending) == 0 {
 		return
 	}
 	for i := range events {
-		if v, ok := events[i].Get(IDField); ok && v.Kind == KindString {
+		if v, ok := events[i].Get(split.IDField); ok && v.Kind == event.KindString {
 			delete(x.pending, v.Str)
 		}
 	}
@@ -78,13 +77,13 @@ func (x *idIndex) removeEvents(events []Event) {
 func (x *idIndex) claim(r *commitReq, claimed []string) []string {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	var keep []Event // nil until an event is dropped
+	var keep []event.Event // nil until an event is dropped
 	for i := range r.events {
 		id := r.ids[i]
 		if id != "" {
 			if _, dup := x.pending[id]; dup {
 				if keep == nil {
-					keep = append(make([]Event, 0, len(r.events)), r.events[:i]...)
+					keep = append(make([]event.Event, 0, len(r.events)), r.events[:i]...)
 				}
 				r.dropped = append(r.dropped, i)
 				continue
@@ -103,7 +102,7 @@ func (x *idIndex) claim(r *commitReq, claimed []string) []string {
 		r.events = keep
 		r.body, r.size = r.body[:0], 0
 		for i := range r.events {
-			r.body = appendEvent(r.body, &r.events[i])
+			r.body = wal.AppendEvent(r.body, &r.events[i])
 			r.size += eventSize(&r.events[i])
 		}
 	}
@@ -135,21 +134,21 @@ func (ix *indexState) idsInSplits(ids []string) ([]bool, error) {
 		if hashes == nil {
 			hashes = make([]uint64, len(ids))
 			for i, id := range ids {
-				hashes[i] = idHash(id)
+				hashes[i] = split.IDHash(id)
 			}
 		}
-		f, err := s.idFilter()
+		f, err := s.IDFilter()
 		if err != nil {
 			return nil, err
 		}
 		cands = cands[:0]
 		for i, id := range ids {
-			if id != "" && !found[i] && f.mayContain(hashes[i]) {
+			if id != "" && !found[i] && f.MayContain(hashes[i]) {
 				cands = append(cands, i)
 			}
 		}
 		if len(cands) > 0 {
-			if err := s.markHeldIDs(ids, cands, found); err != nil {
+			if err := markHeldIDs(s, ids, cands, found); err != nil {
 				return nil, fmt.Errorf("check document ids against split %s: %w", s.Meta.ID, err)
 			}
 		}
@@ -159,29 +158,29 @@ func (ix *indexState) idsInSplits(ids []string) ([]bool, error) {
 
 // markHeldIDs settles the filter's candidates on the id column: the term
 // index narrows each id to its blocks, and each block's column is read once.
-func (s *Split) markHeldIDs(ids []string, cands []int, found []bool) error {
+func markHeldIDs(s *split.Split, ids []string, cands []int, found []bool) error {
 	want := make(map[string]int, len(cands))
 	blocks := roaring.New()
 	for _, i := range cands {
 		want[ids[i]] = i
-		g, err := s.LookupTerm(IDField, ids[i])
+		g, err := s.LookupTerm(split.IDField, ids[i])
 		if err != nil {
 			return err
 		}
 		blocks.Or(s.GranuleBlocks(g))
 	}
-	var col Column
+	var col column.Column
 	it := blocks.Iterator()
 	for it.HasNext() {
 		b := int(it.Next())
-		if _, ok := s.Meta.Blocks[b].Columns[IDField]; !ok {
+		if _, ok := s.Meta.Blocks[b].Columns[split.IDField]; !ok {
 			continue
 		}
-		if err := s.ReadColumn(b, IDField, &col); err != nil {
+		if err := s.ReadColumn(b, split.IDField, &col); err != nil {
 			return err
 		}
 		for row := 0; row < s.Meta.Blocks[b].Rows; row++ {
-			if v, ok := col.Value(row); ok && v.Kind == KindString {
+			if v, ok := col.Value(row); ok && v.Kind == event.KindString {
 				if i, ok := want[v.Str]; ok {
 					found[i] = true
 				}

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // idDocs returns documents numbered from..from+n-1 and their ids ("d<n>").
@@ -30,9 +32,9 @@ func storedIDs(t *testing.T, e *Engine, index string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, ev := range allEvents(t, e, index) {
-		v, ok := ev.Get(IDField)
+		v, ok := ev.Get(split.IDField)
 		if !ok {
-			t.Fatalf("event %d has no %s", ev.Seq, IDField)
+			t.Fatalf("event %d has no %s", ev.Seq, split.IDField)
 		}
 		out[v.Str]++
 	}
@@ -98,7 +100,7 @@ func TestIngestIDs(t *testing.T) {
 			e.commitAll()
 			got := map[string]int{}
 			for _, ev := range allEvents(t, e, "logs") {
-				v, _ := ev.Get(IDField)
+				v, _ := ev.Get(split.IDField)
 				got[v.Str]++
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.stored) {
@@ -339,12 +341,12 @@ func TestIDSearchable(t *testing.T) {
 		if res.Total != 1 {
 			t.Fatalf("%s: _id query found %d", stage, res.Total)
 		}
-		if v, _ := res.Hits[0].Event.Get(IDField); v.Str != "Key-With.Dots" {
-			t.Fatalf("%s: hit carries %s %q", stage, IDField, v.Str)
+		if v, _ := res.Hits[0].Event.Get(split.IDField); v.Str != "Key-With.Dots" {
+			t.Fatalf("%s: hit carries %s %q", stage, split.IDField, v.Str)
 		}
 		fields, err := e.Fields("logs")
-		if err != nil || !slices.ContainsFunc(fields, func(f FieldInfo) bool { return f.Name == IDField && f.Type == TypeText }) {
-			t.Fatalf("%s: fields %+v do not list %s, %v", stage, fields, IDField, err)
+		if err != nil || !slices.ContainsFunc(fields, func(f FieldInfo) bool { return f.Name == split.IDField && f.Type == TypeText }) {
+			t.Fatalf("%s: fields %+v do not list %s, %v", stage, fields, split.IDField, err)
 		}
 	}
 }
@@ -353,27 +355,27 @@ func TestIDFilter(t *testing.T) {
 	const n = 100_000
 	hashes := make([]uint64, n)
 	for i := range hashes {
-		hashes[i] = idHash(fmt.Sprintf("id-%d", i))
+		hashes[i] = split.IDHash(fmt.Sprintf("id-%d", i))
 	}
-	f, err := parseIDFilter(appendIDFilter(nil, hashes))
+	f, err := split.ParseIDFilter(split.AppendIDFilter(nil, hashes))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, h := range hashes {
-		if !f.mayContain(h) {
+		if !f.MayContain(h) {
 			t.Fatalf("id-%d: false negative", i)
 		}
 	}
 	fp := 0
 	for i := 0; i < n; i++ {
-		if f.mayContain(idHash(fmt.Sprintf("other-%d", i))) {
+		if f.MayContain(split.IDHash(fmt.Sprintf("other-%d", i))) {
 			fp++
 		}
 	}
 	if rate := float64(fp) / n; rate > 0.003 {
 		t.Fatalf("false positive rate %.4f, want under 0.3%%", rate)
 	}
-	t.Logf("false positive rate %.4f%% at %d bits per id", 100*float64(fp)/n, idFilterBitsPerID)
+	t.Logf("false positive rate %.4f%% at %d bits per id", 100*float64(fp)/n, split.IDFilterBitsPerID)
 }
 
 func TestDamagedIDFilterIsReported(t *testing.T) {
@@ -387,7 +389,7 @@ func TestDamagedIDFilterIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Close()
-	files, _ := filepath.Glob(filepath.Join(dir, "indexes", "logs", "splits", "*", splitIDFile))
+	files, _ := filepath.Glob(filepath.Join(dir, "indexes", "logs", "splits", "*", split.SplitIDFile))
 	if len(files) != 1 {
 		t.Fatalf("id filter files: %v", files)
 	}
@@ -399,7 +401,7 @@ func TestDamagedIDFilterIsReported(t *testing.T) {
 	e = openTestEngine(t, dir, testOptions())
 	defer e.Close()
 	_, err := e.Ingest(context.Background(), "logs", docs, IngestOptions{IDs: ids})
-	if !errors.Is(err, ErrCorruptSplit) || !strings.Contains(err.Error(), "id filter") {
+	if !errors.Is(err, split.ErrCorrupt) || !strings.Contains(err.Error(), "id filter") {
 		t.Fatalf("ingest against a damaged id filter: %v", err)
 	}
 }
@@ -407,16 +409,16 @@ func TestDamagedIDFilterIsReported(t *testing.T) {
 // FuzzParseIDFilter: any bytes either parse into a filter that answers
 // without panicking or are refused.
 func FuzzParseIDFilter(f *testing.F) {
-	f.Add(appendIDFilter(nil, []uint64{1, 2, 3}))
+	f.Add(split.AppendIDFilter(nil, []uint64{1, 2, 3}))
 	f.Add([]byte{1, 0, 0, 0})
 	f.Add([]byte{0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		flt, err := parseIDFilter(b)
+		flt, err := split.ParseIDFilter(b)
 		if err != nil {
 			return
 		}
 		for _, id := range []string{"", "a", "dup-1"} {
-			flt.mayContain(idHash(id))
+			flt.MayContain(split.IDHash(id))
 		}
 	})
 }

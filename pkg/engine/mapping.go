@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // IndexConfig is an index's definition, shaped like Quickwit's index config so
@@ -172,8 +174,8 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 		return nil, invalidConfig(fmt.Sprintf("doc_mapping.mode %q: use strict, lenient or dynamic", m.mode))
 	}
 	for i, fm := range cfg.DocMapping.FieldMappings {
-		if fm.Name == IDField {
-			return nil, invalidConfig(fmt.Sprintf("doc_mapping.field_mappings[%d]: field name %q is reserved for document ids", i, IDField))
+		if fm.Name == split.IDField {
+			return nil, invalidConfig(fmt.Sprintf("doc_mapping.field_mappings[%d]: field name %q is reserved for document ids", i, split.IDField))
 		}
 		rule, err := compileField(fm)
 		if err != nil {
@@ -192,7 +194,7 @@ func compileMapping(cfg IndexConfig) (*docMapper, error) {
 			m.prefixes[p] = true
 		}
 	}
-	m.fields[IDField] = &fieldRule{name: IDField, typ: TypeText, tokenizer: TokenizerRaw, indexed: true}
+	m.fields[split.IDField] = &fieldRule{name: split.IDField, typ: TypeText, tokenizer: split.TokenizerRaw, indexed: true}
 	if err := m.compileTimestamp(); err != nil {
 		return nil, err
 	}
@@ -251,7 +253,7 @@ func (m *docMapper) compileAliases() error {
 		switch err := checkFieldName(a); {
 		case err != nil:
 			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %v", i, err))
-		case a == m.timestamp.name || a == IDField:
+		case a == m.timestamp.name || a == split.IDField:
 			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q cannot be an alias of the timestamp", i, a))
 		case m.fields[a] != nil || m.prefixes[a]:
 			return invalidConfig(fmt.Sprintf("doc_mapping.timestamp_aliases[%d]: %q is a mapped field; remove it from field_mappings or from the aliases", i, a))
@@ -310,8 +312,8 @@ func compileField(fm FieldMapping) (*fieldRule, error) {
 	case TypeText:
 		switch fm.Tokenizer {
 		case "":
-			r.tokenizer = TokenizerDefault
-		case TokenizerDefault, TokenizerRaw, TokenizerLowercase, TokenizerWhitespace:
+			r.tokenizer = split.TokenizerDefault
+		case split.TokenizerDefault, split.TokenizerRaw, split.TokenizerLowercase, split.TokenizerWhitespace:
 			r.tokenizer = fm.Tokenizer
 		default:
 			return nil, fmt.Errorf("field %q: tokenizer %q is not supported, use default, raw, lowercase or whitespace", fm.Name, fm.Tokenizer)

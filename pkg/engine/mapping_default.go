@@ -1,6 +1,10 @@
 package engine
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
+)
 
 // DefaultIndexID is the index that exists from the first Open, so ingest
 // works with zero configuration.
@@ -26,8 +30,8 @@ func defaultIndexConfigV1() IndexConfig {
 			Mode: ModeDynamic,
 			FieldMappings: []FieldMapping{
 				{Name: "timestamp", Type: TypeDatetime, Fast: true, InputFormats: []string{FormatRFC3339, FormatUnixTimestamp}},
-				{Name: "message", Type: TypeText, Tokenizer: TokenizerDefault},
-				{Name: "severity", Type: TypeText, Tokenizer: TokenizerRaw, Fast: true},
+				{Name: "message", Type: TypeText, Tokenizer: split.TokenizerDefault},
+				{Name: "severity", Type: TypeText, Tokenizer: split.TokenizerRaw, Fast: true},
 			},
 			TimestampField: "timestamp",
 		},

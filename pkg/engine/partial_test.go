@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // A query that leaves out a damaged split says so: to OnPartialResult
@@ -55,7 +57,7 @@ func TestPartialAnswersAreReported(t *testing.T) {
 // `head` more left in the head, then flips a byte in every `every` bytes of
 // the first split's column data, in place (the open split reads through its
 // file handle). It returns the damaged split.
-func splitsWithOneDamaged(t *testing.T, e *Engine, flushed, head, every int) *Split {
+func splitsWithOneDamaged(t *testing.T, e *Engine, flushed, head, every int) *split.Split {
 	t.Helper()
 	ix, err := e.lookup("logs")
 	if err != nil {
@@ -74,7 +76,7 @@ func splitsWithOneDamaged(t *testing.T, e *Engine, flushed, head, every int) *Sp
 	snap, _ := e.Snapshot("logs")
 	victim := snap.Splits()[0]
 	snap.Release()
-	path := filepath.Join(victim.Path(), splitDataFile)
+	path := filepath.Join(victim.Path(), split.SplitDataFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -102,7 +103,7 @@ func (e *Engine) startQuery(ctx context.Context) (context.Context, context.Cance
 }
 
 // chargeEvents charges the events a search rebuilt for its hits.
-func chargeEvents(b *queryBudget, events []Event) error {
+func chargeEvents(b *queryBudget, events []event.Event) error {
 	n := int64(0)
 	for i := range events {
 		n += eventSize(&events[i])
@@ -134,7 +135,7 @@ func collectorsCost(env *aggEnv, specs []Agg) int64 {
 	return n
 }
 
-func termKeyCost(v *Value) int64 { return termKeyBaseCost + int64(len(v.Str)) }
+func termKeyCost(v *event.Value) int64 { return termKeyBaseCost + int64(len(v.Str)) }
 
 // mebibytes renders a size as "256 MiB" or "0.5 MiB".
 func mebibytes(n int64) string {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -86,7 +88,7 @@ func (s *indexSchema) searchIn(fields []string) error {
 func (s *indexSchema) FieldNames() []string {
 	seen := map[string]bool{}
 	for name := range s.m.fields {
-		seen[name] = name != IDField
+		seen[name] = name != split.IDField
 	}
 	for name := range s.discovered() {
 		seen[name] = true
@@ -101,22 +103,22 @@ func (s *indexSchema) FieldNames() []string {
 	return names
 }
 
-// tokenizer says how the exact check tokenizes field's strings: mapped
+// Tokenizer says how the exact check tokenizes field's strings: mapped
 // text (and each element of a text array) by its tokenizer, unmapped
 // strings by the default one (as the split writer indexes them, see
 // ix.splitSchema), and other arrays, which are stored as their JSON text,
 // by the default one so that a term finds an element. Where the split
 // writer indexed a field with another tokenizer, lookups cannot narrow
 // granules and rows are checked (see textGranules).
-func (s *indexSchema) tokenizer(field string) string {
+func (s *indexSchema) Tokenizer(field string) string {
 	r, ok := s.m.fields[field]
 	switch {
 	case ok && r.typ == TypeText:
 		return r.tokenizer
 	case !ok, r.array, r.typ == TypeJSON:
-		return TokenizerDefault
+		return split.TokenizerDefault
 	}
-	return TokenizerRaw
+	return split.TokenizerRaw
 }
 
 // discovered returns the kinds of every field in the snapshot: split
@@ -163,7 +165,7 @@ func headKindsOf(ix *indexState) *headKinds {
 }
 
 // merge adds the kinds of events' fields to dst.
-func (h *headKinds) merge(events []Event, dst map[string]uint16) {
+func (h *headKinds) merge(events []event.Event, dst map[string]uint16) {
 	if h == nil {
 		addEventKinds(events, dst)
 		return
@@ -183,7 +185,7 @@ func (h *headKinds) merge(events []Event, dst map[string]uint16) {
 	}
 }
 
-func addEventKinds(events []Event, dst map[string]uint16) {
+func addEventKinds(events []event.Event, dst map[string]uint16) {
 	for i := range events {
 		for _, f := range events[i].Fields {
 			dst[f.Name] |= 1 << f.Value.Kind
@@ -197,7 +199,7 @@ func ruleInfo(r *fieldRule) query.FieldInfo {
 	switch r.typ {
 	case TypeText:
 		fi.Type = query.TypeText
-		if r.tokenizer == TokenizerRaw && !r.array {
+		if r.tokenizer == split.TokenizerRaw && !r.array {
 			fi.Tokenizer = query.TokenizerRaw
 		}
 	case TypeI64:
@@ -221,49 +223,49 @@ func ruleInfo(r *fieldRule) query.FieldInfo {
 // kindsType types a discovered field: one kind gives its type, integers and
 // floats together give f64, anything else stays untyped (json).
 func kindsType(kinds uint16) query.FieldType {
-	kinds &^= 1 << KindNull
-	const nums = 1<<KindInt64 | 1<<KindUint64 | 1<<KindFloat64
+	kinds &^= 1 << event.KindNull
+	const nums = 1<<event.KindInt64 | 1<<event.KindUint64 | 1<<event.KindFloat64
 	switch {
-	case kinds == 1<<KindString:
+	case kinds == 1<<event.KindString:
 		return query.TypeText
-	case kinds == 1<<KindInt64:
+	case kinds == 1<<event.KindInt64:
 		return query.TypeI64
-	case kinds == 1<<KindUint64:
+	case kinds == 1<<event.KindUint64:
 		return query.TypeU64
 	case kinds != 0 && kinds&^nums == 0:
 		return query.TypeF64
-	case kinds == 1<<KindBool:
+	case kinds == 1<<event.KindBool:
 		return query.TypeBool
-	case kinds == 1<<KindTime:
+	case kinds == 1<<event.KindTime:
 		return query.TypeDatetime
-	case kinds == 1<<KindIP:
+	case kinds == 1<<event.KindIP:
 		return query.TypeIP
 	}
 	return query.TypeJSON
 }
 
-// timestampField names the field held in Event.Timestamp.
-func (s *indexSchema) timestampField() string { return s.m.timestamp.name }
+// TimestampField names the field held in Event.Timestamp.
+func (s *indexSchema) TimestampField() string { return s.m.timestamp.name }
 
-// arrayElem reports the element kind of a mapped array<T> field.
-func (s *indexSchema) arrayElem(field string) (Kind, bool) {
+// ArrayElem reports the element kind of a mapped array<T> field.
+func (s *indexSchema) ArrayElem(field string) (event.Kind, bool) {
 	r, ok := s.m.fields[field]
 	if !ok || !r.array {
-		return KindNull, false
+		return event.KindNull, false
 	}
 	switch r.typ {
 	case TypeI64:
-		return KindInt64, true
+		return event.KindInt64, true
 	case TypeU64:
-		return KindUint64, true
+		return event.KindUint64, true
 	case TypeF64:
-		return KindFloat64, true
+		return event.KindFloat64, true
 	case TypeBool:
-		return KindBool, true
+		return event.KindBool, true
 	case TypeIP:
-		return KindIP, true
+		return event.KindIP, true
 	case TypeDatetime:
-		return KindTime, true
+		return event.KindTime, true
 	}
-	return KindString, true
+	return event.KindString, true
 }

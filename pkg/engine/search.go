@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // Order is the order of search hits.
@@ -42,7 +46,7 @@ type SearchRequest struct {
 	Limit int
 	Order Order
 	// After continues from a previous page's Next.
-	After *Cursor
+	After *search.Cursor
 	// CountTotal also counts every match in [Start, End), ignoring After; it
 	// costs a pass over every candidate block.
 	CountTotal bool
@@ -54,7 +58,7 @@ type SearchRequest struct {
 // memory with the store's head: treat it as read-only.
 type Hit struct {
 	Index string
-	Event Event
+	Event event.Event
 }
 
 // SearchResult is one page of hits.
@@ -63,7 +67,7 @@ type SearchResult struct {
 	// Total is the number of matches in the range when CountTotal was set.
 	Total int64
 	// Next is the cursor for the following page; nil on the last page.
-	Next *Cursor
+	Next *search.Cursor
 	// SkippedSplits lists damaged splits whose rows were left out from the
 	// damage on, and Warnings says why, so a partial answer is never silent.
 	SkippedSplits []string
@@ -109,7 +113,7 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 		}()
 	}
 	p.budget = budget
-	v := &searchVisitor{top: topN{n: limit + 1, desc: p.desc, after: req.After}, claims: claims, budget: budget}
+	v := &searchVisitor{top: search.TopN{N: limit + 1, Desc: p.desc, After: req.After}, claims: claims, budget: budget}
 	err = p.run(ctx, v)
 	res := SearchResult{}
 	if total != nil {
@@ -122,11 +126,11 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("search index %q: %w", req.Index, err)
 	}
-	refs := v.top.sorted()
+	refs := v.top.Sorted()
 	if len(refs) > limit {
 		refs = refs[:limit]
 		last := refs[limit-1]
-		res.Next = &Cursor{Timestamp: last.ts, Seq: last.seq}
+		res.Next = &search.Cursor{Timestamp: last.Ts, Seq: last.Seq}
 	}
 	res.Hits, err = p.materialize(refs)
 	if err != nil {
@@ -143,54 +147,54 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 // countParallel); a block this scan matches anyway is counted here, once,
 // through claims.
 type searchVisitor struct {
-	top    topN
+	top    search.TopN
 	claims *blockClaims
 	// rows and slots are readHits' scratch.
 	rows, slots []int
 	budget      *queryBudget
 }
 
-func (v *searchVisitor) wantBlock(bm *BlockMeta) bool {
-	return v.top.wantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq)
+func (v *searchVisitor) wantBlock(bm *split.BlockMeta) bool {
+	return v.top.WantRange(bm.MinTime, bm.MinSeq, bm.MaxTime, bm.MaxSeq)
 }
 
 func (v *searchVisitor) block(bs *blockScan) error {
-	counts := v.claims.claim(bs.br.split, bs.br.block)
+	counts := v.claims.claim(bs.br.Split, bs.br.Block)
 	sel, err := bs.matches()
 	if err != nil {
 		return err
 	}
 	if counts {
-		v.claims.total.Add(int64(sel.count()))
+		v.claims.total.Add(int64(sel.Count()))
 	}
-	ts, err := bs.br.timestamps()
+	ts, err := bs.br.Timestamps()
 	if err != nil {
 		return err
 	}
-	seqs, err := bs.br.seqNumbers()
+	seqs, err := bs.br.SeqNumbers()
 	if err != nil {
 		return err
 	}
-	s, b := bs.br.split, bs.br.block
+	s, b := bs.br.Split, bs.br.Block
 	kept := 0
-	if v.top.desc {
+	if v.top.Desc {
 		// Rows are in (Timestamp, Seq) order: from the newest, stop at the
 		// first that cannot enter.
-		sel.forEachDesc(func(r int) bool {
-			if !v.top.beyondCursor(ts[r], seqs[r]) {
+		sel.ForEachDesc(func(r int) bool {
+			if !v.top.BeyondCursor(ts[r], seqs[r]) {
 				return true
 			}
-			if !v.top.canImprove(ts[r], seqs[r]) {
+			if !v.top.CanImprove(ts[r], seqs[r]) {
 				return false
 			}
-			if v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r}) {
+			if v.top.Offer(search.HitRef{Ts: ts[r], Seq: seqs[r], Split: s, Block: b, Row: r}) {
 				kept++
 			}
 			return true
 		})
 	} else {
-		sel.forEach(func(r int) {
-			if v.top.offer(hitRef{ts: ts[r], seq: seqs[r], split: s, block: b, row: r}) {
+		sel.ForEach(func(r int) {
+			if v.top.Offer(search.HitRef{Ts: ts[r], Seq: seqs[r], Split: s, Block: b, Row: r}) {
 				kept++
 			}
 		})
@@ -205,19 +209,19 @@ func (v *searchVisitor) block(bs *blockScan) error {
 // the block's filter columns are still decoded, so that a hit's block is
 // not decompressed a second time at the end. Scanning in result order, few
 // of these are displaced later.
-func (v *searchVisitor) readHits(br *blockReader) error {
+func (v *searchVisitor) readHits(br *search.BlockReader) error {
 	v.rows, v.slots = v.rows[:0], v.slots[:0]
-	for i := range v.top.heap {
-		h := &v.top.heap[i]
-		if h.ev == nil && h.split == br.split && h.block == br.block {
-			v.rows = append(v.rows, h.row)
+	for i := range v.top.Heap {
+		h := &v.top.Heap[i]
+		if h.Ev == nil && h.Split == br.Split && h.Block == br.Block {
+			v.rows = append(v.rows, h.Row)
 			v.slots = append(v.slots, i)
 		}
 	}
 	if len(v.rows) == 0 {
 		return nil
 	}
-	events, err := br.events(v.rows, make([]Event, 0, len(v.rows)))
+	events, err := br.Events(v.rows, make([]event.Event, 0, len(v.rows)))
 	if err != nil {
 		return err
 	}
@@ -225,27 +229,27 @@ func (v *searchVisitor) readHits(br *blockReader) error {
 		return err
 	}
 	for j, i := range v.slots {
-		v.top.heap[i].ev = &events[j]
+		v.top.Heap[i].Ev = &events[j]
 	}
 	return nil
 }
 
-func (v *searchVisitor) event(ev *Event) bool {
-	if !v.top.canImprove(ev.Timestamp, ev.Seq) && v.top.beyondCursor(ev.Timestamp, ev.Seq) {
+func (v *searchVisitor) event(ev *event.Event) bool {
+	if !v.top.CanImprove(ev.Timestamp, ev.Seq) && v.top.BeyondCursor(ev.Timestamp, ev.Seq) {
 		// Head events come in result order: none after this can enter.
 		return false
 	}
-	v.top.offer(hitRef{ts: ev.Timestamp, seq: ev.Seq, ev: ev})
+	v.top.Offer(search.HitRef{Ts: ev.Timestamp, Seq: ev.Seq, Ev: ev})
 	return true
 }
 
 // materialize returns the chosen hits' events, reading those the scan did
 // not (one decode per block). A block that fails its checksum now drops its
 // hits and is reported.
-func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
+func (p *scanPlan) materialize(refs []search.HitRef) ([]Hit, error) {
 	hits := make([]Hit, len(refs))
 	type blockKey struct {
-		s *Split
+		s *split.Split
 		b int
 	}
 	rows := map[blockKey][]int{}
@@ -253,24 +257,24 @@ func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 	var order []blockKey
 	for i, r := range refs {
 		hits[i].Index = p.index
-		if r.ev != nil {
-			hits[i].Event = *r.ev
+		if r.Ev != nil {
+			hits[i].Event = *r.Ev
 			continue
 		}
-		k := blockKey{r.split, r.block}
+		k := blockKey{r.Split, r.Block}
 		if _, ok := rows[k]; !ok {
 			order = append(order, k)
 		}
-		rows[k] = append(rows[k], r.row)
+		rows[k] = append(rows[k], r.Row)
 		slots[k] = append(slots[k], i)
 	}
 	drop := map[int]bool{}
-	var buf []Event
-	br := newBlockReader()
+	var buf []event.Event
+	br := search.NewBlockReader()
 	for _, k := range order {
 		var err error
-		br.reset(k.s, k.b)
-		buf, err = br.events(rows[k], buf[:0])
+		br.Reset(k.s, k.b)
+		buf, err = br.Events(rows[k], buf[:0])
 		if err == nil {
 			err = chargeEvents(p.budget, buf)
 		}
@@ -278,7 +282,7 @@ func (p *scanPlan) materialize(refs []hitRef) ([]Hit, error) {
 			if !isCorrupt(err) {
 				return nil, err
 			}
-			p.skip(k.s, err)
+			p.Skip(k.s, err)
 			for _, i := range slots[k] {
 				drop[i] = true
 			}

@@ -7,6 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/internal/quickwit"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -14,9 +17,9 @@ import (
 // with: every event, every clause, no index, no pruning, no columns.
 
 // bruteValue returns ev's value of field, the timestamp included.
-func bruteValue(ev *Event, field string) (Value, bool) {
+func bruteValue(ev *event.Event, field string) (event.Value, bool) {
 	if field == "timestamp" {
-		return TimeNanosValue(ev.Timestamp), true
+		return event.TimeNanosValue(ev.Timestamp), true
 	}
 	return ev.Get(field)
 }
@@ -26,16 +29,16 @@ func bruteValue(ev *Event, field string) (Value, bool) {
 func bruteTokenizer(field string) string {
 	switch field {
 	case "severity", "raw_f":
-		return TokenizerRaw
+		return split.TokenizerRaw
 	case "low_f":
-		return TokenizerLowercase
+		return split.TokenizerLowercase
 	case "ws_f":
-		return TokenizerWhitespace
+		return split.TokenizerWhitespace
 	}
-	return TokenizerDefault
+	return split.TokenizerDefault
 }
 
-func bruteMatch(f query.Filter, ev *Event) bool {
+func bruteMatch(f query.Filter, ev *event.Event) bool {
 	switch v := f.(type) {
 	case query.FilterAll:
 		return true
@@ -74,31 +77,31 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 		if !ok {
 			return false
 		}
-		if val.Kind != KindString {
+		if val.Kind != event.KindString {
 			if v.Prefix {
 				return strings.HasPrefix(val.Text(), v.Text)
 			}
 			return val.Text() == v.Text
 		}
 		tok := bruteTokenizer(v.Field.Name)
-		return brutePhrase(bruteTokenize(tok, val.Str), quickwitTokens(tok, v.Text), v.Prefix)
+		return brutePhrase(bruteTokenize(tok, val.Str), quickwit.Tokens(tok, v.Text), v.Prefix)
 	case query.FilterPrefix:
 		val, ok := bruteValue(ev, v.Field.Name)
 		if !ok {
 			return false
 		}
-		if val.Kind != KindString {
+		if val.Kind != event.KindString {
 			return strings.HasPrefix(val.Text(), v.Prefix)
 		}
 		tok := bruteTokenizer(v.Field.Name)
-		q := quickwitTokens(tok, v.Prefix)
-		whole := tok == TokenizerRaw || tok == TokenizerLowercase
+		q := quickwit.Tokens(tok, v.Prefix)
+		whole := tok == split.TokenizerRaw || tok == split.TokenizerLowercase
 		if len(trimDropped(q)) == 0 && !whole {
 			return true // only separators: Triage matches any value
 		}
 		// The last token may continue unless the prefix ends outside a token.
 		last, _ := utf8.DecodeLastRuneInString(v.Prefix)
-		open := whole || tok == TokenizerWhitespace && !strings.ContainsRune(" \t\n\f\r", last) || tok == TokenizerDefault && rustAlphanumeric(last)
+		open := whole || tok == split.TokenizerWhitespace && !strings.ContainsRune(" \t\n\f\r", last) || tok == split.TokenizerDefault && quickwit.Alphanumeric(last)
 		return brutePhrase(bruteTokenize(tok, val.Str), q, open)
 	case query.FilterRange:
 		val, ok := bruteValue(ev, v.Field.Name)
@@ -122,26 +125,26 @@ func bruteMatch(f query.Filter, ev *Event) bool {
 	panic("brute: unknown filter")
 }
 
-func bruteEqual(field string, val Value, q query.Value) bool {
-	if val.Kind == KindString {
+func bruteEqual(field string, val event.Value, q query.Value) bool {
+	if val.Kind == event.KindString {
 		if q.Type != query.TypeText && q.Type != query.TypeJSON {
 			return false
 		}
 		tok := bruteTokenizer(field)
-		return brutePhrase(bruteTokenize(tok, val.Str), quickwitTokens(tok, q.Text), false)
+		return brutePhrase(bruteTokenize(tok, val.Str), quickwit.Tokens(tok, q.Text), false)
 	}
 	c, ok := bruteCompare(val, q)
 	return ok && c == 0
 }
 
 // bruteCompare compares the kinds loadgen produces: strings, i64, f64, time.
-func bruteCompare(val Value, q query.Value) (int, bool) {
+func bruteCompare(val event.Value, q query.Value) (int, bool) {
 	switch val.Kind {
-	case KindString:
+	case event.KindString:
 		if q.Type == query.TypeText || q.Type == query.TypeJSON {
 			return strings.Compare(val.Str, q.Text), true
 		}
-	case KindInt64, KindFloat64:
+	case event.KindInt64, event.KindFloat64:
 		a, _ := val.AsFloat()
 		var b float64
 		switch q.Type {
@@ -159,7 +162,7 @@ func bruteCompare(val Value, q query.Value) (int, bool) {
 			return 1, true
 		}
 		return 0, true
-	case KindTime:
+	case event.KindTime:
 		if q.Type == query.TypeDatetime {
 			switch {
 			case val.Int < q.Int:
@@ -175,13 +178,13 @@ func bruteCompare(val Value, q query.Value) (int, bool) {
 
 // bruteTokenCache memoizes the oracle's tokens of row values, which repeat
 // a lot; tests using the brute-force evaluator run it from one goroutine.
-var bruteTokenCache = map[string][]qwToken{}
+var bruteTokenCache = map[string][]quickwit.Token{}
 
-func bruteTokenize(tok, s string) []qwToken {
+func bruteTokenize(tok, s string) []quickwit.Token {
 	key := tok + "\x00" + s
 	toks, ok := bruteTokenCache[key]
 	if !ok {
-		toks = quickwitTokens(tok, s)
+		toks = quickwit.Tokens(tok, s)
 		if len(bruteTokenCache) > 1<<20 {
 			clear(bruteTokenCache)
 		}
@@ -192,11 +195,11 @@ func bruteTokenize(tok, s string) []qwToken {
 
 // trimDropped removes dropped tokens at either end of a query: they
 // constrain no position.
-func trimDropped(q []qwToken) []qwToken {
-	for len(q) > 0 && q[0].dropped {
+func trimDropped(q []quickwit.Token) []quickwit.Token {
+	for len(q) > 0 && q[0].Dropped {
 		q = q[1:]
 	}
-	for len(q) > 0 && q[len(q)-1].dropped {
+	for len(q) > 0 && q[len(q)-1].Dropped {
 		q = q[:len(q)-1]
 	}
 	return q
@@ -207,8 +210,8 @@ func trimDropped(q []qwToken) []qwToken {
 // position and a dropped row token matching no term; open lets the last
 // token be a prefix (a phrase prefix query). A query without tokens
 // matches nothing (zero_terms_query: none).
-func brutePhrase(row, q []qwToken, open bool) bool {
-	if n := len(q); n > 0 && q[n-1].dropped {
+func brutePhrase(row, q []quickwit.Token, open bool) bool {
+	if n := len(q); n > 0 && q[n-1].Dropped {
 		open = false // the prefix token itself was dropped
 	}
 	q = trimDropped(q)
@@ -220,14 +223,14 @@ outer:
 		for j, t := range q {
 			r := row[i+j]
 			switch {
-			case t.dropped:
-			case r.dropped:
+			case t.Dropped:
+			case r.Dropped:
 				continue outer
 			case j == len(q)-1 && open:
-				if !strings.HasPrefix(r.text, t.text) {
+				if !strings.HasPrefix(r.Text, t.Text) {
 					continue outer
 				}
-			case r.text != t.text:
+			case r.Text != t.Text:
 				continue outer
 			}
 		}
@@ -240,20 +243,20 @@ outer:
 // that most clauses match something.
 type queryGen struct {
 	rnd    *rand.Rand
-	events []Event
+	events []event.Event
 }
 
 var genTextFields = []string{"service", "host", "severity", "endpoint", "message", "user_id", "trace_id"}
 
-func (g *queryGen) pick() *Event { return &g.events[g.rnd.IntN(len(g.events))] }
+func (g *queryGen) Pick() *event.Event { return &g.events[g.rnd.IntN(len(g.events))] }
 
 func (g *queryGen) text(field string) string {
-	v, _ := g.pick().Get(field)
+	v, _ := g.Pick().Get(field)
 	return v.Str
 }
 
 func (g *queryGen) word(field string) string {
-	toks := tokenize(g.text(field))
+	toks := split.Tokenize(g.text(field))
 	if len(toks) == 0 {
 		return "x"
 	}
@@ -290,14 +293,14 @@ func (g *queryGen) node(depth int) query.Node {
 		ep := g.text("endpoint")
 		return query.Prefix{Field: "endpoint", Value: ep[:1+g.rnd.IntN(len(ep))]}
 	case 5:
-		toks := tokenize(g.text("message"))
+		toks := split.Tokenize(g.text("message"))
 		i := g.rnd.IntN(len(toks))
 		j := min(len(toks), i+1+g.rnd.IntN(3))
 		return query.Phrase{Field: "message", Text: strings.Join(toks[i:j], " "), Prefix: g.rnd.IntN(3) == 0}
 	case 6:
 		return query.Set{Field: "severity", Values: []string{g.text("severity"), g.text("severity")}}
 	case 7:
-		v, _ := g.pick().Get("status_code")
+		v, _ := g.Pick().Get("status_code")
 		lo := strconv.FormatInt(v.Int, 10)
 		switch g.rnd.IntN(3) {
 		case 0:
@@ -307,15 +310,15 @@ func (g *queryGen) node(depth int) query.Node {
 		}
 		return query.Range{Field: "status_code", Lower: query.Bound{Unbounded: true}, Upper: query.Bound{Value: lo, Inclusive: g.rnd.IntN(2) == 0}}
 	case 8:
-		a, _ := g.pick().Get("latency_ms")
-		b, _ := g.pick().Get("latency_ms")
+		a, _ := g.Pick().Get("latency_ms")
+		b, _ := g.Pick().Get("latency_ms")
 		lo, hi := min(a.Float, b.Float), max(a.Float, b.Float)
 		return query.Range{Field: "latency_ms",
 			Lower: query.Bound{Value: strconv.FormatFloat(lo, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0},
 			Upper: query.Bound{Value: strconv.FormatFloat(hi, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0}}
 	}
 	if g.rnd.IntN(2) == 0 {
-		ts := time.Unix(0, g.pick().Timestamp).UTC().Format(time.RFC3339Nano)
+		ts := time.Unix(0, g.Pick().Timestamp).UTC().Format(time.RFC3339Nano)
 		return query.Range{Field: "timestamp", Lower: query.Bound{Value: ts, Inclusive: true}, Upper: query.Bound{Unbounded: true}}
 	}
 	return query.Exists{Field: []string{"trace_id", "user_id", "nope"}[g.rnd.IntN(3)]}
@@ -326,7 +329,7 @@ func (g *queryGen) timeRange() (time.Time, time.Time) {
 	if g.rnd.IntN(4) == 0 {
 		return time.Time{}, time.Time{}
 	}
-	a, b := g.pick().Timestamp, g.pick().Timestamp
+	a, b := g.Pick().Timestamp, g.Pick().Timestamp
 	if a > b {
 		a, b = b, a
 	}

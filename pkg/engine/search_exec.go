@@ -7,6 +7,10 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // scanVisitor receives what a scan finds: matching rows of split blocks
@@ -14,10 +18,10 @@ import (
 type scanVisitor interface {
 	// wantBlock lets the visitor skip a block by its metadata (top-N that
 	// cannot improve), before anything is read.
-	wantBlock(bm *BlockMeta) bool
+	wantBlock(bm *split.BlockMeta) bool
 	block(bs *blockScan) error
 	// event is one matching head event; false stops the head scan.
-	event(ev *Event) bool
+	event(ev *event.Event) bool
 }
 
 // blockScan is one block under scan. Its matching rows are computed on
@@ -25,20 +29,20 @@ type scanVisitor interface {
 // range under a match-all query decodes nothing.
 type blockScan struct {
 	p    *scanPlan
-	br   *blockReader
-	bm   *BlockMeta
-	sel  rowSet
+	br   *search.BlockReader
+	bm   *split.BlockMeta
+	sel  search.Rows
 	done bool
 }
 
 // full reports whether every row of the block matches: the block lies in
 // the time range and the query is match-all.
 func (bs *blockScan) full() bool {
-	return isMatchAll(bs.p.filter) && bs.bm.MinTime >= bs.p.start && bs.bm.MaxTime < bs.p.end
+	return search.IsMatchAll(bs.p.filter) && bs.bm.MinTime >= bs.p.start && bs.bm.MaxTime < bs.p.end
 }
 
-// count returns the number of matching rows.
-func (bs *blockScan) count() (int, error) {
+// Count returns the number of matching rows.
+func (bs *blockScan) Count() (int, error) {
 	if bs.full() {
 		return bs.bm.Rows, nil
 	}
@@ -46,11 +50,11 @@ func (bs *blockScan) count() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return sel.count(), nil
+	return sel.Count(), nil
 }
 
 // matches returns the matching rows of the block.
-func (bs *blockScan) matches() (rowSet, error) {
+func (bs *blockScan) matches() (search.Rows, error) {
 	if bs.done {
 		return bs.sel, nil
 	}
@@ -58,10 +62,10 @@ func (bs *blockScan) matches() (rowSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	bs.sel = bs.sel.resize(bs.bm.Rows)
-	bs.sel.setRange(lo, hi)
+	bs.sel = bs.sel.Resize(bs.bm.Rows)
+	bs.sel.SetRange(lo, hi)
 	if lo < hi {
-		if err := bs.p.filter.apply(bs.br, bs.sel); err != nil {
+		if err := bs.p.filter.Apply(bs.br, bs.sel); err != nil {
 			return nil, err
 		}
 	}
@@ -77,7 +81,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 			return err
 		}
 	}
-	bs := &blockScan{p: p, br: newBlockReader()}
+	bs := &blockScan{p: p, br: search.NewBlockReader()}
 	for _, s := range p.splits {
 		if err := checkContext(ctx); err != nil {
 			return err
@@ -86,7 +90,7 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 			if !isCorrupt(err) {
 				return err
 			}
-			p.skip(s, err)
+			p.Skip(s, err)
 		}
 	}
 	if !p.desc {
@@ -95,8 +99,8 @@ func (p *scanPlan) run(ctx context.Context, v scanVisitor) error {
 	return nil
 }
 
-func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scanVisitor) error {
-	cand, err := p.filter.blocks(s)
+func (p *scanPlan) runSplit(ctx context.Context, s *split.Split, bs *blockScan, v scanVisitor) error {
+	cand, err := p.filter.Blocks(s)
 	if err != nil {
 		if !isCorrupt(err) {
 			return err
@@ -119,7 +123,7 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 		if cand != nil && !cand.Contains(uint32(b)) {
 			continue
 		}
-		if !p.filter.mayMatchBlock(bm) || !v.wantBlock(bm) {
+		if !p.filter.MayMatchBlock(bm) || !v.wantBlock(bm) {
 			continue
 		}
 		if err := checkContext(ctx); err != nil {
@@ -128,7 +132,7 @@ func (p *scanPlan) runSplit(ctx context.Context, s *Split, bs *blockScan, v scan
 		if p.onBlock != nil {
 			p.onBlock()
 		}
-		bs.br.reset(s, b)
+		bs.br.Reset(s, b)
 		bs.bm, bs.done = bm, false
 		if err := v.block(bs); err != nil {
 			return err
@@ -152,7 +156,7 @@ func (p *scanPlan) runHead(ctx context.Context, v scanVisitor) error {
 		if p.desc {
 			j = len(ev) - 1 - i
 		}
-		if p.filter.matchEvent(&ev[j]) && !v.event(&ev[j]) {
+		if p.filter.MatchEvent(&ev[j]) && !v.event(&ev[j]) {
 			return nil
 		}
 	}
@@ -186,7 +190,7 @@ func countParallel(ctx context.Context, forks []*countFork, claims *blockClaims)
 				}
 				head.Store(v.head)
 			}
-			bs := &blockScan{p: f, br: newBlockReader()}
+			bs := &blockScan{p: f, br: search.NewBlockReader()}
 			for {
 				i := len(f.splits) - 1 - int(next.Add(1)-1)
 				if i < 0 {
@@ -231,13 +235,13 @@ func (p *scanPlan) forkCounters() ([]*countFork, error) {
 // blockClaims makes each block of a search's splits counted once, by
 // whichever of the hits' scan and the count workers matches it first.
 type blockClaims struct {
-	base  map[*Split]int
+	base  map[*split.Split]int
 	taken []atomic.Bool
 	total atomic.Int64
 }
 
-func newBlockClaims(splits []*Split) *blockClaims {
-	c := &blockClaims{base: make(map[*Split]int, len(splits))}
+func newBlockClaims(splits []*split.Split) *blockClaims {
+	c := &blockClaims{base: make(map[*split.Split]int, len(splits))}
 	n := 0
 	for _, s := range splits {
 		c.base[s] = n
@@ -249,7 +253,7 @@ func newBlockClaims(splits []*Split) *blockClaims {
 
 // claim reports whether the caller is the first to claim block b of s,
 // and so counts it; a nil receiver (no total asked) claims nothing.
-func (c *blockClaims) claim(s *Split, b int) bool {
+func (c *blockClaims) claim(s *split.Split, b int) bool {
 	if c == nil {
 		return false
 	}
@@ -265,7 +269,7 @@ type countFork struct {
 }
 
 type damagedSplit struct {
-	s   *Split
+	s   *split.Split
 	err error
 }
 
@@ -274,7 +278,7 @@ type damagedSplit struct {
 func (p *scanPlan) adoptSkips(forks []*countFork) {
 	for _, f := range forks {
 		for _, d := range f.damaged {
-			p.skip(d.s, d.err)
+			p.Skip(d.s, d.err)
 		}
 		for _, w := range f.plan.warnings {
 			p.warn(w)
@@ -288,18 +292,18 @@ type countVisitor struct {
 	head   int64
 }
 
-func (v *countVisitor) wantBlock(*BlockMeta) bool { return true }
+func (v *countVisitor) wantBlock(*split.BlockMeta) bool { return true }
 
 func (v *countVisitor) block(bs *blockScan) error {
-	if !v.claims.claim(bs.br.split, bs.br.block) {
+	if !v.claims.claim(bs.br.Split, bs.br.Block) {
 		return nil
 	}
-	n, err := bs.count()
+	n, err := bs.Count()
 	v.claims.total.Add(int64(n))
 	return err
 }
 
-func (v *countVisitor) event(*Event) bool {
+func (v *countVisitor) event(*event.Event) bool {
 	v.head++
 	return true
 }

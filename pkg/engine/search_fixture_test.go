@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/loadgen"
 )
 
@@ -12,7 +13,7 @@ import (
 // all but headCount of them are flushed, in `splits` splits, and the rest
 // stay in the head, so queries cross both. It returns the engine and every
 // stored event in (Timestamp, Seq) order, with the seqs the engine gave.
-func loadgenEngine(t testing.TB, seed uint64, count, splits, headCount int) (*Engine, []Event) {
+func loadgenEngine(t testing.TB, seed uint64, count, splits, headCount int) (*Engine, []event.Event) {
 	t.Helper()
 	opts := testOptions()
 	opts.FlushBytes = 1 << 40

@@ -5,17 +5,19 @@ import (
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/search"
 )
 
 // FuzzParseCursor checks that any accepted cursor text round-trips.
 func FuzzParseCursor(f *testing.F) {
 	f.Add("1768478400000000000:42")
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := ParseCursor(s)
+		c, err := search.ParseCursor(s)
 		if err != nil {
 			return
 		}
-		back, err := ParseCursor(c.String())
+		back, err := search.ParseCursor(c.String())
 		if err != nil || back != c {
 			t.Fatalf("%q → %v → %q → %v, %v", s, c, c.String(), back, err)
 		}

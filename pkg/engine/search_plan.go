@@ -8,6 +8,10 @@ import (
 	"sort"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/search"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -31,11 +35,11 @@ type scanPlan struct {
 	index  string
 	snap   *Snapshot
 	schema *indexSchema
-	filter rowFilter
+	filter search.Filter
 	// start and end bound the Unix-ns timestamps, [start, end).
 	start, end int64
 	desc       bool
-	splits     []*Split
+	splits     []*split.Split
 	// done ends the query's hold on background work (priority.Gate).
 	done func()
 	// text, now and limits are what the filter was compiled from, so a
@@ -52,7 +56,7 @@ type scanPlan struct {
 	// onBlock is Options.OnBlockScanned.
 	onBlock func()
 	// damage is the index's damage log: skips are counted there too.
-	damage *damageLog
+	damage *quarantine.Log
 }
 
 // planQuery takes a snapshot of index and compiles text against it. The
@@ -79,7 +83,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	p.start, p.end = timeBound(start, minTime), timeBound(end, maxTime)
 	// What Open set aside in this range is missing from the answer too.
 	p.damage = ix.damage
-	p.skipped, p.warnings = ix.damage.queryNotes(p.start, p.end)
+	p.skipped, p.warnings = ix.damage.QueryNotes(p.start, p.end)
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		p.release()
 		return nil, invalidRequest(fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)))
@@ -125,7 +129,7 @@ func (p *scanPlan) compile(text string, now time.Time, lim query.Limits) error {
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
-	p.filter, err = compileFilter(f, p.schema)
+	p.filter, err = search.Compile(f, p.schema)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
@@ -138,13 +142,13 @@ func (p *scanPlan) release() {
 	p.done()
 }
 
-// skip records a damaged split, once; the query goes on with the others.
-func (p *scanPlan) skip(s *Split, err error) {
+// Skip records a damaged split, once; the query goes on with the others.
+func (p *scanPlan) Skip(s *split.Split, err error) {
 	if slices.Contains(p.skipped, s.Meta.ID) {
 		return
 	}
 	p.skipped = append(p.skipped, s.Meta.ID)
-	p.damage.damagedRead(s.Meta.ID, err)
+	p.damage.DamagedRead(s.Meta.ID, err)
 	p.warn(fmt.Sprintf("split %s is damaged and was read only up to the damage: %v", s.Meta.ID, err))
 }
 
@@ -158,11 +162,11 @@ func (p *scanPlan) warn(msg string) {
 // blockRange returns the rows of block b of s inside [start, end), using
 // the block's time bounds and, only when they straddle an end, its
 // timestamps.
-func (p *scanPlan) blockRange(br *blockReader, bm *BlockMeta) (lo, hi int, err error) {
+func (p *scanPlan) blockRange(br *search.BlockReader, bm *split.BlockMeta) (lo, hi int, err error) {
 	if bm.MinTime >= p.start && bm.MaxTime < p.end {
 		return 0, bm.Rows, nil
 	}
-	ts, err := br.timestamps()
+	ts, err := br.Timestamps()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -172,7 +176,7 @@ func (p *scanPlan) blockRange(br *blockReader, bm *BlockMeta) (lo, hi int, err e
 }
 
 // headRange returns the head events inside [start, end).
-func (p *scanPlan) headRange() []Event {
+func (p *scanPlan) headRange() []event.Event {
 	ev := p.snap.Events()
 	lo := sort.Search(len(ev), func(i int) bool { return ev[i].Timestamp >= p.start })
 	hi := sort.Search(len(ev), func(i int) bool { return ev[i].Timestamp >= p.end })
@@ -181,7 +185,7 @@ func (p *scanPlan) headRange() []Event {
 
 // isCorrupt reports whether err is split damage, which skips the split
 // rather than failing the query.
-func isCorrupt(err error) bool { return errors.Is(err, ErrCorruptSplit) }
+func isCorrupt(err error) bool { return errors.Is(err, split.ErrCorrupt) }
 
 // checkContext turns a finished context into the query's error: its cause,
 // so a query past its deadline reports the *LimitError.

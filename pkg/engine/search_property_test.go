@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -29,7 +31,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolve %s: %v", text, err)
 		}
-		var want []*Event
+		var want []*event.Event
 		for j := range events {
 			ev := &events[j]
 			if (start.IsZero() || ev.Timestamp >= start.UnixNano()) && (end.IsZero() || ev.Timestamp < end.UnixNano()) && bruteMatch(f, ev) {
@@ -46,7 +48,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		if i%10 == 0 {
 			limit = min(1+len(want)/3, MaxSearchLimit)
 		}
-		var after *Cursor
+		var after *search.Cursor
 		got, walked := 0, true
 		for page := 0; ; page++ {
 			res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: text, Start: start, End: end,

@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -42,8 +45,8 @@ func TestSearchPagingSharedTimestamps(t *testing.T) {
 	for _, order := range []Order{Desc, Asc} {
 		for _, limit := range []int{1, 7, 100, 1200} {
 			seen := map[int64]bool{}
-			var after *Cursor
-			var prev *Event
+			var after *search.Cursor
+			var prev *event.Event
 			for pages := 0; ; pages++ {
 				res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: "tick", Limit: limit, Order: order, After: after})
 				if err != nil {
@@ -65,7 +68,7 @@ func TestSearchPagingSharedTimestamps(t *testing.T) {
 					break
 				}
 				// The cursor travels as text between requests.
-				c, err := ParseCursor(res.Next.String())
+				c, err := search.ParseCursor(res.Next.String())
 				if err != nil || c != *res.Next {
 					t.Fatalf("cursor round trip %v: %v, %v", res.Next, c, err)
 				}
@@ -220,7 +223,7 @@ func TestSearchWithoutDamagedTermIndex(t *testing.T) {
 	s := snap.Splits()[0]
 	snap.Release()
 	damaged := 0
-	err := filepath.Walk(filepath.Join(s.Path(), splitTermsDir), func(path string, info os.FileInfo, err error) error {
+	err := filepath.Walk(filepath.Join(s.Path(), split.SplitTermsDir), func(path string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() || info.Size() == 0 {
 			return err
 		}

@@ -11,6 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/internal/quickwit"
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -20,10 +23,10 @@ func tokenTestConfig(id string) IndexConfig {
 	return IndexConfig{IndexID: id, DocMapping: DocMapping{Mode: ModeDynamic, TimestampField: "timestamp",
 		FieldMappings: []FieldMapping{
 			{Name: "timestamp", Type: TypeDatetime, Fast: true},
-			{Name: "msg", Type: TypeText, Tokenizer: TokenizerDefault},
-			{Name: "raw_f", Type: TypeText, Tokenizer: TokenizerRaw},
-			{Name: "low_f", Type: TypeText, Tokenizer: TokenizerLowercase},
-			{Name: "ws_f", Type: TypeText, Tokenizer: TokenizerWhitespace},
+			{Name: "msg", Type: TypeText, Tokenizer: split.TokenizerDefault},
+			{Name: "raw_f", Type: TypeText, Tokenizer: split.TokenizerRaw},
+			{Name: "low_f", Type: TypeText, Tokenizer: split.TokenizerLowercase},
+			{Name: "ws_f", Type: TypeText, Tokenizer: split.TokenizerWhitespace},
 		}},
 		SearchSettings: SearchSettings{DefaultSearchFields: []string{"msg", "low_f"}}}
 }
@@ -33,7 +36,7 @@ var tokenTestFields = []string{"msg", "raw_f", "low_f", "ws_f", "dyn"}
 // tokenTestEngine ingests count events whose text fields come from a pool
 // of punctuation- and Unicode-heavy values (plus unique words, so some
 // granules keep their terms in bloom filters) into two splits and the head.
-func tokenTestEngine(t *testing.T, seed uint64, count int) (*Engine, []Event) {
+func tokenTestEngine(t *testing.T, seed uint64, count int) (*Engine, []event.Event) {
 	opts := testOptions()
 	opts.FlushBytes, opts.MaxBufferBytes = 1<<40, 1<<40
 	e := openTestEngine(t, t.TempDir(), opts)
@@ -44,7 +47,7 @@ func tokenTestEngine(t *testing.T, seed uint64, count int) (*Engine, []Event) {
 	r := rand.New(rand.NewPCG(seed, 99))
 	pool := make([]string, 80)
 	for i := range pool {
-		pool[i] = tokenText(r)
+		pool[i] = quickwit.RandomText(r)
 	}
 	var batch [][]byte
 	for i := 0; i < count; i++ {
@@ -88,7 +91,7 @@ func tokenQueryText(r *rand.Rand, field, value string) string {
 	case 0:
 		return value
 	case 1:
-		toks := quickwitTerms(bruteTokenizer(field), value)
+		toks := quickwit.Terms(bruteTokenizer(field), value)
 		if len(toks) == 0 {
 			return value
 		}
@@ -106,7 +109,7 @@ func tokenQueryText(r *rand.Rand, field, value string) string {
 		j := i + 1 + r.IntN(len(runes)-i)
 		return string(runes[i:j])
 	}
-	return tokenText(r)
+	return quickwit.RandomText(r)
 }
 
 // TestTokenizedSearchMatchesQuickwitOracle compares term, phrase, phrase-

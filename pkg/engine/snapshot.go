@@ -4,6 +4,9 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
 // splitRef counts the users of an open split: the index's split list holds
@@ -11,14 +14,14 @@ import (
 // list has dropped it (merge, retention, delete) and the last snapshot is
 // released, so a query never loses a split it is reading.
 type splitRef struct {
-	split *Split
+	split *split.Split
 	refs  atomic.Int32
 	// removeFiles is set when the split was dropped for good (retention):
 	// its directory goes with the last reference.
 	removeFiles atomic.Bool
 }
 
-func newSplitRef(s *Split) *splitRef {
+func newSplitRef(s *split.Split) *splitRef {
 	r := &splitRef{split: s}
 	r.refs.Store(1)
 	return r
@@ -50,18 +53,18 @@ type indexView struct {
 // Taking one waits for neither ingest nor flushes; holding one delays only
 // the closing of splits that were dropped meanwhile.
 type Snapshot struct {
-	events   []Event
+	events   []event.Event
 	splits   []*splitRef
 	released sync.Once
 }
 
 // Events returns the searchable head events (not yet in a split) in
 // (Timestamp, Seq) order. The slice is shared: do not modify it.
-func (s *Snapshot) Events() []Event { return s.events }
+func (s *Snapshot) Events() []event.Event { return s.events }
 
 // Splits returns the open splits of the snapshot; they stay open until Release.
-func (s *Snapshot) Splits() []*Split {
-	out := make([]*Split, len(s.splits))
+func (s *Snapshot) Splits() []*split.Split {
+	out := make([]*split.Split, len(s.splits))
 	for i, r := range s.splits {
 		out[i] = r.split
 	}

@@ -1,97 +1,26 @@
 package engine
 
 import (
-	"fmt"
-	"math"
-	"math/rand/v2"
-	"strings"
+	"github.com/triage-logs/triage/pkg/engine/internal/fixture"
+	"github.com/triage-logs/triage/pkg/engine/internal/splittest"
 )
 
-// Deterministic events shaped like the incident data: ~1 ms apart, ~20
-// services, ~50 hosts and endpoints, severity skewed to info, log-normal
-// latencies, unique trace ids, ~1M users and varied messages with rare tokens.
+// The split package's tests have the same fixtures; merge, crash and fault
+// tests here need them too.
 
-var (
-	fixtureServices  = fixtureNames("svc", 20)
-	fixtureHosts     = fixtureNames("host", 50)
-	fixtureEndpoints = fixtureEndpointList(50)
-	fixtureWords     = strings.Fields("request completed failed retry timeout connection reset by peer upstream " +
-		"cache miss hit user login logout payment authorized declined queue backlog slow query database " +
-		"lock acquired released shard rebalanced token expired refreshed session created destroyed")
-)
+// fixtureEvents returns n deterministic incident-shaped events starting at a
+// fixed time, sorted by (Timestamp, Seq).
+var fixtureEvents = fixture.Events
 
-func fixtureNames(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("%s-%02d", prefix, i)
-	}
-	return out
-}
+// flipByte damages one byte of a file in place.
+var flipByte = fixture.FlipByte
 
-func fixtureEndpointList(n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("/api/v%d/%s/%d", i%3+1, fixtureWords[i%len(fixtureWords)], i)
-	}
-	return out
-}
+// sortedFields returns a copy of events with fields sorted by name, the
+// order ReadEvents returns them in.
+var sortedFields = fixture.SortedFields
 
-// fixtureEvents returns n events starting at a fixed time, sorted by (Timestamp, Seq).
-func fixtureEvents(n int, seed uint64) []Event {
-	r := rand.New(rand.NewPCG(seed, 42))
-	events := make([]Event, n)
-	ts := int64(1_768_485_600_000_000_000) // 2026-01-15T14:00:00Z
-	for i := range events {
-		ts += 500_000 + r.Int64N(1_000_000)
-		sev := "info"
-		switch x := r.IntN(100); {
-		case x < 2:
-			sev = "error"
-		case x < 7:
-			sev = "warn"
-		case x < 17:
-			sev = "debug"
-		}
-		status := int64(200)
-		if sev == "error" {
-			status = []int64{500, 502, 503, 504}[r.IntN(4)]
-		} else if r.IntN(20) == 0 {
-			status = []int64{201, 204, 301, 400, 401, 404}[r.IntN(6)]
-		}
-		var msg strings.Builder
-		for w := 3 + r.IntN(8); w > 0; w-- {
-			msg.WriteString(fixtureWords[r.IntN(len(fixtureWords))])
-			msg.WriteByte(' ')
-		}
-		if r.IntN(1000) == 0 {
-			fmt.Fprintf(&msg, "rare%06d ", r.IntN(1_000_000))
-		}
-		fmt.Fprintf(&msg, "id=%d", r.IntN(100_000))
-		events[i] = Event{Timestamp: ts, Seq: uint64(i + 1), Fields: []Field{
-			{"endpoint", StringValue(fixtureEndpoints[r.IntN(len(fixtureEndpoints))])},
-			{"host", StringValue(fixtureHosts[r.IntN(len(fixtureHosts))])},
-			{"latency_ms", Float64Value(math.Round(math.Exp(3+r.NormFloat64())*100) / 100)},
-			{"message", StringValue(msg.String())},
-			{"service", StringValue(fixtureServices[r.IntN(len(fixtureServices))])},
-			{"severity", StringValue(sev)},
-			{"status_code", Int64Value(status)},
-			{"trace_id", StringValue(fmt.Sprintf("%016x%016x", r.Uint64(), r.Uint64()))},
-			{"user_id", StringValue(fmt.Sprintf("user-%d", r.IntN(1_000_000)))},
-		}}
-	}
-	return events
-}
+// fixtureSchema indexes like the default incident mapping.
+var fixtureSchema = splittest.Schema
 
-// fixtureSchema indexes like the default incident mapping: message tokenized,
-// keywords raw, latency not indexed.
-var fixtureSchema = SplitSchema{
-	"message":     {Tokenizer: TokenizerDefault, Indexed: true},
-	"service":     {Tokenizer: TokenizerRaw, Indexed: true},
-	"host":        {Tokenizer: TokenizerRaw, Indexed: true},
-	"severity":    {Tokenizer: TokenizerRaw, Indexed: true},
-	"endpoint":    {Tokenizer: TokenizerRaw, Indexed: true},
-	"status_code": {Indexed: true},
-	"trace_id":    {Tokenizer: TokenizerRaw, Indexed: true},
-	"user_id":     {Tokenizer: TokenizerRaw, Indexed: true},
-	"latency_ms":  {},
-}
+// splitTestWrite writes events with small blocks so tests cover many blocks.
+var splitTestWrite = splittest.Write

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/split"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -99,7 +100,7 @@ func TestOldStoreSearchesWithQuickwitTokens(t *testing.T) {
 	if err != nil || !merged {
 		t.Fatalf("merger did not rewrite the old split: merged=%v err=%v", merged, err)
 	}
-	if v := splitVersions(); !slices.Equal(v, []int{termsVersionQuickwit}) {
+	if v := splitVersions(); !slices.Equal(v, []int{split.TermsVersionQuickwit}) {
 		t.Fatalf("after the rewrite terms versions = %v", v)
 	}
 	check("re-tokenised split")
@@ -118,7 +119,7 @@ func TestArrayElementsAreTokenizedOneByOne(t *testing.T) {
 	cfg := tokenTestConfig("arr")
 	cfg.DocMapping.FieldMappings = append(cfg.DocMapping.FieldMappings,
 		FieldMapping{Name: "tags", Type: "array<text>"},
-		FieldMapping{Name: "rtags", Type: "array<text>", Tokenizer: TokenizerRaw})
+		FieldMapping{Name: "rtags", Type: "array<text>", Tokenizer: split.TokenizerRaw})
 	if err := e.CreateIndex(cfg); err != nil {
 		t.Fatal(err)
 	}

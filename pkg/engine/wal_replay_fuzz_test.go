@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // FuzzWALReplay replays arbitrary bytes as a WAL of two segments: replay
@@ -24,7 +26,7 @@ func FuzzWALReplay(f *testing.F) {
 		}
 		cut := int(split) % (len(data) + 1)
 		for i, part := range [][]byte{data[:cut], data[cut:]} {
-			if err := os.WriteFile(walSegmentPath(dir, i+1), part, 0o644); err != nil {
+			if err := os.WriteFile(wal.SegmentPath(dir, i+1), part, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -33,8 +35,8 @@ func FuzzWALReplay(f *testing.F) {
 			t.Fatalf("replay: %v", err)
 		}
 		for i := range seqs {
-			if (i > 0 && seqs[i] <= seqs[i-1]) || seqs[i] > r.lastSeq {
-				t.Fatalf("seq %d at %d (last seq %d): %v", seqs[i], i, r.lastSeq, seqs)
+			if (i > 0 && seqs[i] <= seqs[i-1]) || seqs[i] > r.LastSeq {
+				t.Fatalf("seq %d at %d (last seq %d): %v", seqs[i], i, r.LastSeq, seqs)
 			}
 		}
 		again, _, dlog, err := replayDamage(dir)
@@ -42,7 +44,7 @@ func FuzzWALReplay(f *testing.F) {
 			t.Fatalf("second replay: %v", err)
 		}
 		var st IndexStats
-		dlog.fill(&st)
+		fillDamage(dlog, &st)
 		if !slices.Equal(seqs, again) || st.WALTornWrites != 0 {
 			t.Fatalf("second replay found %v (torn %d), first %v", again, st.WALTornWrites, seqs)
 		}

@@ -9,25 +9,30 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/quarantine"
+	"github.com/triage-logs/triage/pkg/engine/split"
+	"github.com/triage-logs/triage/pkg/engine/wal"
 )
 
 // walTestRecord builds a sealed record of n events starting at seq first.
 func walTestRecord(first uint64, n int) []byte {
-	rec := walRecordHead(nil, first, n)
+	rec := wal.RecordHead(nil, first, n)
 	for i := 0; i < n; i++ {
-		e := Event{Timestamp: int64(1000 + int(first) + i), Fields: []Field{
-			{Name: "id", Value: Uint64Value(first + uint64(i))},
-			{Name: "message", Value: StringValue(fmt.Sprintf("event %d", first+uint64(i)))},
-			{Name: "ok", Value: BoolValue(i%2 == 0)},
-			{Name: "ratio", Value: Float64Value(0.5)},
-			{Name: "delta", Value: Int64Value(-int64(i))},
-			{Name: "ip", Value: IPValue("10.0.0.1")},
-			{Name: "at", Value: TimeNanosValue(5)},
-			{Name: "nothing", Value: Value{}},
+		e := event.Event{Timestamp: int64(1000 + int(first) + i), Fields: []event.Field{
+			{Name: "id", Value: event.Uint64Value(first + uint64(i))},
+			{Name: "message", Value: event.StringValue(fmt.Sprintf("event %d", first+uint64(i)))},
+			{Name: "ok", Value: event.BoolValue(i%2 == 0)},
+			{Name: "ratio", Value: event.Float64Value(0.5)},
+			{Name: "delta", Value: event.Int64Value(-int64(i))},
+			{Name: "ip", Value: event.IPValue("10.0.0.1")},
+			{Name: "at", Value: event.TimeNanosValue(5)},
+			{Name: "nothing", Value: event.Value{}},
 		}}
-		rec = appendEvent(rec, &e)
+		rec = wal.AppendEvent(rec, &e)
 	}
-	sealWALRecord(rec)
+	wal.SealRecord(rec)
 	return rec
 }
 
@@ -40,17 +45,17 @@ func writeTestWAL(t *testing.T, records int, segBytes int64) string {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w, err := openWAL(dir, createWALFile, segBytes, nil)
+	w, err := wal.Open(dir, wal.CreateFile, segBytes, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < records; i++ {
 		first := uint64(i*3 + 1)
-		if err := w.append(walTestRecord(first, 3), first+2); err != nil {
+		if err := w.Append(walTestRecord(first, 3), first+2); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := w.close(); err != nil {
+	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -58,49 +63,49 @@ func writeTestWAL(t *testing.T, records int, segBytes int64) string {
 
 // testReplayEnv replays the WAL of the index directory indexDir with
 // nothing flushed, its quarantine beside it and a silent log.
-func testReplayEnv(indexDir string) walReplayEnv {
-	return walReplayEnv{flushedKnown: true,
-		q: quarantine{indexDir: indexDir, log: newDamageLog("test", slog.New(slog.DiscardHandler), nil)}}
+func testReplayEnv(indexDir string) wal.ReplayEnv {
+	return wal.ReplayEnv{FlushedKnown: true,
+		Q: quarantine.Dir{IndexDir: indexDir, Log: quarantine.NewLog("test", slog.New(slog.DiscardHandler), nil)}}
 }
 
 // replayDamage replays the WAL in dir and returns the seqs replayed and
 // what replay reported.
-func replayDamage(dir string) ([]uint64, walReplay, *damageLog, error) {
+func replayDamage(dir string) ([]uint64, wal.Replayed, *quarantine.Log, error) {
 	var seqs []uint64
 	env := testReplayEnv(filepath.Dir(dir))
-	reports, err := loadDamageReports(filepath.Dir(dir))
+	reports, err := split.LoadDamage(filepath.Dir(dir))
 	if err != nil {
-		return nil, walReplay{}, nil, err
+		return nil, wal.Replayed{}, nil, err
 	}
-	env.q.log.reports = reports
-	r, err := replayWAL(dir, env, func(events []Event) {
+	env.Q.Log.Reports = reports
+	r, err := wal.Replay(dir, env, func(events []event.Event) {
 		for _, e := range events {
 			seqs = append(seqs, e.Seq)
 		}
 	})
-	return seqs, r, env.q.log, err
+	return seqs, r, env.Q.Log, err
 }
 
-func replaySeqs(dir string) ([]uint64, []walSegment, error) {
+func replaySeqs(dir string) ([]uint64, []wal.Segment, error) {
 	seqs, r, _, err := replayDamage(dir)
-	return seqs, r.segs, err
+	return seqs, r.Segs, err
 }
 
 func lastSegment(t *testing.T, dir string) string {
-	nums, _, err := listWALDir(dir)
+	nums, _, err := wal.ListDir(dir)
 	if err != nil || len(nums) == 0 {
 		t.Fatalf("segments: %v %v", nums, err)
 	}
-	return walSegmentPath(dir, nums[len(nums)-1])
+	return wal.SegmentPath(dir, nums[len(nums)-1])
 }
 
 func TestWALRecordRoundTrip(t *testing.T) {
 	rec := walTestRecord(42, 4)
-	payload, size, err := readWALFrame(rec)
+	payload, size, err := wal.ReadFrame(rec)
 	if err != nil || size != len(rec) {
 		t.Fatalf("frame: %v size %d", err, size)
 	}
-	events, err := decodeWALRecord(payload)
+	events, err := wal.DecodeRecord(payload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,13 +117,13 @@ func TestWALRecordRoundTrip(t *testing.T) {
 		t.Fatalf("event 1 = %+v", events[1])
 	}
 	for _, cut := range []int{0, 7, 8, len(rec) - 1} {
-		if _, _, err := readWALFrame(rec[:cut]); !errors.Is(err, errWALShortFrame) {
+		if _, _, err := wal.ReadFrame(rec[:cut]); !errors.Is(err, wal.ErrShortFrame) {
 			t.Errorf("cut at %d: %v, want short frame", cut, err)
 		}
 	}
 	bad := append([]byte(nil), rec...)
 	bad[20] ^= 0xff
-	if _, _, err := readWALFrame(bad); !errors.Is(err, errWALChecksum) {
+	if _, _, err := wal.ReadFrame(bad); !errors.Is(err, wal.ErrChecksum) {
 		t.Errorf("flipped byte: %v, want checksum error", err)
 	}
 }
@@ -161,34 +166,34 @@ func TestWALReplay(t *testing.T) {
 			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+5)
 		}, 27, 3, 28, 1, 0},
 		{"last record's header and payload damaged", func(t *testing.T, dir string) {
-			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+walFrameHeaderSize+1)
+			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+wal.FrameHeaderSize+1)
 		}, 27, -1, 0, 1, 0},
 		{"damage in the middle of the last segment", func(t *testing.T, dir string) {
 			damageAt(t, lastSegment(t, dir), 12)
 		}, 27, 3, 25, 1, 0},
 		{"damage in an older segment", func(t *testing.T, dir string) {
-			damageAt(t, walSegmentPath(dir, 1), -5)
+			damageAt(t, wal.SegmentPath(dir, 1), -5)
 		}, 27, 3, 10, 1, 0},
 		{"older segment cut short", func(t *testing.T, dir string) {
-			p := walSegmentPath(dir, 1)
+			p := wal.SegmentPath(dir, 1)
 			st, _ := os.Stat(p)
 			os.Truncate(p, st.Size()-1)
 		}, 27, 3, 10, 1, 0},
 		{"length field damaged in an older segment", func(t *testing.T, dir string) {
-			damageAt(t, walSegmentPath(dir, 1), walFrameOffsets(t, walSegmentPath(dir, 1))[1]+1)
+			damageAt(t, wal.SegmentPath(dir, 1), walFrameOffsets(t, wal.SegmentPath(dir, 1))[1]+1)
 		}, 30, 0, 0, 1, 0},
 		{"length field of the last record damaged", func(t *testing.T, dir string) {
 			damageAt(t, lastSegment(t, dir), lastFrame(t, lastSegment(t, dir))+2)
 		}, 30, 0, 0, 1, 0},
 		{"garbage between records", func(t *testing.T, dir string) {
-			p := walSegmentPath(dir, 2)
+			p := wal.SegmentPath(dir, 2)
 			data, _ := os.ReadFile(p)
 			at := walFrameOffsets(t, p)[2]
 			garbage := bytes.Repeat([]byte{1, 0, 0, 0, 0xee}, 300)
 			os.WriteFile(p, slices.Concat(data[:at], garbage, data[at:]), 0o644)
 		}, 30, 0, 0, 1, 0},
 		{"segment deleted", func(t *testing.T, dir string) {
-			os.Remove(walSegmentPath(dir, 2))
+			os.Remove(wal.SegmentPath(dir, 2))
 		}, 18, 12, 13, 1, 0},
 	}
 	for _, tc := range tests {
@@ -208,7 +213,7 @@ func TestWALReplay(t *testing.T) {
 				}
 			}
 			var st IndexStats
-			dlog.fill(&st)
+			fillDamage(dlog, &st)
 			lost := st.EventsLost
 			if st.UncountedLosses > 0 {
 				lost = -1
@@ -220,28 +225,28 @@ func TestWALReplay(t *testing.T) {
 				t.Fatalf("lost seqs %d-%d, want from %d", st.Damage[0].FirstSeq, st.Damage[0].LastSeq, tc.first)
 			}
 			// Every seq up to the last used one is replayed or reported lost.
-			if tc.lost >= 0 && r.lastSeq != uint64(tc.want)+uint64(tc.lost) {
-				t.Fatalf("last seq %d, want %d replayed + %d lost", r.lastSeq, tc.want, tc.lost)
+			if tc.lost >= 0 && r.LastSeq != uint64(tc.want)+uint64(tc.lost) {
+				t.Fatalf("last seq %d, want %d replayed + %d lost", r.LastSeq, tc.want, tc.lost)
 			}
 			// The log is repaired: replaying again finds nothing new, and
 			// appending after it keeps the order.
-			w, err := openWAL(dir, createWALFile, segBytes, r.segs)
+			w, err := wal.Open(dir, wal.CreateFile, segBytes, r.Segs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			next := r.lastSeq + 1
-			if err := w.append(walTestRecord(next, 3), next+2); err != nil {
+			next := r.LastSeq + 1
+			if err := w.Append(walTestRecord(next, 3), next+2); err != nil {
 				t.Fatal(err)
 			}
-			w.close()
+			w.Close()
 			seqs, r2, dlog2, err := replayDamage(dir)
 			if err != nil || len(seqs) != tc.want+3 {
 				t.Fatalf("after reopen: %d events, %v", len(seqs), err)
 			}
 			var st2 IndexStats
-			dlog2.fill(&st2)
-			if len(st2.Damage) != tc.reports || st2.WALTornWrites != 0 || r2.lastSeq != next+2 {
-				t.Fatalf("second replay: reports %+v, torn %d, last seq %d", st2.Damage, st2.WALTornWrites, r2.lastSeq)
+			fillDamage(dlog2, &st2)
+			if len(st2.Damage) != tc.reports || st2.WALTornWrites != 0 || r2.LastSeq != next+2 {
+				t.Fatalf("second replay: reports %+v, torn %d, last seq %d", st2.Damage, st2.WALTornWrites, r2.LastSeq)
 			}
 		})
 	}
@@ -277,12 +282,12 @@ func TestWALRemoveCovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := openWAL(dir, createWALFile, 2*recLen+10, segs)
+	w, err := wal.Open(dir, wal.CreateFile, 2*recLen+10, segs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.close()
-	if err := w.removeCovered(14); err != nil {
+	defer w.Close()
+	if err := w.RemoveCovered(14); err != nil {
 		t.Fatal(err)
 	}
 	seqs, _, err := replaySeqs(dir)
@@ -326,27 +331,27 @@ func TestWALAppendFailureLeavesLogClean(t *testing.T) {
 		t.Run(fmt.Sprintf("failSync=%v", failSync), func(t *testing.T) {
 			dir := t.TempDir()
 			var ff *failingFile
-			open := func(path string) (walFile, error) {
+			open := func(path string) (wal.File, error) {
 				f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 				ff = &failingFile{f: f, okWrites: 2, failSync: failSync}
 				return ff, err
 			}
-			w, err := openWAL(dir, open, 1<<20, nil)
+			w, err := wal.Open(dir, open, 1<<20, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for i := 0; i < 2; i++ {
-				if err := w.append(walTestRecord(uint64(i*3+1), 3), uint64(i*3+3)); err != nil {
+				if err := w.Append(walTestRecord(uint64(i*3+1), 3), uint64(i*3+3)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if failSync {
 				ff.okWrites = -1
 			}
-			if err := w.append(walTestRecord(7, 3), 9); !errors.Is(err, errInjected) {
+			if err := w.Append(walTestRecord(7, 3), 9); !errors.Is(err, errInjected) {
 				t.Fatalf("append: %v, want injected error", err)
 			}
-			w.close()
+			w.Close()
 			seqs, _, err := replaySeqs(dir)
 			if err != nil || len(seqs) != 6 {
 				t.Fatalf("replay after failed append: %d events, %v", len(seqs), err)
@@ -365,26 +370,26 @@ func FuzzWALRecord(f *testing.F) {
 	f.Add(append(walTestRecord(1, 1), walTestRecord(2, 1)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for len(data) > 0 {
-			payload, size, err := readWALFrame(data)
+			payload, size, err := wal.ReadFrame(data)
 			if err != nil {
 				return
 			}
-			events, err := decodeWALRecord(payload)
+			events, err := wal.DecodeRecord(payload)
 			if err == nil {
 				// Re-encoding what was decoded gives an equal record.
-				again := walRecordHead(nil, 0, len(events))
+				again := wal.RecordHead(nil, 0, len(events))
 				if len(events) > 0 {
-					again = walRecordHead(nil, events[0].Seq, len(events))
+					again = wal.RecordHead(nil, events[0].Seq, len(events))
 				}
 				for i := range events {
-					again = appendEvent(again, &events[i])
+					again = wal.AppendEvent(again, &events[i])
 				}
-				sealWALRecord(again)
-				p2, _, err := readWALFrame(again)
+				wal.SealRecord(again)
+				p2, _, err := wal.ReadFrame(again)
 				if err != nil {
 					t.Fatal(err)
 				}
-				events2, err := decodeWALRecord(p2)
+				events2, err := wal.DecodeRecord(p2)
 				if err != nil || len(events2) != len(events) {
 					t.Fatalf("re-decode: %v", err)
 				}
@@ -400,8 +405,8 @@ func FuzzWALRecord(f *testing.F) {
 // count and does not count the same loss twice.
 func TestWALRepairInterruptedByCrash(t *testing.T) {
 	dir := writeTestWAL(t, 10, 4*int64(len(walTestRecord(1, 3)))+20)
-	seg := walSegmentPath(dir, 2)
-	damageAt(t, seg, walFrameOffsets(t, seg)[1]+walFrameHeaderSize+4)
+	seg := wal.SegmentPath(dir, 2)
+	damageAt(t, seg, walFrameOffsets(t, seg)[1]+wal.FrameHeaderSize+4)
 	damaged, err := os.ReadFile(seg)
 	if err != nil {
 		t.Fatal(err)
@@ -412,7 +417,7 @@ func TestWALRepairInterruptedByCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		var st IndexStats
-		dlog.fill(&st)
+		fillDamage(dlog, &st)
 		if len(seqs) != 27 || len(st.Damage) != 1 || st.EventsLost != 3 || st.Damage[0].FirstSeq != 16 {
 			t.Fatalf("run %d: %d events replayed, damage %+v", run, len(seqs), st.Damage)
 		}

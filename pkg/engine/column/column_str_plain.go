@@ -1,0 +1,64 @@
+package column
+
+import "fmt"
+
+// Plain strings: the lengths as a frame of reference, then the bytes. Fixed-
+// length values (trace ids) spend no bits on lengths. Decoding converts the
+// bytes to one string and slices it, so a block costs one allocation.
+
+func appendStrPlain(dst []byte, vals []string, scratch []uint64) ([]byte, []uint64) {
+	scratch = ReuseSlice(scratch, len(vals))
+	lo, hi := ^uint64(0), uint64(0)
+	for i, v := range vals {
+		scratch[i] = uint64(len(v))
+		lo, hi = min(lo, scratch[i]), max(hi, scratch[i])
+	}
+	if len(vals) == 0 {
+		lo = 0
+	}
+	for i := range scratch {
+		scratch[i] -= lo
+	}
+	dst = appendFOR(dst, lo, hi-lo, scratch)
+	for _, v := range vals {
+		dst = append(dst, v...)
+	}
+	return dst, scratch
+}
+
+// readStrings decodes n plain strings at the start of p into dst[:n] and
+// returns the bytes used.
+func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64, error) {
+	scratch = ReuseSlice(scratch, n)
+	base, used, err := readFORPrefix(p, n, scratch)
+	if err != nil {
+		return 0, scratch, err
+	}
+	data := p[used:]
+	total := 0
+	for _, o := range scratch[:n] {
+		l := base + o
+		if l > uint64(len(data)-total) {
+			return 0, scratch, fmt.Errorf("string lengths exceed the %d data bytes", len(data))
+		}
+		total += int(l)
+	}
+	all := string(data[:total])
+	off := 0
+	for i, o := range scratch[:n] {
+		l := int(base + o)
+		dst[i] = all[off : off+l]
+		off += l
+	}
+	return used + total, scratch, nil
+}
+
+func decodeStrPlain(p []byte, n int, c *Column) error {
+	c.Strs = ReuseSlice(c.Strs, c.Rows)
+	used, scratch, err := readStrings(p, n, c.Strs, c.scratch)
+	c.scratch = scratch
+	if err == nil && used != len(p) {
+		err = fmt.Errorf("%d trailing bytes", len(p)-used)
+	}
+	return err
+}

@@ -1,0 +1,120 @@
+package search
+
+import (
+	"github.com/triage-logs/triage/pkg/engine/column"
+	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/split"
+)
+
+// BlockReader decodes the columns of one block on demand and keeps them
+// for the filters and aggregations that ask for the same field, so each
+// chunk is read and decompressed at most once per block. Its Columns are
+// reused from block to block.
+type BlockReader struct {
+	Split  *split.Split
+	Block  int
+	rows   int
+	cols   map[string]*blockColumn
+	times  column.Column
+	tsOK   bool
+	tsVals []int64
+	seq    column.Column
+	seqOK  bool
+	seqs   []uint64
+}
+
+// blockColumn is one cached column and the block it was decoded for.
+type blockColumn struct {
+	col    column.Column
+	split  *split.Split
+	block  int
+	loaded bool
+}
+
+func NewBlockReader() *BlockReader {
+	return &BlockReader{cols: map[string]*blockColumn{}}
+}
+
+// Reset points the reader at a new block, invalidating cached columns.
+func (br *BlockReader) Reset(s *split.Split, block int) {
+	br.Split, br.Block, br.rows = s, block, s.Meta.Blocks[block].Rows
+	br.tsOK, br.seqOK = false, false
+	for _, c := range br.cols {
+		c.loaded = false
+	}
+}
+
+// Column returns field's decoded column for the current block.
+func (br *BlockReader) Column(field string) (*column.Column, error) {
+	c := br.cols[field]
+	if c == nil {
+		c = &blockColumn{}
+		br.cols[field] = c
+	}
+	if !c.loaded {
+		if err := br.Split.ReadColumn(br.Block, field, &c.col); err != nil {
+			return nil, err
+		}
+		c.loaded = true
+	}
+	return &c.col, nil
+}
+
+// Timestamps returns the current block's event timestamps.
+func (br *BlockReader) Timestamps() ([]int64, error) {
+	if !br.tsOK {
+		ts, err := br.Split.ReadTimestamps(br.Block, &br.times)
+		if err != nil {
+			return nil, err
+		}
+		br.tsVals, br.tsOK = ts, true
+	}
+	return br.tsVals, nil
+}
+
+// SeqNumbers returns the current block's event seq numbers.
+func (br *BlockReader) SeqNumbers() ([]uint64, error) {
+	if !br.seqOK {
+		s, err := br.Split.ReadSeqs(br.Block, &br.seq)
+		if err != nil {
+			return nil, err
+		}
+		br.seqs, br.seqOK = s, true
+	}
+	return br.seqs, nil
+}
+
+// Events rebuilds whole events of the current block for rows, appended to
+// dst, as Split.ReadEvents does but reusing the reader's decode buffers
+// from block to block: a page of hits spread over many blocks then costs
+// the decoding, not the allocation of every chunk's buffers.
+func (br *BlockReader) Events(rows []int, dst []event.Event) ([]event.Event, error) {
+	ts, err := br.Timestamps()
+	if err != nil {
+		return dst, err
+	}
+	seqs, err := br.SeqNumbers()
+	if err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	cols := br.Split.Meta.Blocks[br.Block].Columns
+	for _, r := range rows {
+		dst = append(dst, event.Event{Timestamp: ts[r], Seq: seqs[r], Fields: make([]event.Field, 0, len(cols))})
+	}
+	for _, name := range br.Split.FieldNames {
+		if _, ok := cols[name]; !ok {
+			continue
+		}
+		col, err := br.Column(name)
+		if err != nil {
+			return dst[:start], err
+		}
+		for i, r := range rows {
+			if v, ok := col.Value(r); ok {
+				dst[start+i].Fields = append(dst[start+i].Fields, event.Field{Name: name, Value: v})
+			}
+		}
+	}
+	return dst, nil
+}
