@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/triage-logs/triage/pkg/engine/budget"
 )
 
 // DefaultMaxBuckets bounds the buckets of one aggregation request; beyond it
@@ -151,18 +153,18 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	if maxBuckets <= 0 {
 		maxBuckets = DefaultMaxBuckets
 	}
-	ctx, cancel, budget := e.startQuery(ctx)
+	ctx, cancel, meter := e.startQuery(ctx)
 	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, req.SearchFields, req.Start, req.End, req.Now, false)
 	if err != nil {
 		return AggResult{}, err
 	}
 	defer p.release()
-	p.budget = budget
+	p.budget = meter
 	env := &aggEnv{slots: map[string]int{}, start: p.start, end: p.end, maxBuckets: maxBuckets, tsField: p.schema.TimestampField(),
-		canonical: p.schema.m.canonicalField, budget: budget}
+		canonical: p.schema.m.canonicalField, budget: meter}
 	if err := env.check(req.Aggs, 1); err != nil {
-		return AggResult{}, invalidRequest(err)
+		return AggResult{}, budget.InvalidRequest(err)
 	}
 	if _, ok := env.slots[env.tsField]; ok {
 		env.needTS = true
@@ -186,7 +188,7 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 }
 
 func tooManyBuckets(n, limit int) error {
-	return invalidRequest(fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit))
+	return budget.InvalidRequest(fmt.Errorf("the query would make %d buckets, more than the limit of %d; widen the interval, lower the terms size or narrow the time range", n, limit))
 }
 
 func results(specs []Agg, colls []collector) []AggValue {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
@@ -61,13 +62,13 @@ type aggEnv struct {
 	// optimistic pass may give sub-collectors; negative means no limit.
 	expansions int
 	// budget meters the collectors and keys the request builds.
-	budget *queryBudget
+	budget *budget.Meter
 }
 
 // charge meters n bytes of collector state; past the budget it sets err,
 // which stops the scan at the end of the block.
 func (env *aggEnv) charge(n int64) {
-	if err := env.budget.charge(n); err != nil && env.err == nil {
+	if err := env.budget.Charge(n); err != nil && env.err == nil {
 		env.err = err
 	}
 }
@@ -160,7 +161,7 @@ func (env *aggEnv) check(specs []Agg, mult int) error {
 // newPass starts a pass over the rows with fresh collectors; the last
 // pass's are dropped, so the budget meters this pass alone.
 func (env *aggEnv) newPass(specs []Agg) *aggRoot {
-	env.budget.used = 0
+	env.budget.Reset()
 	return &aggRoot{env: env, colls: env.newCollectors(specs)}
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
@@ -78,7 +79,7 @@ func (t *termsCollector) collect(r *aggRow) {
 	}
 	b := t.buckets[*v]
 	if b == nil {
-		t.env.charge(termKeyCost(v))
+		t.env.charge(budget.TermKeyCost(v))
 		b = &termBucket{key: *v}
 		if len(t.specs) > 0 {
 			if t.env.expansions > 0 {
@@ -177,7 +178,7 @@ func (t *termsCollector) add(v event.Value, n int64) {
 	}
 	b := t.buckets[v]
 	if b == nil {
-		t.env.charge(termKeyCost(&v))
+		t.env.charge(budget.TermKeyCost(&v))
 		b = &termBucket{key: v}
 		t.buckets[v] = b
 	}

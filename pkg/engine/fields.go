@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/split"
@@ -84,12 +85,12 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	case limit == 0:
 		limit = DefaultSearchLimit
 	case limit < 0 || limit > MaxSearchLimit:
-		return nil, invalidRequest(fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit))
+		return nil, budget.InvalidRequest(fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit))
 	}
 	if req.Field == "" {
-		return nil, invalidRequest(fmt.Errorf("field values: name the field whose values to list"))
+		return nil, budget.InvalidRequest(fmt.Errorf("field values: name the field whose values to list"))
 	}
-	ctx, cancel, budget := e.startQuery(ctx)
+	ctx, cancel, meter := e.startQuery(ctx)
 	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, nil, req.Start, req.End, req.Now, false)
 	if err != nil {
@@ -97,9 +98,9 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	}
 	defer p.release()
 	if p.schema.m.timestamp.name == req.Field {
-		return nil, invalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
+		return nil, budget.InvalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
 	}
-	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: budget}
+	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: meter}
 	err = p.run(ctx, v)
 	if err == nil {
 		err = v.err
@@ -134,14 +135,14 @@ type valuesVisitor struct {
 	prefix string
 	counts map[event.Value]int64
 	ids    []int64
-	budget *queryBudget
+	budget *budget.Meter
 	err    error // the budget's, once exceeded
 }
 
 // add counts n rows of val, metering each new value against the budget.
 func (v *valuesVisitor) add(val event.Value, n int64) {
 	if _, ok := v.counts[val]; !ok && v.err == nil {
-		v.err = v.budget.charge(termKeyCost(&val))
+		v.err = v.budget.Charge(budget.TermKeyCost(&val))
 	}
 	v.counts[val] += n
 }

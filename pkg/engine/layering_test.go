@@ -25,6 +25,7 @@ var engineStages = []string{
 	"column",     // column-chunk encodings
 	"wal",        // the write-ahead log
 	"split",      // the split format: writer, reader, meta, term index, blooms
+	"budget",     // query limits, the memory meter, the error kinds queries share
 	"search",     // filters, block pruning, row sets, top-N inside one split
 	"merge",      // merge policy, merge stream, merge markers
 }

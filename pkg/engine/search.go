@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
@@ -83,9 +84,9 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 	case limit == 0:
 		limit = DefaultSearchLimit
 	case limit < 0 || limit > MaxSearchLimit:
-		return SearchResult{}, invalidRequest(fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit))
+		return SearchResult{}, budget.InvalidRequest(fmt.Errorf("search limit %d: use 1 to %d rows and page with the cursor for more", limit, MaxSearchLimit))
 	}
-	ctx, cancel, budget := e.startQuery(ctx)
+	ctx, cancel, meter := e.startQuery(ctx)
 	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, req.SearchFields, req.Start, req.End, req.Now, req.Order == Desc)
 	if err != nil {
@@ -112,8 +113,8 @@ func (e *Engine) Search(ctx context.Context, req SearchRequest) (SearchResult, e
 			total <- counted{n, err}
 		}()
 	}
-	p.budget = budget
-	v := &searchVisitor{top: search.TopN{N: limit + 1, Desc: p.desc, After: req.After}, claims: claims, budget: budget}
+	p.budget = meter
+	v := &searchVisitor{top: search.TopN{N: limit + 1, Desc: p.desc, After: req.After}, claims: claims, budget: meter}
 	err = p.run(ctx, v)
 	res := SearchResult{}
 	if total != nil {
@@ -151,7 +152,7 @@ type searchVisitor struct {
 	claims *blockClaims
 	// rows and slots are readHits' scratch.
 	rows, slots []int
-	budget      *queryBudget
+	budget      *budget.Meter
 }
 
 func (v *searchVisitor) wantBlock(bm *split.BlockMeta) bool {
@@ -225,7 +226,7 @@ func (v *searchVisitor) readHits(br *search.BlockReader) error {
 	if err != nil {
 		return err
 	}
-	if err := chargeEvents(v.budget, events); err != nil {
+	if err := v.budget.ChargeEvents(events); err != nil {
 		return err
 	}
 	for j, i := range v.slots {
@@ -276,7 +277,7 @@ func (p *scanPlan) materialize(refs []search.HitRef) ([]Hit, error) {
 		br.Reset(k.s, k.b)
 		buf, err = br.Events(rows[k], buf[:0])
 		if err == nil {
-			err = chargeEvents(p.budget, buf)
+			err = p.budget.ChargeEvents(buf)
 		}
 		if err != nil {
 			if !isCorrupt(err) {

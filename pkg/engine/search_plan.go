@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/quarantine"
 	"github.com/triage-logs/triage/pkg/engine/search"
@@ -52,7 +53,7 @@ type scanPlan struct {
 	skipped  []string
 	warnings []string
 	// budget meters what the query builds (see QueryLimits).
-	budget *queryBudget
+	budget *budget.Meter
 	// onBlock is Options.OnBlockScanned.
 	onBlock func()
 	// damage is the index's damage log: skips are counted there too.
@@ -76,7 +77,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 		snap.Release()
 		return nil, &QueryError{Query: text, Err: err}
 	}
-	if err := p.compile(text, now, e.opts.Limits.parseLimits()); err != nil {
+	if err := p.compile(text, now, e.opts.Limits.ParseLimits()); err != nil {
 		p.release()
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	p.skipped, p.warnings = ix.damage.QueryNotes(p.start, p.end)
 	if !start.IsZero() && !end.IsZero() && !end.After(start) {
 		p.release()
-		return nil, invalidRequest(fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)))
+		return nil, budget.InvalidRequest(fmt.Errorf("time range [%s, %s) is empty: the end must be after the start", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)))
 	}
 	for _, s := range snap.Splits() {
 		if s.Meta.Rows > 0 && s.Meta.MaxTime >= p.start && s.Meta.MinTime < p.end {
