@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/agg"
 	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
@@ -120,7 +121,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 		if a, b := v.counts[keys[i]], v.counts[keys[j]]; a != b {
 			return a > b
 		}
-		return compareKeys(&keys[i], &keys[j]) < 0
+		return agg.CompareKeys(&keys[i], &keys[j]) < 0
 	})
 	for _, k := range keys[:min(limit, len(keys))] {
 		out = append(out, FieldValue{Value: k.Text(), Count: v.counts[k]})
@@ -164,7 +165,7 @@ func (v *valuesVisitor) wantBlock(bm *split.BlockMeta) bool {
 }
 
 func (v *valuesVisitor) block(bs *blockScan) error {
-	sel, err := bs.matches()
+	sel, err := bs.Matches()
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ var engineStages = []string{
 	"split",      // the split format: writer, reader, meta, term index, blooms
 	"budget",     // query limits, the memory meter, the error kinds queries share
 	"search",     // filters, block pruning, row sets, top-N inside one split
+	"agg",        // aggregation specs, collectors, passes, results
 	"merge",      // merge policy, merge stream, merge markers
 }
 

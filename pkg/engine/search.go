@@ -161,7 +161,7 @@ func (v *searchVisitor) wantBlock(bm *split.BlockMeta) bool {
 
 func (v *searchVisitor) block(bs *blockScan) error {
 	counts := v.claims.claim(bs.br.Split, bs.br.Block)
-	sel, err := bs.matches()
+	sel, err := bs.Matches()
 	if err != nil {
 		return err
 	}

@@ -35,26 +35,32 @@ type blockScan struct {
 	done bool
 }
 
-// full reports whether every row of the block matches: the block lies in
+// Full reports whether every row of the block matches: the block lies in
 // the time range and the query is match-all.
-func (bs *blockScan) full() bool {
+func (bs *blockScan) Full() bool {
 	return search.IsMatchAll(bs.p.filter) && bs.bm.MinTime >= bs.p.start && bs.bm.MaxTime < bs.p.end
 }
 
 // Count returns the number of matching rows.
 func (bs *blockScan) Count() (int, error) {
-	if bs.full() {
+	if bs.Full() {
 		return bs.bm.Rows, nil
 	}
-	sel, err := bs.matches()
+	sel, err := bs.Matches()
 	if err != nil {
 		return 0, err
 	}
 	return sel.Count(), nil
 }
 
-// matches returns the matching rows of the block.
-func (bs *blockScan) matches() (search.Rows, error) {
+// Meta is the block's metadata.
+func (bs *blockScan) Meta() *split.BlockMeta { return bs.bm }
+
+// Reader decodes the block's columns.
+func (bs *blockScan) Reader() *search.BlockReader { return bs.br }
+
+// Matches returns the matching rows of the block.
+func (bs *blockScan) Matches() (search.Rows, error) {
 	if bs.done {
 		return bs.sel, nil
 	}

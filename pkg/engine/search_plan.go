@@ -104,9 +104,10 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	return p, nil
 }
 
+// The open ends of a time range (see search.MinTime).
 const (
-	minTime = int64(-1 << 63)
-	maxTime = int64(1<<63 - 1)
+	minTime = search.MinTime
+	maxTime = search.MaxTime
 )
 
 // timeBound converts a range end; the zero time leaves it open.

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 // Approximate costs of aggregation state, for the memory budget: what a
 // collector holds before it sees a row (a terms key's cost is
@@ -8,7 +8,7 @@ const (
 	sketchCost    = 16 << 10 // a dense HyperLogLog++ of precision 14; a DDSketch stays below
 )
 
-func collectorsCost(env *aggEnv, specs []Agg) int64 {
+func collectorsCost(env *aggEnv, specs []Spec) int64 {
 	n := int64(0)
 	for i := range specs {
 		a := &specs[i]
