@@ -7,6 +7,7 @@ import (
 
 	"github.com/triage-logs/triage/pkg/engine/agg"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
@@ -54,13 +55,13 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 		return AggResult{}, err
 	}
 	defer p.release()
-	p.budget = meter
-	run, err := agg.New(req.Aggs, agg.Options{Start: p.start, End: p.end, MaxBuckets: maxBuckets,
+	p.Meter = meter
+	run, err := agg.New(req.Aggs, agg.Options{Start: p.Start, End: p.End, MaxBuckets: maxBuckets,
 		TimestampField: p.schema.TimestampField(), Canonical: p.schema.m.canonicalField, Meter: meter})
 	if err != nil {
 		return AggResult{}, err
 	}
-	root, err := run.Run(func(root *agg.Root) error { return p.run(ctx, aggVisitor{root}) })
+	root, err := run.Run(func(root *agg.Root) error { return p.Run(ctx, aggVisitor{root}) })
 	if err != nil {
 		return AggResult{}, fmt.Errorf("aggregate index %q: %w", req.Index, err)
 	}
@@ -68,7 +69,7 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 	if err != nil {
 		return AggResult{}, err
 	}
-	res := AggResult{DocCount: root.DocCount(), Aggs: values, SkippedSplits: p.skipped, Warnings: p.warnings}
+	res := AggResult{DocCount: root.DocCount(), Aggs: values, SkippedSplits: p.Skipped, Warnings: p.Warnings}
 	if err := e.checkPartial(ctx, p); err != nil {
 		return AggResult{}, err
 	}
@@ -79,9 +80,9 @@ func (e *Engine) Aggregate(ctx context.Context, req AggRequest) (AggResult, erro
 // (a pass cannot skip one by its metadata) and every matching head event.
 type aggVisitor struct{ root *agg.Root }
 
-func (v aggVisitor) wantBlock(*split.BlockMeta) bool { return true }
-func (v aggVisitor) block(bs *blockScan) error       { return v.root.Block(bs) }
-func (v aggVisitor) event(ev *event.Event) bool      { return v.root.Event(ev) }
+func (v aggVisitor) WantBlock(*split.BlockMeta) bool  { return true }
+func (v aggVisitor) Block(bs *search.BlockScan) error { return v.root.Block(bs) }
+func (v aggVisitor) Event(ev *event.Event) bool       { return v.root.Event(ev) }
 
 // CheckAggs validates req's aggregations as Aggregate does (each kind's
 // settings, metrics, the bucket limit) without reading data, so a remote
@@ -91,5 +92,5 @@ func CheckAggs(req AggRequest) error {
 	if maxBuckets <= 0 {
 		maxBuckets = DefaultMaxBuckets
 	}
-	return agg.Check(req.Aggs, timeBound(req.Start, minTime), timeBound(req.End, maxTime), maxBuckets)
+	return agg.Check(req.Aggs, search.TimeBound(req.Start, minTime), search.TimeBound(req.End, maxTime), maxBuckets)
 }

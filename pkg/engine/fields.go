@@ -11,6 +11,7 @@ import (
 	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
@@ -102,7 +103,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 		return nil, budget.InvalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
 	}
 	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: meter}
-	err = p.run(ctx, v)
+	err = p.Run(ctx, v)
 	if err == nil {
 		err = v.err
 	}
@@ -159,17 +160,17 @@ func (v *valuesVisitor) keep(val *event.Value) bool {
 	return len(t) >= len(v.prefix) && strings.EqualFold(t[:len(v.prefix)], v.prefix)
 }
 
-func (v *valuesVisitor) wantBlock(bm *split.BlockMeta) bool {
+func (v *valuesVisitor) WantBlock(bm *split.BlockMeta) bool {
 	cm, ok := bm.Columns[v.field]
 	return ok && cm.Present > 0
 }
 
-func (v *valuesVisitor) block(bs *blockScan) error {
+func (v *valuesVisitor) Block(bs *search.BlockScan) error {
 	sel, err := bs.Matches()
 	if err != nil {
 		return err
 	}
-	col, err := bs.br.Column(v.field)
+	col, err := bs.Reader().Column(v.field)
 	if err != nil {
 		return err
 	}
@@ -193,7 +194,7 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 	return v.err
 }
 
-func (v *valuesVisitor) event(ev *event.Event) bool {
+func (v *valuesVisitor) Event(ev *event.Event) bool {
 	if val, ok := ev.Get(v.field); ok && v.keep(&val) {
 		v.add(val, 1)
 	}

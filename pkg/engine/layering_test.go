@@ -26,7 +26,7 @@ var engineStages = []string{
 	"wal",        // the write-ahead log
 	"split",      // the split format: writer, reader, meta, term index, blooms
 	"budget",     // query limits, the memory meter, the error kinds queries share
-	"search",     // filters, block pruning, row sets, top-N inside one split
+	"search",     // filters, pruning, row sets, the plan and scan over a snapshot, top-N
 	"agg",        // aggregation specs, collectors, passes, results
 	"merge",      // merge policy, merge stream, merge markers
 }
