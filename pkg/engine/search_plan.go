@@ -32,7 +32,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 	p := &scanPlan{index: index, snap: snap, schema: newIndexSchema(ix.mapper.Load(), snap), done: e.gate.Foreground()}
 	p.schema.heads = headKindsOf(ix)
 	if err := p.schema.searchIn(fields); err != nil {
-		snap.Release()
+		p.release()
 		return nil, &QueryError{Query: text, Err: err}
 	}
 	q := search.Query{Text: text, Now: now, Limits: e.opts.Limits.ParseLimits(), Start: start, End: end, Desc: desc}
