@@ -84,6 +84,13 @@ func newestFirst(hits []engine.Hit) []engine.Hit {
 	return out
 }
 
+// The log line and level fields of Triage's default mapping
+// (pkg/engine/mapping_default.go), assumed when a store does not say.
+const (
+	defaultMessageField = "message"
+	defaultLevelField   = "severity"
+)
+
 // logFieldNames says which fields of an index are the log line and level.
 type logFieldNames struct {
 	Message, Level string
@@ -97,6 +104,17 @@ func (d *Datasource) logFields(ctx context.Context, be logstore.Backend, index s
 		return logFieldNames{}, err
 	}
 	out := logFieldNames{Message: info.MessageField, Level: info.LevelField}
+	// A Quickwit mapping names no log line or level: take its one default
+	// search field as the line, and the names Triage's own mapping uses.
+	if out.Message == "" && len(info.DefaultSearchFields) == 1 {
+		out.Message = info.DefaultSearchFields[0]
+	}
+	if out.Message == "" {
+		out.Message = defaultMessageField
+	}
+	if out.Level == "" {
+		out.Level = defaultLevelField
+	}
 	if d.settings.MessageField != "" {
 		out.Message = d.settings.MessageField
 	}

@@ -120,7 +120,7 @@ const maxCollected = engine.MaxSearchLimit
 // limit is reached and the unit of time (a millisecond, or the store's
 // coarser grain) of the limit-th row is complete, then sorts. Rows beyond
 // `after` are found by reading after's whole unit and keeping exactly the
-// rows beyond it. The store is asked for whole units and every row is
+// rows beyond it; such a page is cut to the limit. The store is asked for whole units and every row is
 // checked against the exact range, so a store comparing coarser
 // timestamps neither adds rows outside the range nor loses rows inside it.
 func collectPage(ctx context.Context, be logstore.Backend, sr engine.SearchRequest, after *engine.Cursor, grain time.Duration) (logPage, error) {
@@ -161,7 +161,7 @@ func collectPage(ctx context.Context, be logstore.Backend, sr engine.SearchReque
 			}
 			u := ts - mod(ts, int64(unit))
 			if bounded && u != boundary {
-				return sortedPage(page, sr.Order, true), nil
+				return sortedPage(page, sr.Order, limit, after != nil, true), nil
 			}
 			page.Hits = append(page.Hits, h)
 			if len(page.Hits) == limit {
@@ -169,25 +169,30 @@ func collectPage(ctx context.Context, be logstore.Backend, sr engine.SearchReque
 			}
 		}
 		if res.Cursor == "" {
-			return sortedPage(page, sr.Order, false), nil
+			return sortedPage(page, sr.Order, limit, after != nil, false), nil
 		}
 		if len(page.Hits) >= maxCollected {
 			page.Warnings = append(page.Warnings, fmt.Sprintf(
 				"more than %d events share the %s from %s: the rest of it is not shown; narrow the query",
 				len(page.Hits), unitName(unit), time.Unix(0, boundary).UTC().Format("2006-01-02T15:04:05.000Z07:00")))
-			return sortedPage(page, sr.Order, true), nil
+			return sortedPage(page, sr.Order, limit, after != nil, true), nil
 		}
 		cursor = res.Cursor
 	}
 }
 
 // sortedPage orders a collected page as frames are ordered and names the
-// position of its last row when more rows follow.
-func sortedPage(page logPage, order engine.Order, more bool) logPage {
+// position of its last row when more rows follow. A page beyond a position
+// is cut to the limit: its successor starts at an exact position, so only
+// pages that Grafana continues by time need their last unit complete.
+func sortedPage(page logPage, order engine.Order, limit int, positioned, more bool) logPage {
 	if order == engine.Asc {
 		page.Hits = oldestFirst(page.Hits)
 	} else {
 		page.Hits = newestFirst(page.Hits)
+	}
+	if positioned && len(page.Hits) > limit {
+		page.Hits, more = page.Hits[:limit], true
 	}
 	if more && len(page.Hits) > 0 {
 		page.Next = position(page.Hits[len(page.Hits)-1].Event)
