@@ -51,7 +51,8 @@ func incidentLines() [][]byte {
 // lines: the embedded engine (the reference), a VictoriaLogs cluster (two
 // vlstorage, a vlinsert, a vlselect), the strict Quickwit fake, and
 // Triage's own `gpx_triage serve` read as Quickwit.
-func startBackends(t *testing.T, lines [][]byte) []*backendDS {
+// Every store must count the lines within [from, to) before it returns.
+func startBackends(t *testing.T, lines [][]byte, from, to time.Time) []*backendDS {
 	t.Helper()
 	p := harness.Start(t, harness.Options{})
 	links := []any{traceLink}
@@ -87,7 +88,9 @@ func startBackends(t *testing.T, lines [][]byte) []*backendDS {
 	for _, b := range set {
 		b.ingest(t, lines)
 	}
-	waitCounted(t, set[1], len(lines))
+	for _, b := range set {
+		waitCounted(t, b, len(lines), from, to)
+	}
 	return set
 }
 
@@ -125,12 +128,11 @@ func startVictoriaLogsCluster(t *testing.T) (string, func(*testing.T, [][]byte))
 	return c.Select.URL, ingest
 }
 
-// waitCounted waits until b's store counts n events in the incident hour
+// waitCounted waits until b's store counts n events in [from, to)
 // (VictoriaLogs makes rows searchable a moment after vlinsert answers).
-func waitCounted(t *testing.T, b *backendDS, n int) {
+func waitCounted(t *testing.T, b *backendDS, n int, from, to time.Time) {
 	t.Helper()
-	q := harness.Query{RefID: "A", JSON: `{"queryType":"table","query":"*","metrics":[{"type":"count"}]}`,
-		From: incidentFrom.Add(-time.Hour), To: incidentTo.Add(time.Hour)}
+	q := harness.Query{RefID: "A", JSON: `{"queryType":"table","query":"*","metrics":[{"type":"count"}]}`, From: from, To: to}
 	deadline := time.Now().Add(time.Minute)
 	for {
 		r := b.ds.Query(t, q)["A"]

@@ -24,7 +24,7 @@ import (
 // the strict Quickwit fake and `gpx_triage serve` read as Quickwit must
 // show the same counts, buckets, top-N names and rows.
 func TestBackendsAnswerAlike(t *testing.T) {
-	set := startBackends(t, incidentLines())
+	set := startBackends(t, incidentLines(), incidentFrom.Add(-time.Hour), incidentTo.Add(time.Hour))
 	ref := set[0]
 	queries := readIncidentQueries(t)
 
@@ -103,6 +103,7 @@ func TestBackendsAnswerAlike(t *testing.T) {
 		}
 	})
 
+	t.Run("editor and variable resources", func(t *testing.T) { checkResources(t, set) })
 	t.Run("log context", func(t *testing.T) { checkContext(t, set) })
 	t.Run("explore paging by time", func(t *testing.T) { checkTimePaging(t, set) })
 	t.Run("paging by cursor", func(t *testing.T) { checkCursorPaging(t, set) })
@@ -385,3 +386,72 @@ func compareSets(want, got map[string]bool) string {
 }
 
 func head(s []string) []string { return s[:min(5, len(s))] }
+
+// checkResources calls what the query editor and ad hoc filters call:
+// fields, a field's top values (the same names and counts everywhere) and
+// the indexes; ingest through Grafana is refused on a cluster, naming it.
+func checkResources(t *testing.T, set []*backendDS) {
+	values := fmt.Sprintf("values?index=logs&field=endpoint&query=%s&from=%d&to=%d&limit=5",
+		url.QueryEscape("service:payment-service AND severity:error"), incidentStart.UnixMilli(), incidentStart.Add(10*time.Minute).UnixMilli())
+	var want string
+	for _, b := range set {
+		var fields struct {
+			Fields []struct {
+				Name string `json:"name"`
+			} `json:"fields"`
+		}
+		resourceJSON(t, b, "fields?index=logs", &fields)
+		names := map[string]bool{}
+		for _, f := range fields.Fields {
+			names[f.Name] = true
+		}
+		for _, n := range []string{"timestamp", "message", "service", "severity", "latency_ms", "endpoint"} {
+			if !names[n] {
+				t.Errorf("%s: fields lack %s: %v", b.name, n, names)
+			}
+		}
+		var vals struct {
+			Values []struct {
+				Value string `json:"value"`
+				Count int64  `json:"count"`
+			} `json:"values"`
+		}
+		resourceJSON(t, b, values, &vals)
+		got := fmt.Sprint(vals.Values)
+		if want == "" {
+			want = got
+			if len(vals.Values) < 3 {
+				t.Fatalf("the reference lists %d endpoints, want at least 3: %s", len(vals.Values), got)
+			}
+		} else if got != want {
+			t.Errorf("%s: top endpoints %s, embedded's %s", b.name, got, want)
+		}
+		var ixs struct {
+			Indexes []struct {
+				ID string `json:"id"`
+			} `json:"indexes"`
+		}
+		resourceJSON(t, b, "indexes", &ixs)
+		if len(ixs.Indexes) != 1 || ixs.Indexes[0].ID != "logs" {
+			t.Errorf("%s: indexes %+v, want logs", b.name, ixs.Indexes)
+		}
+		if b.name == "embedded" {
+			continue
+		}
+		r := b.ds.Resource(t, "POST", "ingest/logs", []byte(`{"message":"x"}`))
+		if r.Status != 400 || !strings.Contains(string(r.Body), "send logs to the cluster's own ingest endpoint") {
+			t.Errorf("%s: ingest through Grafana answered %d %s, want 400 pointing at the cluster", b.name, r.Status, r.Body)
+		}
+	}
+}
+
+func resourceJSON(t *testing.T, b *backendDS, path string, out any) {
+	t.Helper()
+	r := b.ds.Resource(t, "GET", path, nil)
+	if r.Status != 200 {
+		t.Fatalf("%s: GET %s: %d %s", b.name, path, r.Status, r.Body)
+	}
+	if err := json.Unmarshal(r.Body, out); err != nil {
+		t.Fatalf("%s: GET %s: %v", b.name, path, err)
+	}
+}
