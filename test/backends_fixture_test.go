@@ -66,7 +66,7 @@ func startBackends(t *testing.T, lines [][]byte, from, to time.Time) []*backendD
 		}
 	}
 	vlURL, vlIngest := startVictoriaLogsCluster(t)
-	qwURL := startQuickwitFake(t)
+	qwURL, _ := startQuickwitFake(t)
 	serve := startServe(t, "-data", t.TempDir(), "-listen", "127.0.0.1:0")
 	serveURL := "http://" + serve.addr
 	qwIngest := func(base string) func(t *testing.T, lines [][]byte) {
@@ -102,12 +102,13 @@ const quickwitFakeIndex = `{"version":"0.8","index_id":"logs","doc_mapping":{"mo
  {"name":"severity","type":"text","tokenizer":"raw","fast":true}],"timestamp_field":"timestamp"},
  "search_settings":{"default_search_fields":["message"]},"indexing_settings":{"commit_timeout_secs":1}}`
 
-func startQuickwitFake(t *testing.T) string {
+func startQuickwitFake(t *testing.T) (string, *quickwitfake.Server) {
 	t.Helper()
-	srv := httptest.NewServer(quickwitfake.New(quickwitfake.Options{Version: "0.9.1"}))
+	fake := quickwitfake.New(quickwitfake.Options{Version: "0.9.1"})
+	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	postOK(t, srv.URL+"/api/v1/indexes", []byte(quickwitFakeIndex))
-	return srv.URL
+	return srv.URL, fake
 }
 
 // startVictoriaLogsCluster starts the cluster and returns vlselect's URL
