@@ -23,7 +23,7 @@ type backendDS struct {
 	name string
 	ds   *harness.Datasource
 	// ingest adds NDJSON lines to the store the way its users' shippers do.
-	ingest func(t *testing.T, lines [][]byte)
+	ingest func(t testing.TB, lines [][]byte)
 	// secondPrecision: the store orders and ranges hits by whole seconds.
 	secondPrecision bool
 }
@@ -52,12 +52,25 @@ func incidentLines() [][]byte {
 // vlstorage, a vlinsert, a vlselect), the strict Quickwit fake, and
 // Triage's own `gpx_triage serve` read as Quickwit.
 // Every store must count the lines within [from, to) before it returns.
-func startBackends(t *testing.T, lines [][]byte, from, to time.Time) []*backendDS {
+func startBackends(t testing.TB, lines [][]byte, from, to time.Time) []*backendDS {
+	t.Helper()
+	set := newBackends(t)
+	for _, b := range set {
+		b.ingest(t, lines)
+	}
+	for _, b := range set {
+		waitCounted(t, b, len(lines), from, to)
+	}
+	return set
+}
+
+// newBackends starts the plugin and the stores, empty.
+func newBackends(t testing.TB) []*backendDS {
 	t.Helper()
 	p := harness.Start(t, harness.Options{})
 	links := []any{traceLink}
 	embedded := &backendDS{name: "embedded", ds: p.Datasource(t, map[string]any{"dataDir": t.TempDir(), "ingestListen": "", "dataLinks": links}, nil)}
-	embedded.ingest = func(t *testing.T, lines [][]byte) {
+	embedded.ingest = func(t testing.TB, lines [][]byte) {
 		for i := 0; i < len(lines); i += 5000 {
 			body := append(bytes.Join(lines[i:min(i+5000, len(lines))], []byte("\n")), '\n')
 			if r := embedded.ds.Resource(t, "POST", "ingest/logs?commit=force", body); r.Status != http.StatusOK {
@@ -69,8 +82,8 @@ func startBackends(t *testing.T, lines [][]byte, from, to time.Time) []*backendD
 	qwURL, _ := startQuickwitFake(t)
 	serve := startServe(t, "-data", t.TempDir(), "-listen", "127.0.0.1:0")
 	serveURL := "http://" + serve.addr
-	qwIngest := func(base string) func(t *testing.T, lines [][]byte) {
-		return func(t *testing.T, lines [][]byte) {
+	qwIngest := func(base string) func(t testing.TB, lines [][]byte) {
+		return func(t testing.TB, lines [][]byte) {
 			for i := 0; i < len(lines); i += 5000 {
 				postOK(t, base+"/api/v1/logs/ingest?commit=force", bytes.Join(lines[i:min(i+5000, len(lines))], []byte("\n")))
 			}
@@ -85,12 +98,6 @@ func startBackends(t *testing.T, lines [][]byte, from, to time.Time) []*backendD
 		{name: "quickwit-gpx_triage-serve", ingest: qwIngest(serveURL),
 			ds: p.RemoteDatasource(t, serveURL, map[string]any{"backend": "quickwit", "dataLinks": links}, nil)},
 	}
-	for _, b := range set {
-		b.ingest(t, lines)
-	}
-	for _, b := range set {
-		waitCounted(t, b, len(lines), from, to)
-	}
 	return set
 }
 
@@ -102,7 +109,7 @@ const quickwitFakeIndex = `{"version":"0.8","index_id":"logs","doc_mapping":{"mo
  {"name":"severity","type":"text","tokenizer":"raw","fast":true}],"timestamp_field":"timestamp"},
  "search_settings":{"default_search_fields":["message"]},"indexing_settings":{"commit_timeout_secs":1}}`
 
-func startQuickwitFake(t *testing.T) (string, *quickwitfake.Server) {
+func startQuickwitFake(t testing.TB) (string, *quickwitfake.Server) {
 	t.Helper()
 	fake := quickwitfake.New(quickwitfake.Options{Version: "0.9.1"})
 	srv := httptest.NewServer(fake)
@@ -113,7 +120,7 @@ func startQuickwitFake(t *testing.T) (string, *quickwitfake.Server) {
 
 // startVictoriaLogsCluster starts the cluster and returns vlselect's URL
 // and how to feed vlinsert.
-func startVictoriaLogsCluster(t *testing.T) (string, func(*testing.T, [][]byte)) {
+func startVictoriaLogsCluster(t testing.TB) (string, func(testing.TB, [][]byte)) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -122,7 +129,7 @@ func startVictoriaLogsCluster(t *testing.T) (string, func(*testing.T, [][]byte))
 		t.Fatalf("start the VictoriaLogs cluster: %v", err)
 	}
 	t.Cleanup(c.Stop)
-	ingest := func(t *testing.T, lines [][]byte) {
+	ingest := func(t testing.TB, lines [][]byte) {
 		postOK(t, c.Insert.URL+"/insert/jsonline?_time_field=timestamp&_msg_field=message&_stream_fields=service,host",
 			bytes.Join(lines, []byte("\n")))
 	}
@@ -131,7 +138,7 @@ func startVictoriaLogsCluster(t *testing.T) (string, func(*testing.T, [][]byte))
 
 // waitCounted waits until b's store counts n events in [from, to)
 // (VictoriaLogs makes rows searchable a moment after vlinsert answers).
-func waitCounted(t *testing.T, b *backendDS, n int, from, to time.Time) {
+func waitCounted(t testing.TB, b *backendDS, n int, from, to time.Time) {
 	t.Helper()
 	q := harness.Query{RefID: "A", JSON: `{"queryType":"table","query":"*","metrics":[{"type":"count"}]}`, From: from, To: to}
 	deadline := time.Now().Add(time.Minute)
@@ -153,7 +160,7 @@ func waitCounted(t *testing.T, b *backendDS, n int, from, to time.Time) {
 	}
 }
 
-func postOK(t *testing.T, url string, body []byte) {
+func postOK(t testing.TB, url string, body []byte) {
 	t.Helper()
 	res, err := http.Post(url, "application/json", bytes.NewReader(body))
 	if err != nil {
