@@ -36,9 +36,6 @@ func TestBackendsAnswerAlike(t *testing.T) {
 					t.Fatal("the reference answer is empty; the data does not exercise it")
 				}
 				for _, b := range set[1:] {
-					if refusesHeatmaps(t, b, panelRequest(q), q.Wants) {
-						continue
-					}
 					if d := compareDigests(want, panelDigest(t, b, q)); len(d) > 0 {
 						t.Errorf("%s differs from embedded:\n  %s", b.name, strings.Join(d, "\n  "))
 					}
@@ -149,26 +146,6 @@ func mustFrames(t *testing.T, b *backendDS, q harness.Query) data.Frames {
 	return r.Frames
 }
 
-// serveRangeGap is how `gpx_triage serve` refuses a heatmap read through
-// the Quickwit adapter: its _elastic API computes `range` aggregations at
-// the top level only, and a heatmap is a range inside a date_histogram
-// (Quickwit and the fake nest it). When the server learns to nest ranges,
-// this check fails and the heatmap joins the comparison.
-const serveRangeGap = "range is supported at the top level only, not inside"
-
-// refusesHeatmaps reports a known gap: serve refuses heatmaps, by name.
-func refusesHeatmaps(t *testing.T, b *backendDS, q harness.Query, wants string) bool {
-	t.Helper()
-	if b.name != "quickwit-gpx_triage-serve" || wants != "heatmap-rows" {
-		return false
-	}
-	q.RefID = "A"
-	if r := b.ds.Query(t, q)["A"]; r.Status != 400 || !strings.Contains(r.Error, serveRangeGap) {
-		t.Errorf("%s: heatmap answered status %d %q; if serve nests ranges now, drop refusesHeatmaps", b.name, r.Status, r.Error)
-	}
-	return true
-}
-
 // alertQuery runs a query as Grafana's alerting does (the FromAlert header).
 func alertQuery(t *testing.T, b *backendDS, q harness.Query) harness.Response {
 	t.Helper()
@@ -203,9 +180,6 @@ func checkRescope(t *testing.T, set []*backendDS, queries []goldenQuery) {
 	var wantFrom, wantTo int64
 	wantCount := -1.0
 	for _, b := range set {
-		if refusesHeatmaps(t, b, panelRequest(heatmapQ), heatmapQ.Wants) {
-			continue
-		}
 		f := mustFrames(t, b, panelRequest(heatmapQ))[0]
 		hot, hotTotal := 0, -1.0
 		for r := range f.Rows() {

@@ -1,7 +1,6 @@
 package test
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -21,8 +20,6 @@ import (
 //
 // The fake scans every document per query: it models Quickwit's API, not
 // its speed, and is timed only to show the adapter's own cost is small.
-// serve refuses the heatmap (a range nested in a date_histogram), so its
-// refresh holds three panels.
 func BenchmarkQueryDataBackends(b *testing.B) {
 	n := envInt(b, "TRIAGE_BENCH_EVENTS", 1_000_000)
 	set := newBackends(b)
@@ -45,15 +42,6 @@ func BenchmarkQueryDataBackends(b *testing.B) {
 	for _, be := range set {
 		var queries []harness.Query
 		for i, q := range dashboardPanels {
-			var model struct {
-				QueryType string `json:"queryType"`
-			}
-			if err := json.Unmarshal([]byte(q), &model); err != nil {
-				b.Fatal(err)
-			}
-			if be.name == "quickwit-gpx_triage-serve" && model.QueryType == "heatmap" {
-				continue
-			}
 			queries = append(queries, harness.Query{RefID: string(rune('A' + i)), JSON: q, From: from, To: to,
 				MaxDataPoints: 1440, Interval: time.Minute})
 		}
@@ -69,7 +57,6 @@ func BenchmarkQueryDataBackends(b *testing.B) {
 					}
 				}
 			})
-			b.ReportMetric(float64(len(queries)), "panels")
 		})
 	}
 }
