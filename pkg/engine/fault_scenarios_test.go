@@ -212,7 +212,7 @@ func TestFaultScenarios(t *testing.T) {
 		t.Fatalf("%v (run with -update-fault-table to write it)", err)
 	}
 	if string(want) != table {
-		t.Fatalf("fault table differs from %s (run with -update-fault-table and copy it into docs/operations-faults.md):\n%s", golden, table)
+		t.Fatalf("fault table differs from %s (run with -update-fault-table and copy it into README.md's Damaged data section):\n%s", golden, table)
 	}
 }
 
