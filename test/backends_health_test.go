@@ -37,7 +37,7 @@ func TestBackendsHealth(t *testing.T) {
 		wantMessage []string
 		commitDelay string
 	}{
-		{name: "embedded", kind: "embedded", wantMessage: []string{"Triage is ready"}},
+		{name: "embedded", kind: "embedded", wantMessage: []string{"Triage is ready (embedded engine"}},
 		{name: "victorialogs-cluster", kind: "victorialogs", wantMessage: []string{"VictoriaLogs", "answers queries", `default index "logs"`}},
 		{name: "quickwit-fake", kind: "quickwit", version: "0.9.1", wantMessage: []string{"Quickwit 0.9.1", "answers, 1 indexes", "live tail lags"}, commitDelay: "1s"},
 		{name: "quickwit-gpx_triage-serve", kind: "quickwit", wantMessage: []string{"Quickwit", "answers, 1 indexes"}, commitDelay: "1s"},

@@ -122,7 +122,11 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if d.rememberErr != nil {
 		details.Warnings = append(details.Warnings, "the ingest listener will come up after a restart only once Grafana uses this datasource: "+d.rememberErr.Error())
 	}
-	msg := fmt.Sprintf("Triage is ready: %d events in %d indexes, data directory %s (%s free)", events, len(details.Indexes), s.DataDir, formatBytes(disk.FreeBytes))
+	engineName := "embedded engine"
+	if v := details.Backend.Version; v != "" {
+		engineName += " " + v
+	}
+	msg := fmt.Sprintf("Triage is ready (%s): %d events in %d indexes, data directory %s (%s free)", engineName, events, len(details.Indexes), s.DataDir, formatBytes(disk.FreeBytes))
 	if details.IngestBound != "" {
 		msg += ", ingest on " + details.IngestBound
 	}
