@@ -110,10 +110,11 @@ func parseBackendSettings(s backend.DataSourceInstanceSettings, raw jsonBackendS
 			problems = append(problems, errors.New("tlsAuth is on but secureJsonData.tlsClientCert or tlsClientKey is empty: paste both (PEM), or turn TLS client auth off"))
 		}
 	}
-	if raw.Timeout != nil {
+	// An editor may store 0 for a cleared field: that is the default too.
+	if raw.Timeout != nil && *raw.Timeout != 0 {
 		secs := float64(*raw.Timeout)
-		if secs <= 0 || secs > 3600 || math.IsNaN(secs) {
-			problems = append(problems, fmt.Errorf("timeout %v must be a number of seconds between 1 and 3600 (empty: %s)", secs, logstore.DefaultTimeout))
+		if secs < 1 || secs > 3600 || math.IsNaN(secs) {
+			problems = append(problems, fmt.Errorf("timeout %v must be a number of seconds between 1 and 3600 (empty or 0: %s)", secs, logstore.DefaultTimeout))
 		} else {
 			out.Timeout = time.Duration(secs * float64(time.Second))
 		}

@@ -43,9 +43,9 @@ func TestParseBackendSettings(t *testing.T) {
 				VictoriaLogs: logstore.VictoriaLogsSettings{TimestampField: "ts", MessageField: "msg", LevelField: "level", TextFields: []string{"msg", "error"}, AccountID: "12", ProjectID: "3"}},
 		},
 		{
-			name:     "a password without basic auth switched on is not sent",
+			name:     "a password without basic auth switched on is not sent; timeout 0 is the default",
 			url:      "http://vlselect:9471",
-			jsonData: `{"backend":"victorialogs"}`,
+			jsonData: `{"backend":"victorialogs","timeout":0}`,
 			secure:   map[string]string{"basicAuthPassword": "pw"},
 			want: logstore.Settings{Kind: "victorialogs", URL: "http://vlselect:9471", Timeout: logstore.DefaultTimeout,
 				VictoriaLogs: logstore.VictoriaLogsSettings{TimestampField: "timestamp", MessageField: "message", LevelField: "severity", TextFields: []string{"message"}}},
@@ -63,8 +63,8 @@ func TestParseBackendSettings(t *testing.T) {
 		{name: "timeout not a number", url: "http://q:7280", jsonData: `{"backend":"quickwit","timeout":"soon"}`, wantErr: []string{"jsonData is not valid", "number of seconds"}},
 		{name: "tenant not a number", url: "http://v:9471", jsonData: `{"backend":"victorialogs","victoriaLogs":{"accountId":"team-a"}}`,
 			wantErr: []string{`victoriaLogs.accountId "team-a" must be a whole number`}},
-		{name: "every problem at once", jsonData: `{"backend":"quickwit","timeout":0,"defaultIndex":"../x"}`,
-			wantErr: []string{"needs the URL", "timeout 0", "defaultIndex"}},
+		{name: "every problem at once", jsonData: `{"backend":"quickwit","timeout":0.5,"defaultIndex":"../x"}`,
+			wantErr: []string{"needs the URL", "timeout 0.5", "defaultIndex"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
