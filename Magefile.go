@@ -167,7 +167,7 @@ func mustAbs(path string) string {
 	return abs
 }
 
-// E2E runs the Playwright tests in tests/e2e (@grafana/plugin-e2e) against
+// E2E runs the Playwright tests in test/grafana-e2e (@grafana/plugin-e2e) against
 // a running Grafana at GRAFANA_URL (default http://localhost:3000, the
 // docker compose service) with the Chromium findChromium picks
 // (CHROMIUM_PATH). It is not part of Test or CI, which run without Docker.
@@ -193,7 +193,7 @@ func E2E() error {
 		return fmt.Errorf("e2e tests: %w; install chromium or set %s", err, chromiumEnv)
 	}
 	env := map[string]string{"GRAFANA_URL": grafana, chromiumEnv: browser}
-	return sh.RunWithV(env, "npx", "playwright", "test", "-c", "tests/e2e/playwright.config.ts")
+	return sh.RunWithV(env, "npx", "playwright", "test", "-c", "test/grafana-e2e/playwright.config.ts")
 }
 
 func packageVersion() (string, error) {
