@@ -167,7 +167,7 @@ func mustAbs(path string) string {
 	return abs
 }
 
-// E2E runs the Playwright tests in tests/e2e (@grafana/plugin-e2e) against
+// E2E runs the Playwright tests in test/grafana-e2e (@grafana/plugin-e2e) against
 // a running Grafana at GRAFANA_URL (default http://localhost:3000, the
 // docker compose service) with the Chromium findChromium picks
 // (CHROMIUM_PATH). It is not part of Test or CI, which run without Docker.
@@ -193,7 +193,7 @@ func E2E() error {
 		return fmt.Errorf("e2e tests: %w; install chromium or set %s", err, chromiumEnv)
 	}
 	env := map[string]string{"GRAFANA_URL": grafana, chromiumEnv: browser}
-	return sh.RunWithV(env, "npx", "playwright", "test", "-c", "tests/e2e/playwright.config.ts")
+	return sh.RunWithV(env, "npx", "playwright", "test", "-c", "test/grafana-e2e/playwright.config.ts")
 }
 
 func packageVersion() (string, error) {
@@ -216,8 +216,9 @@ const benchDir = "bench-results"
 // Bench measures performance for BENCHMARKS.md: VictoriaLogs and
 // `gpx_triage serve` side by side over HTTP (triage-bench compare), the
 // package benchmarks (short -benchtime), the engine API in process
-// (triage-bench engine) and the incident dashboard through the plugin
-// protocol over that store. TRIAGE_BENCH_EVENTS sets the events (default
+// (triage-bench engine), the incident dashboard through the plugin
+// protocol over that store, and the same dashboard through each backend
+// at 1M events. TRIAGE_BENCH_EVENTS sets the events (default
 // 10,000,000, the record; 1000000 for a quick check); TRIAGE_BENCH_QUICK=1
 // runs only a tiny side-by-side smoke run for CI. Raw output goes to
 // bench-results/<time>-*.txt, each file headed by the machine's load. The
@@ -270,7 +271,15 @@ func Bench() error {
 		return err
 	}
 	env := map[string]string{"TRIAGE_BENCH_STORE": store, "PLUGIN_BINARY": plugin}
-	return benchRun(out("querydata-"+size), env, "go", "test", "./test/", "-run", "^$", "-bench", "BenchmarkQueryDataDashboard", "-benchtime", "30x", "-timeout", "30m")
+	if err := benchRun(out("querydata-"+size), env, "go", "test", "./test/", "-run", "^$", "-bench", "BenchmarkQueryDataDashboard", "-benchtime", "30x", "-timeout", "30m"); err != nil {
+		return err
+	}
+	// The same four panels through a datasource of each backend (embedded,
+	// a VictoriaLogs cluster, gpx_triage serve and the Quickwit fake read as
+	// Quickwit) over the same 1M events: the remote stores are loaded over
+	// HTTP, which at the record's 10M would take most of an hour more.
+	backends := map[string]string{"TRIAGE_BENCH_EVENTS": "1000000", "PLUGIN_BINARY": plugin}
+	return benchRun(out("querydata-backends-1M"), backends, "go", "test", "./test/", "-run", "^$", "-bench", "BenchmarkQueryDataBackends", "-benchtime", "15x", "-timeout", "60m")
 }
 
 // benchRun runs one measurement, copying its output to the terminal and to

@@ -28,7 +28,7 @@ type standalone struct {
 
 var listeningLine = regexp.MustCompile(`Triage is listening on http://(\S+)`)
 
-func startServe(t *testing.T, args ...string) *standalone {
+func startServe(t testing.TB, args ...string) *standalone {
 	t.Helper()
 	cmd := exec.Command(harness.Binary(t), append([]string{"serve"}, args...)...)
 	stdout, err := cmd.StdoutPipe()

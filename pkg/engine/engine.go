@@ -198,6 +198,11 @@ func (e *Engine) closeIndexes() error {
 	return errors.Join(errs...)
 }
 
+// CommitTimeout is how long an ingested event may wait before it is
+// searchable (unless its batch forced a commit): Quickwit clients read it
+// from an index's indexing_settings to know how far a live tail must lag.
+func (e *Engine) CommitTimeout() time.Duration { return e.opts.CommitTimeout }
+
 // runCommitTicker makes buffered events searchable every CommitTimeout,
 // starts flushes of heads that are too big or too old, drops splits past
 // their index's retention period and wakes the merger of small splits.

@@ -1,6 +1,8 @@
-// Package plugin adapts the Triage engine to Grafana's backend plugin API:
-// settings, QueryData, CheckHealth, CallResource and streams. It holds no
-// search logic of its own.
+// Package plugin adapts Triage to Grafana's backend plugin API: settings,
+// QueryData, CheckHealth, CallResource and streams. Every query runs
+// through one backend.Backend (the embedded engine, or a Quickwit or
+// VictoriaLogs cluster); frames, links, volume, context, paging and live
+// tail are built here, once, above it. It holds no search logic of its own.
 package plugin
 
 import (
@@ -15,6 +17,8 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/resource/httpadapter"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
+	"github.com/triage-logs/triage/pkg/backend/connect"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/ingest"
 	"github.com/triage-logs/triage/pkg/server"
@@ -36,7 +40,11 @@ type Datasource struct {
 	// setupErr is kept rather than returned from NewDatasource so that
 	// health checks and queries can show the user what to fix.
 	setupErr error
-	store    *sharedEngine
+	// store answers every query, resource and stream: the embedded engine
+	// or a remote cluster, as the settings' backend says.
+	store logstore.Backend
+	// local is the embedded engine's shared handle; nil for remote kinds.
+	local    *sharedEngine
 	listener *sharedListener
 	// listenErr is why the ingest listener is not running; queries still work.
 	listenErr error
@@ -48,10 +56,11 @@ type Datasource struct {
 	logger      log.Logger
 }
 
-// NewDatasource is the instance factory given to datasource.Manage: it
-// opens (or shares) the engine of the configured data directory and starts
-// the ingest listener, taking over the ones brought up at plugin start
-// (standby.go).
+// NewDatasource is the instance factory given to datasource.Manage. For the
+// embedded backend it opens (or shares) the engine of the configured data
+// directory and starts the ingest listener, taking over the ones brought up
+// at plugin start (standby.go); for a remote backend it only connects: the
+// cluster stores and ingests.
 func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (instancemgmt.Instance, error) {
 	ds := &Datasource{uid: s.UID, metrics: server.DefaultMetrics(), logger: log.DefaultLogger.With("datasource", s.UID)}
 	ds.resources = httpadapter.New(ds.routes())
@@ -64,17 +73,27 @@ func NewDatasource(_ context.Context, s backend.DataSourceInstanceSettings) (ins
 		ds.setupErr = err
 		return ds, nil
 	}
+	if settings.Remote() {
+		if ds.store, err = connect.Open(settings.Backend, nil); err != nil {
+			ds.setupErr = err
+		}
+		return ds, nil
+	}
 	if _, err := checkDataDir(settings.DataDir); err != nil {
 		ds.setupErr = err
 		return ds, nil
 	}
-	ds.store, err = acquireEngine(settings.DataDir, ds.metrics.EngineOptions(engine.Options{}))
+	ds.local, err = acquireEngine(settings.DataDir, ds.metrics.EngineOptions(engine.Options{}))
 	if err != nil {
 		ds.setupErr = fmt.Errorf("open the store in %s: %w", settings.DataDir, err)
 		return ds, nil
 	}
+	if ds.store, err = connect.Open(settings.Backend, ds.local.eng); err != nil {
+		ds.setupErr = err
+		return ds, nil
+	}
 	if settings.IngestListen != "" {
-		h := ingestHandler(ds.store.eng, settings.IngestToken, ds.logger)
+		h := ingestHandler(ds.local.eng, settings.IngestToken, ds.logger)
 		tokenSet := settings.IngestToken != ""
 		// A weak token keeps the listener down (health says why); the
 		// shared listener sees only whether one is set.
@@ -115,22 +134,37 @@ func (d *Datasource) Dispose() {
 	if d.listener != nil {
 		d.listener.release()
 	}
-	if d.store != nil {
-		if err := d.store.release(); err != nil {
+	if d.local != nil {
+		if err := d.local.release(); err != nil {
 			d.logger.Error("close store", "error", err)
 		}
 	}
 }
 
-// engine returns the open engine, or the reason there is none.
+// engine returns the embedded engine, for what only it offers (ingest
+// through Grafana), or the reason there is none.
 func (d *Datasource) engine() (*engine.Engine, error) {
+	if d.setupErr != nil {
+		return nil, d.setupErr
+	}
+	if d.settings.Remote() {
+		return nil, fmt.Errorf("this datasource reads a %s cluster at %s: send logs to the cluster's own ingest endpoint", d.settings.Backend.Kind, d.settings.Backend.URL)
+	}
+	if d.local == nil {
+		return nil, errors.New("the store is not open")
+	}
+	return d.local.eng, nil
+}
+
+// backend returns the store answering queries, or the reason there is none.
+func (d *Datasource) backend() (logstore.Backend, error) {
 	if d.setupErr != nil {
 		return nil, d.setupErr
 	}
 	if d.store == nil {
 		return nil, errors.New("the store is not open")
 	}
-	return d.store.eng, nil
+	return d.store, nil
 }
 
 // CallResource serves the datasource's HTTP resources (/api/datasources/uid/<uid>/resources/...).
@@ -156,7 +190,11 @@ func (d *Datasource) routes() http.Handler {
 func (d *Datasource) handleIngest(w http.ResponseWriter, r *http.Request) {
 	eng, err := d.engine()
 	if err != nil {
-		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
+		status := http.StatusServiceUnavailable
+		if d.settings.Remote() {
+			status = http.StatusBadRequest // retrying cannot help: the cluster ingests
+		}
+		writeJSONError(w, status, err.Error())
 		return
 	}
 	h := ingest.NewHandler(d.metrics.InstrumentStore(eng), ingest.HandlerOptions{Logger: slog.New(slogHandler{d.logger})})

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	logstore "github.com/triage-logs/triage/pkg/backend"
 )
 
 // Free-space thresholds: below lowDiskBytes health warns, below
@@ -20,16 +22,18 @@ const (
 // healthDetails is the machine-readable part of a health check, shown by
 // Grafana under the message and read by tests.
 type healthDetails struct {
-	DataDir      string        `json:"dataDir"`
-	FreeBytes    uint64        `json:"freeBytes"`
-	TotalBytes   uint64        `json:"totalBytes"`
-	DefaultIndex string        `json:"defaultIndex"`
-	Retention    string        `json:"retention"`
-	IngestListen string        `json:"ingestListen"`
-	IngestBound  string        `json:"ingestBound,omitempty"`
-	IngestAuth   string        `json:"ingestAuth"`
-	Indexes      []indexHealth `json:"indexes"`
-	Warnings     []string      `json:"warnings,omitempty"`
+	// Backend names the store answering queries, its version and reachability.
+	Backend      logstore.Health `json:"backend"`
+	DataDir      string          `json:"dataDir"`
+	FreeBytes    uint64          `json:"freeBytes"`
+	TotalBytes   uint64          `json:"totalBytes"`
+	DefaultIndex string          `json:"defaultIndex"`
+	Retention    string          `json:"retention"`
+	IngestListen string          `json:"ingestListen"`
+	IngestBound  string          `json:"ingestBound,omitempty"`
+	IngestAuth   string          `json:"ingestAuth"`
+	Indexes      []indexHealth   `json:"indexes"`
+	Warnings     []string        `json:"warnings,omitempty"`
 }
 
 // indexHealth is one index's line in the health details.
@@ -44,9 +48,16 @@ type indexHealth struct {
 	CorruptSplits []string `json:"corruptSplits,omitempty"`
 }
 
-// CheckHealth reports the real state of the instance: settings, the data
-// directory and free disk. It never answers OK without having checked.
-func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+// CheckHealth reports the real state of the instance: settings, then for
+// the embedded store the data directory and free disk, for a remote one
+// the cluster's answer. It never answers OK without having checked.
+func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (*backend.CheckHealthResult, error) {
+	if d.setupErr != nil {
+		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: d.setupErr.Error()}, nil
+	}
+	if d.settings.Remote() {
+		return d.checkRemoteHealth(ctx)
+	}
 	eng, err := d.engine()
 	if err != nil {
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
@@ -57,6 +68,7 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 		return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: err.Error()}, nil
 	}
 	details := healthDetails{
+		Backend:      d.store.Health(ctx),
 		DataDir:      s.DataDir,
 		FreeBytes:    disk.FreeBytes,
 		TotalBytes:   disk.TotalBytes,
@@ -110,7 +122,11 @@ func (d *Datasource) CheckHealth(_ context.Context, _ *backend.CheckHealthReques
 	if d.rememberErr != nil {
 		details.Warnings = append(details.Warnings, "the ingest listener will come up after a restart only once Grafana uses this datasource: "+d.rememberErr.Error())
 	}
-	msg := fmt.Sprintf("Triage is ready: %d events in %d indexes, data directory %s (%s free)", events, len(details.Indexes), s.DataDir, formatBytes(disk.FreeBytes))
+	engineName := "embedded engine"
+	if v := details.Backend.Version; v != "" {
+		engineName += " " + v
+	}
+	msg := fmt.Sprintf("Triage is ready (%s): %d events in %d indexes, data directory %s (%s free)", engineName, events, len(details.Indexes), s.DataDir, formatBytes(disk.FreeBytes))
 	if details.IngestBound != "" {
 		msg += ", ingest on " + details.IngestBound
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -35,7 +37,7 @@ type queryRequest struct {
 }
 
 // queryRunner answers one query type.
-type queryRunner func(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse
+type queryRunner func(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse
 
 // runners maps each queryType of the model to the code that answers it.
 func (d *Datasource) runners() map[query.QueryType]queryRunner {
@@ -65,7 +67,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 			defer wg.Done()
 			defer func() { <-sem }()
 			started := time.Now()
-			r := d.runQuery(queryContext(ctx, req), q)
+			r := d.runQuery(queryContext(ctx, req), q, fromAlert(req))
 			d.metrics.ObserveQuery("grafana", started)
 			mu.Lock()
 			resp.Responses[q.RefID] = r
@@ -76,16 +78,19 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 	return resp, nil
 }
 
-func (d *Datasource) runQuery(ctx context.Context, q backend.DataQuery) (res backend.DataResponse) {
+func (d *Datasource) runQuery(ctx context.Context, q backend.DataQuery, completeOnly bool) (res backend.DataResponse) {
 	defer func() {
 		if p := recover(); p != nil {
 			d.logger.Error("query panicked", "refId", q.RefID, "panic", p, "stack", string(debug.Stack()))
 			res = backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s failed with an internal error: %v", q.RefID, p))
 		}
 	}()
-	eng, err := d.engine()
+	be, err := d.backend()
 	if err != nil {
 		return backend.ErrDataResponse(backend.StatusBadRequest, err.Error())
+	}
+	if completeOnly {
+		be = refusePartial{be}
 	}
 	req, err := d.resolveQuery(q)
 	if err != nil {
@@ -93,7 +98,7 @@ func (d *Datasource) runQuery(ctx context.Context, q backend.DataQuery) (res bac
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
-	res = d.runners()[req.Model.QueryType](ctx, eng, req)
+	res = d.runners()[req.Model.QueryType](ctx, be, req)
 	d.logNotices(req.RefID, res)
 	return res
 }
@@ -105,10 +110,16 @@ func (d *Datasource) runQuery(ctx context.Context, q backend.DataQuery) (res bac
 // rule: the count would just be wrong. As an error, the rule goes to its
 // configured error state ("Alert state if execution error or timeout").
 func queryContext(ctx context.Context, req *backend.QueryDataRequest) context.Context {
-	if _, fromAlert := req.Headers[backend.FromAlertHeaderName]; fromAlert {
+	if fromAlert(req) {
 		return engine.WithoutPartialResults(ctx)
 	}
 	return ctx
+}
+
+// fromAlert says Grafana's alerting sent the request.
+func fromAlert(req *backend.QueryDataRequest) bool {
+	_, ok := req.Headers[backend.FromAlertHeaderName]
+	return ok
 }
 
 // logNotices logs the warnings a panel shows (damaged splits left out),
@@ -155,7 +166,11 @@ func errorResponse(refID string, err error) backend.DataResponse {
 	var qerr *engine.QueryError
 	var lerr *engine.LimitError
 	var perr *engine.PartialResultError
+	var rperr *logstore.PartialError
+	var rerr *logstore.RemoteError
 	switch {
+	case errors.As(err, &rperr):
+		return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s: %v; alert rules are not evaluated on partial data", refID, rperr))
 	case errors.As(err, &lerr) && lerr.Limit == engine.LimitTimeout:
 		return backend.ErrDataResponse(backend.StatusTimeout, fmt.Sprintf("query %s: %v", refID, lerr))
 	case errors.As(err, &perr):
@@ -170,6 +185,27 @@ func errorResponse(refID string, err error) backend.DataResponse {
 		return backend.ErrDataResponse(backend.StatusTimeout, fmt.Sprintf("query %s took longer than %s; narrow the time range or the query", refID, queryTimeout))
 	case errors.Is(err, context.Canceled):
 		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s was cancelled", refID))
+	case errors.As(err, &rerr):
+		return backend.ErrDataResponse(remoteStatus(rerr), fmt.Sprintf("query %s: %v", refID, err))
 	}
 	return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s: %v", refID, err))
+}
+
+// remoteStatus says whose problem a cluster's refusal is: the query's
+// (400), the user's access (401/403), overload (429), else the cluster's
+// (502: the plugin is a gateway to it).
+func remoteStatus(e *logstore.RemoteError) backend.Status {
+	switch {
+	case e.QueryProblem():
+		return backend.StatusBadRequest
+	case e.Status == http.StatusUnauthorized:
+		return backend.StatusUnauthorized
+	case e.Status == http.StatusForbidden:
+		return backend.StatusForbidden
+	case e.Status == http.StatusNotFound:
+		return backend.StatusNotFound
+	case e.Status == http.StatusTooManyRequests:
+		return backend.StatusTooManyRequests
+	}
+	return backend.StatusBadGateway
 }

@@ -6,13 +6,14 @@ import (
 	"math"
 	"strconv"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
 // aggregate runs aggs over the request's index, query and time range.
-func (req queryRequest) aggregate(ctx context.Context, eng *engine.Engine, aggs []engine.Agg) (engine.AggResult, error) {
-	return eng.Aggregate(ctx, engine.AggRequest{Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To, Aggs: aggs})
+func (req queryRequest) aggregate(ctx context.Context, be logstore.Backend, aggs []engine.Agg) (engine.AggResult, error) {
+	return be.Aggregate(ctx, engine.AggRequest{Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To, Aggs: aggs})
 }
 
 // metrics are the query's metrics, or a count when it names none.

@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
@@ -18,14 +19,14 @@ var annotationTagFields = []string{"service", "env", "environment", "version", "
 // queryAnnotations turns matching events (deploys, config changes) into
 // annotations: time, timeEnd (from a duration_ms field when present),
 // title (the level and service), text (the log line) and tags.
-func (d *Datasource) queryAnnotations(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
-	names, err := d.logFields(eng, req.Model.Index)
+func (d *Datasource) queryAnnotations(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse {
+	names, err := d.logFields(ctx, be, req.Model.Index)
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
-	res, err := eng.Search(ctx, engine.SearchRequest{
+	res, err := be.Search(ctx, logstore.SearchRequest{SearchRequest: engine.SearchRequest{
 		Index: req.Model.Index, Query: req.Text, Start: req.From, End: req.To, Limit: req.Model.Limit,
-	})
+	}})
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}

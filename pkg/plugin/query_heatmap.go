@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -22,7 +23,7 @@ import (
 // field bucket_start_ms, so a cell's data link
 // from=${__data.fields.bucket_start_ms}&to=${__value.time} scopes a
 // dashboard to exactly that bucket.
-func (d *Datasource) queryHeatmap(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
+func (d *Datasource) queryHeatmap(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse {
 	hm := req.Model.Heatmap
 	if hm == nil || hm.Field == "" {
 		return backend.ErrDataResponse(backend.StatusBadRequest, fmt.Sprintf("query %s: a heatmap needs heatmap.field, e.g. {\"field\":\"latency_ms\"}", req.RefID))
@@ -30,11 +31,11 @@ func (d *Datasource) queryHeatmap(ctx context.Context, eng *engine.Engine, req q
 	bounds := hm.Buckets
 	if len(bounds) == 0 {
 		var err error
-		if bounds, err = d.computedBounds(ctx, eng, req, hm); err != nil {
+		if bounds, err = d.computedBounds(ctx, be, req, hm); err != nil {
 			return errorResponse(req.RefID, err)
 		}
 	}
-	res, err := req.aggregate(ctx, eng, []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
+	res, err := req.aggregate(ctx, be, []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
 		Subs: []engine.Agg{{Name: "h", Histogram: &engine.HistogramAgg{Field: hm.Field, Bounds: bounds}}}}})
 	if err != nil {
 		return errorResponse(req.RefID, err)
@@ -95,8 +96,8 @@ func boundIndex(bounds []float64, key float64) int {
 
 // computedBounds spreads hm.Count buckets between the field's observed min
 // and max, on a log scale by default (latencies span orders of magnitude).
-func (d *Datasource) computedBounds(ctx context.Context, eng *engine.Engine, req queryRequest, hm *query.Heatmap) ([]float64, error) {
-	res, err := req.aggregate(ctx, eng, []engine.Agg{{Name: "s", Metric: &engine.MetricAgg{Kind: engine.MetricStats, Field: hm.Field}}})
+func (d *Datasource) computedBounds(ctx context.Context, be logstore.Backend, req queryRequest, hm *query.Heatmap) ([]float64, error) {
+	res, err := req.aggregate(ctx, be, []engine.Agg{{Name: "s", Metric: &engine.MetricAgg{Kind: engine.MetricStats, Field: hm.Field}}})
 	if err != nil {
 		return nil, err
 	}

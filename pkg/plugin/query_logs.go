@@ -13,6 +13,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -30,12 +31,12 @@ const (
 // stable (timestamp, seq) order, so Explore's paging neither skips nor
 // repeats rows. A live query's frame is oldest-first, the order Grafana's
 // streaming buffer appends and trims in, and names the tail's channel.
-func (d *Datasource) queryLogs(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
-	res, err := searchLogPage(ctx, eng, req)
+func (d *Datasource) queryLogs(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse {
+	res, err := searchLogPage(ctx, be, req)
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
-	fields, err := d.logFields(eng, req.Model.Index)
+	fields, err := d.logFields(ctx, be, req.Model.Index)
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
@@ -45,14 +46,14 @@ func (d *Datasource) queryLogs(ctx context.Context, eng *engine.Engine, req quer
 	}
 	frame := d.logsFrame(req.RefID, req.Model.Index, fields, hits)
 	custom := logsCustom(req.Model.Limit, req.Text)
-	if res.Next != nil {
-		custom["cursor"] = res.Next.String()
+	if res.Next != "" {
+		custom["cursor"] = res.Next
 	}
 	frame.Meta.Custom = custom
 	frame.Meta.ExecutedQueryString = req.Text
 	frame.Meta.Notices = warningNotices(res.Warnings)
 	if req.Model.Live {
-		channel, err := d.openTail(req, hits)
+		channel, err := d.openTail(be, req, hits)
 		if err != nil {
 			return backend.ErrDataResponse(backend.StatusInternal, fmt.Sprintf("query %s: live tail: %v", req.RefID, err))
 		}
@@ -76,18 +77,44 @@ func oldestFirst(hits []engine.Hit) []engine.Hit {
 	return out
 }
 
+// newestFirst returns hits in descending (timestamp, seq) order.
+func newestFirst(hits []engine.Hit) []engine.Hit {
+	out := slices.Clone(hits)
+	sort.SliceStable(out, func(i, j int) bool { return out[j].Event.Before(&out[i].Event) })
+	return out
+}
+
+// The log line and level fields of Triage's default mapping
+// (pkg/engine/mapping_default.go), assumed when a store does not say.
+const (
+	defaultMessageField = "message"
+	defaultLevelField   = "severity"
+)
+
 // logFieldNames says which fields of an index are the log line and level.
 type logFieldNames struct {
 	Message, Level string
 }
 
-// logFields takes the datasource's settings, else the index's log settings.
-func (d *Datasource) logFields(eng *engine.Engine, index string) (logFieldNames, error) {
-	cfg, _, err := eng.DescribeIndex(index)
+// logFields takes the datasource's settings, else the index's log settings
+// as the store describes them.
+func (d *Datasource) logFields(ctx context.Context, be logstore.Backend, index string) (logFieldNames, error) {
+	info, err := be.Index(ctx, index)
 	if err != nil {
 		return logFieldNames{}, err
 	}
-	out := logFieldNames{Message: cfg.LogSettings.MessageField, Level: cfg.LogSettings.LevelField}
+	out := logFieldNames{Message: info.MessageField, Level: info.LevelField}
+	// A Quickwit mapping names no log line or level: take its one default
+	// search field as the line, and the names Triage's own mapping uses.
+	if out.Message == "" && len(info.DefaultSearchFields) == 1 {
+		out.Message = info.DefaultSearchFields[0]
+	}
+	if out.Message == "" {
+		out.Message = defaultMessageField
+	}
+	if out.Level == "" {
+		out.Level = defaultLevelField
+	}
 	if d.settings.MessageField != "" {
 		out.Message = d.settings.MessageField
 	}

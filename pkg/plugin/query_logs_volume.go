@@ -8,6 +8,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
@@ -20,12 +21,12 @@ var levelOrder = []string{levelCritical, levelError, levelWarning, levelInfo, le
 
 // queryLogsVolume answers Explore's logs volume: event counts per interval
 // and per normalised level, one series per level, labelled level=<name>.
-func (d *Datasource) queryLogsVolume(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
-	names, err := d.logFields(eng, req.Model.Index)
+func (d *Datasource) queryLogsVolume(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse {
+	names, err := d.logFields(ctx, be, req.Model.Index)
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}
-	res, err := req.aggregate(ctx, eng, []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
+	res, err := req.aggregate(ctx, be, []engine.Agg{{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval},
 		Subs: []engine.Agg{{Name: "l", Terms: &engine.TermsAgg{Field: names.Level, Size: maxVolumeLevels}}}}})
 	if err != nil {
 		return errorResponse(req.RefID, err)

@@ -6,6 +6,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
@@ -15,9 +16,9 @@ import (
 // string dimensions) when grouped and numeric-wide (one row of numbers)
 // when not; Grafana's alerting reads both with grafana/dataplane/sdata. A
 // grouped table without rows is the contract's no-data frame: no fields.
-func (d *Datasource) queryTable(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
+func (d *Datasource) queryTable(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse {
 	metrics := req.metrics()
-	res, err := req.aggregate(ctx, eng, groupTerms(req.Model.GroupBy, metricAggs(metrics)))
+	res, err := req.aggregate(ctx, be, groupTerms(req.Model.GroupBy, metricAggs(metrics)))
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -15,10 +16,10 @@ import (
 // timeseries-multi): time plus one value field labelled with the group's
 // values. Count buckets without events are 0, other metrics null. Alert
 // rules reduce these frames directly.
-func (d *Datasource) queryTimeseries(ctx context.Context, eng *engine.Engine, req queryRequest) backend.DataResponse {
+func (d *Datasource) queryTimeseries(ctx context.Context, be logstore.Backend, req queryRequest) backend.DataResponse {
 	metrics := req.metrics()
 	histogram := engine.Agg{Name: "t", DateHistogram: &engine.DateHistogramAgg{Interval: req.Interval}, Subs: metricAggs(metrics)}
-	res, err := req.aggregate(ctx, eng, groupTerms(req.Model.GroupBy, []engine.Agg{histogram}))
+	res, err := req.aggregate(ctx, be, groupTerms(req.Model.GroupBy, []engine.Agg{histogram}))
 	if err != nil {
 		return errorResponse(req.RefID, err)
 	}

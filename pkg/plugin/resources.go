@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -41,12 +42,12 @@ func (d *Datasource) handleValidate(w http.ResponseWriter, r *http.Request) {
 
 // handleFields lists an index's fields for completion and ad hoc filters.
 func (d *Datasource) handleFields(w http.ResponseWriter, r *http.Request) {
-	eng, err := d.engine()
+	be, err := d.backend()
 	if err != nil {
 		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
-	fields, err := eng.Fields(d.indexParam(r))
+	fields, err := be.Fields(r.Context(), d.indexParam(r))
 	if err != nil {
 		writeEngineError(w, err)
 		return
@@ -61,7 +62,7 @@ func (d *Datasource) handleFields(w http.ResponseWriter, r *http.Request) {
 // handleValues lists a field's top values in a time range, narrowed by a
 // filter query and a prefix: variable options and ad hoc filter values.
 func (d *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
-	eng, err := d.engine()
+	be, err := d.backend()
 	if err != nil {
 		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
 		return
@@ -79,7 +80,7 @@ func (d *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, perr.Error())
 		return
 	}
-	values, err := eng.FieldValues(r.Context(), req)
+	values, err := be.FieldValues(r.Context(), req)
 	if err != nil {
 		writeEngineError(w, err)
 		return
@@ -91,26 +92,31 @@ func (d *Datasource) handleValues(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"values": out})
 }
 
-// handleIndexes lists the indexes with the fields logs are read from.
-func (d *Datasource) handleIndexes(w http.ResponseWriter, _ *http.Request) {
-	eng, err := d.engine()
+// handleIndexes lists the indexes with the fields logs are read from (and,
+// for the embedded store, their stats).
+func (d *Datasource) handleIndexes(w http.ResponseWriter, r *http.Request) {
+	be, err := d.backend()
 	if err != nil {
 		writeJSONError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
-	out := []map[string]any{}
-	for _, id := range eng.ListIndexes() {
-		cfg, stats, err := eng.DescribeIndex(id)
-		if err != nil {
-			continue // deleted since ListIndexes
-		}
-		out = append(out, map[string]any{
-			"id": id, "timestampField": cfg.DocMapping.TimestampField,
-			"messageField": cfg.LogSettings.MessageField, "levelField": cfg.LogSettings.LevelField,
-			"stats": stats,
-		})
+	infos, err := be.Indexes(r.Context())
+	if err != nil {
+		writeEngineError(w, err)
+		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"indexes": out})
+	out := []map[string]any{}
+	for _, info := range infos {
+		ix := map[string]any{
+			"id": info.ID, "timestampField": info.TimestampField,
+			"messageField": info.MessageField, "levelField": info.LevelField,
+		}
+		if info.Stats != nil {
+			ix["stats"] = info.Stats
+		}
+		out = append(out, ix)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"indexes": out, "backend": be.Name()})
 }
 
 func (d *Datasource) indexParam(r *http.Request) string {
@@ -134,7 +140,10 @@ func msParam(s string) (time.Time, error) {
 
 func writeEngineError(w http.ResponseWriter, err error) {
 	var qerr *engine.QueryError
+	var rerr *logstore.RemoteError
 	switch {
+	case errors.As(err, &rerr):
+		writeJSONError(w, int(remoteStatus(rerr)), err.Error())
 	case errors.Is(err, engine.ErrIndexNotFound):
 		writeJSONError(w, http.StatusNotFound, err.Error())
 	case errors.As(err, &qerr), errors.Is(err, engine.ErrInvalidRequest):

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
@@ -45,6 +46,10 @@ type Settings struct {
 	LevelField   string
 	// DataLinks link log fields to URLs or trace datasources.
 	DataLinks []DataLinkSetting
+	// Backend says which store answers queries: the embedded engine (in
+	// DataDir), or a Quickwit or VictoriaLogs cluster, which leaves DataDir
+	// and IngestListen empty: ingest goes to the cluster.
+	Backend logstore.Settings
 }
 
 // jsonSettings mirrors jsonData; pointers tell "absent" from "empty" where
@@ -57,6 +62,7 @@ type jsonSettings struct {
 	MessageField string            `json:"messageField"`
 	LevelField   string            `json:"levelField"`
 	DataLinks    []DataLinkSetting `json:"dataLinks"`
+	jsonBackendSettings
 }
 
 var indexIDPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9._-]{0,254}$`)
@@ -84,7 +90,11 @@ func ParseSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 		out.IngestListen = strings.TrimSpace(*raw.IngestListen)
 	}
 	var problems []error
-	if out.DataDir == "" {
+	out.Backend, problems = parseBackendSettings(s, raw.jsonBackendSettings)
+	if out.Remote() {
+		// The cluster stores, retains and ingests: the local keys do not apply.
+		out.DataDir, out.IngestListen, out.IngestToken, out.RetentionText = "", "", "", ""
+	} else if out.DataDir == "" {
 		out.DataDir = defaultDataDir(s.UID)
 	} else if !filepath.IsAbs(out.DataDir) {
 		problems = append(problems, fmt.Errorf("dataDir %q must be an absolute path", out.DataDir))
@@ -94,7 +104,9 @@ func ParseSettings(s backend.DataSourceInstanceSettings) (Settings, error) {
 	} else if !indexIDPattern.MatchString(out.DefaultIndex) {
 		problems = append(problems, fmt.Errorf("defaultIndex %q must start with a letter and hold only letters, digits, '.', '_' and '-' (at most 255)", out.DefaultIndex))
 	}
-	out.Retention = DefaultRetention
+	if !out.Remote() {
+		out.Retention = DefaultRetention
+	}
 	if out.RetentionText != "" {
 		d, err := ParseRetention(out.RetentionText)
 		if err != nil {

@@ -81,6 +81,9 @@ func TestParseSettings(t *testing.T) {
 			if err != nil {
 				t.Fatalf("unexpected error: %v", err)
 			}
+			if tt.want.Backend.Kind == "" {
+				tt.want.Backend.Kind = "embedded" // the default when jsonData.backend is absent
+			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v\nwant %+v", got, tt.want)
 			}

@@ -234,10 +234,10 @@ func retireDatasource(ds *Datasource) {
 		delete(keeper.live, ds.uid)
 	}
 	r := keeper.records[ds.uid]
-	keep := last && r != nil && ds.store != nil && ds.listener != nil && ds.listener.retain()
+	keep := last && r != nil && ds.local != nil && ds.listener != nil && ds.listener.retain()
 	if keep {
-		ds.store.retain()
-		hold := &standbyHold{store: ds.store, listener: ds.listener}
+		ds.local.retain()
+		hold := &standbyHold{store: ds.local, listener: ds.listener}
 		keeper.standby[ds.uid] = hold
 		hold.expiry = time.AfterFunc(lease, func() { expireStandby(ds.uid, hold, lease) })
 		r.SeenAt = time.Now().UTC()

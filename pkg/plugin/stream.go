@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	logstore "github.com/triage-logs/triage/pkg/backend"
 	"github.com/triage-logs/triage/pkg/engine"
 )
 
@@ -28,20 +29,28 @@ const maxTailCatchUp = 1000
 
 // openTail registers a live logs query whose first frame holds hits
 // (oldest first) and returns its Grafana Live channel.
-func (d *Datasource) openTail(req queryRequest, hits []engine.Hit) (string, error) {
+func (d *Datasource) openTail(be logstore.Backend, req queryRequest, hits []engine.Hit) (string, error) {
 	spec := tailSpec{
 		Datasource: d.uid, Index: req.Model.Index, Query: req.Text, RefID: req.RefID,
 		Limit: req.Model.Limit, FromNs: req.From.UnixNano(),
 	}
 	if n := len(hits); n > 0 {
-		last := hits[n-1].Event
-		spec.Since = engine.Cursor{Timestamp: last.Timestamp, Seq: last.Seq}.String()
+		spec.Since = position(hits[n-1].Event)
 	}
-	id, err := registryFor(d.settings.DataDir).open(spec, time.Now())
+	id, err := d.tails().open(spec, time.Now())
 	if err != nil {
 		return "", err
 	}
 	return d.tailChannel(id), nil
+}
+
+// tails is where the datasource's live tails are registered: a file in the
+// data directory of the embedded store, memory for a remote one.
+func (d *Datasource) tails() *tailRegistry {
+	if d.settings.Remote() {
+		return memoryRegistryFor(d.uid)
+	}
+	return registryFor(d.settings.DataDir)
 }
 
 // tailChannel is the Grafana Live channel of tail id: ds/<uid>/tail/<id>.
@@ -55,24 +64,24 @@ func (d *Datasource) tailEntryOf(path string) (string, tailEntry, error) {
 	if !ok || len(id) != tailIDLength {
 		return "", tailEntry{}, fmt.Errorf("no stream at path %q", path)
 	}
-	e, err := registryFor(d.settings.DataDir).get(id)
+	e, err := d.tails().get(id)
 	return id, e, err
 }
 
 // SubscribeStream admits a subscription to a registered live tail whose
-// query still compiles.
-func (d *Datasource) SubscribeStream(_ context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
+// query the store still takes.
+func (d *Datasource) SubscribeStream(ctx context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
 	notFound := &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}
 	_, entry, err := d.tailEntryOf(req.Path)
 	if err != nil {
 		d.logger.Warn("live tail refused", "path", req.Path, "error", err)
 		return notFound, nil
 	}
-	eng, err := d.engine()
+	be, err := d.backend()
 	if err != nil {
 		return notFound, nil
 	}
-	tail, err := eng.Tail(entry.Spec.Index, entry.Spec.Query, 1)
+	tail, err := be.Tail(ctx, logstore.TailRequest{Index: entry.Spec.Index, Query: entry.Spec.Query, Buffer: 1})
 	if err != nil {
 		d.logger.Warn("live tail refused", "index", entry.Spec.Index, "query", entry.Spec.Query, "error", err)
 		return notFound, nil
@@ -90,22 +99,22 @@ func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReques
 	if err != nil {
 		return err
 	}
-	eng, err := d.engine()
+	be, err := d.backend()
 	if err != nil {
 		return err
 	}
 	spec := entry.Spec
-	tail, err := eng.Tail(spec.Index, spec.Query, 256)
+	tail, err := be.Tail(ctx, logstore.TailRequest{Index: spec.Index, Query: spec.Query, Buffer: 256})
 	if err != nil {
 		return fmt.Errorf("live tail of %s: %w", spec.Index, err)
 	}
 	defer tail.Close()
-	names, err := d.logFields(eng, spec.Index)
+	names, err := d.logFields(ctx, be, spec.Index)
 	if err != nil {
 		return err
 	}
-	out := &tailSender{d: d, id: id, spec: spec, names: names, sender: sender, registry: registryFor(d.settings.DataDir)}
-	caught, truncated, err := catchUp(ctx, eng, spec, entry.position())
+	out := &tailSender{d: d, id: id, spec: spec, names: names, sender: sender, registry: d.tails()}
+	caught, truncated, err := catchUp(ctx, be, spec, entry.position())
 	if err != nil {
 		return fmt.Errorf("live tail of %s: catch up: %w", spec.Index, err)
 	}
@@ -125,9 +134,13 @@ func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReques
 		select {
 		case <-ctx.Done():
 			return nil
-		case batch, ok := <-tail.C:
+		case batch, ok := <-tail.Events():
 			if !ok {
-				return nil // the engine closed
+				// The engine closed (nil), or the remote tail failed.
+				if err := tail.Err(); err != nil {
+					return fmt.Errorf("live tail of %s: %w", spec.Index, err)
+				}
+				return nil
 			}
 			fresh := batch[:0:0]
 			for _, ev := range batch {
@@ -146,7 +159,7 @@ func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamReques
 
 // catchUp returns the rows beyond position, oldest first, at most
 // maxTailCatchUp of them (the newest, with truncated set, when there are more).
-func catchUp(ctx context.Context, eng *engine.Engine, spec tailSpec, position string) ([]engine.Event, bool, error) {
+func catchUp(ctx context.Context, be logstore.Backend, spec tailSpec, position string) ([]engine.Event, bool, error) {
 	sr := engine.SearchRequest{Index: spec.Index, Query: spec.Query, Start: time.Unix(0, spec.FromNs), Limit: maxTailCatchUp, Order: engine.Asc}
 	var after *engine.Cursor
 	if position != "" {
@@ -154,22 +167,24 @@ func catchUp(ctx context.Context, eng *engine.Engine, spec tailSpec, position st
 		if err != nil {
 			return nil, false, err
 		}
-		after, sr.Start, sr.After = &c, time.Unix(0, c.Timestamp), &c
+		after, sr.Start = &c, time.Unix(0, c.Timestamp)
 	}
-	res, err := eng.Search(ctx, sr)
+	page, err := searchBeyond(ctx, be, sr, after)
 	if err != nil {
 		return nil, false, err
 	}
-	truncated := res.Next != nil
+	truncated := page.Next != ""
 	if truncated {
 		// Keep the newest rows: a live view is about now.
-		sr.Order, sr.After = engine.Desc, nil
-		if res, err = eng.Search(ctx, sr); err != nil {
+		// Descending from now back to position; the filter below drops
+		// what is not beyond it.
+		sr.Order = engine.Desc
+		if page, err = searchBeyond(ctx, be, sr, nil); err != nil {
 			return nil, false, err
 		}
 	}
-	events := make([]engine.Event, 0, len(res.Hits))
-	for _, h := range res.Hits {
+	events := make([]engine.Event, 0, len(page.Hits))
+	for _, h := range page.Hits {
 		if after == nil || after.Timestamp < h.Event.Timestamp || (after.Timestamp == h.Event.Timestamp && after.Seq < h.Event.Seq) {
 			events = append(events, h.Event)
 		}

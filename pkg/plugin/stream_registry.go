@@ -170,9 +170,29 @@ func (r *tailRegistry) evict() {
 	}
 }
 
+// memoryRegistryFor returns the registry of a datasource without a data
+// directory (a remote backend): its tails live as long as the plugin
+// process; after a restart Grafana's resubscription gets "not found" and
+// the panel runs its query again.
+func memoryRegistryFor(uid string) *tailRegistry {
+	key := "memory:" + uid
+	tailRegistries.mu.Lock()
+	defer tailRegistries.mu.Unlock()
+	if r := tailRegistries.dir[key]; r != nil {
+		return r
+	}
+	r := &tailRegistry{entries: map[string]tailEntry{}}
+	tailRegistries.dir[key] = r
+	return r
+}
+
 // save writes the registry through a temporary file and a rename, so a
-// crash leaves the old or the new file, never half of one.
+// crash leaves the old or the new file, never half of one. A registry
+// without a file keeps its entries in memory only.
 func (r *tailRegistry) save() error {
+	if r.path == "" {
+		return nil
+	}
 	raw, err := json.Marshal(r.entries)
 	if err != nil {
 		return fmt.Errorf("encode live tails: %w", err)

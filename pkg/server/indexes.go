@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/triage-logs/triage/pkg/engine"
 )
@@ -30,15 +32,26 @@ func (a indexAPI) register(mux *http.ServeMux) {
 
 // indexDescription is one index as the API shows it: its config and stats.
 type indexDescription struct {
-	Config engine.IndexConfig `json:"index_config"`
-	Stats  engine.IndexStats  `json:"stats"`
+	Config describedConfig   `json:"index_config"`
+	Stats  engine.IndexStats `json:"stats"`
+}
+
+// describedConfig is an index config with Quickwit's indexing_settings,
+// whose commit_timeout_secs tells clients how long an ingested event may
+// take to become searchable: Quickwit clients (Triage's own remote
+// backend) lag live tails by it, and would assume Quickwit's 60 s without.
+type describedConfig struct {
+	engine.IndexConfig
+	IndexingSettings struct {
+		CommitTimeoutSecs int `json:"commit_timeout_secs"`
+	} `json:"indexing_settings"`
 }
 
 // describe shows cfg as Quickwit's index metadata does, with each datetime
 // field's output_format spelled out (rfc3339 when the config leaves it
 // out): the Quickwit datasource reads the timestamp field's output_format
 // to parse hits and fails its health check without one.
-func describe(cfg engine.IndexConfig, stats engine.IndexStats) indexDescription {
+func describe(cfg engine.IndexConfig, stats engine.IndexStats, commit time.Duration) indexDescription {
 	fms := make([]engine.FieldMapping, len(cfg.DocMapping.FieldMappings))
 	copy(fms, cfg.DocMapping.FieldMappings)
 	for i, fm := range fms {
@@ -48,7 +61,9 @@ func describe(cfg engine.IndexConfig, stats engine.IndexStats) indexDescription 
 		}
 	}
 	cfg.DocMapping.FieldMappings = fms
-	return indexDescription{Config: cfg, Stats: stats}
+	out := indexDescription{Config: describedConfig{IndexConfig: cfg}, Stats: stats}
+	out.Config.IndexingSettings.CommitTimeoutSecs = int(math.Ceil(commit.Seconds()))
+	return out
 }
 
 // list serves GET /api/v1/indexes, filtered by index_id_patterns (a
@@ -75,7 +90,7 @@ func (a indexAPI) list(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			continue // deleted since ListIndexes
 		}
-		out = append(out, describe(cfg, stats))
+		out = append(out, describe(cfg, stats, a.eng.CommitTimeout()))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -86,7 +101,7 @@ func (a indexAPI) describe(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, describe(cfg, stats))
+	writeJSON(w, http.StatusOK, describe(cfg, stats, a.eng.CommitTimeout()))
 }
 
 func (a indexAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +128,7 @@ func (a indexAPI) create(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, describe(cfg, stats))
+	writeJSON(w, http.StatusOK, describe(cfg, stats, a.eng.CommitTimeout()))
 }
 
 // update changes what an existing index allows to change: its retention.

@@ -141,8 +141,11 @@ func parseAgg(name string, raw json.RawMessage, where string, depth int) (*aggSp
 			return nil, err
 		}
 		for _, s := range a.subs {
-			if s.kind == "range" {
-				return nil, badRequest("aggregation [%s]: range is supported at the top level only, not inside [%s]", s.name, name)
+			if s.kind != "range" {
+				continue
+			}
+			if ok, why := nestRange(s); !ok {
+				return nil, badRequest("aggregation [%s]: a range inside [%s] is supported only %s", s.name, name, why)
 			}
 		}
 	}
@@ -417,7 +420,7 @@ func (a *aggSpec) parsePercentiles(b *jsonObject, field string) error {
 func engineAggs(specs []*aggSpec) []engine.Agg {
 	out := make([]engine.Agg, 0, len(specs))
 	for _, s := range specs {
-		if s.kind == "range" {
+		if s.kind == "range" && !nestedRange(s) {
 			continue
 		}
 		a := s.eng

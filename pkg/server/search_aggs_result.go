@@ -25,14 +25,18 @@ func elasticAggResult(specs []*aggSpec, values []engine.AggValue, ranges map[str
 	out := make(map[string]any, len(specs))
 	i := 0
 	for _, s := range specs {
-		if s.kind == "range" {
+		if s.kind == "range" && !nestedRange(s) {
 			out[s.name] = renderRange(s, ranges[s.name])
 			continue
 		}
 		if i >= len(values) {
 			break
 		}
-		out[s.name] = renderAgg(s, values[i])
+		if nestedRange(s) {
+			out[s.name] = renderNestedRange(s, values[i])
+		} else {
+			out[s.name] = renderAgg(s, values[i])
+		}
 		i++
 	}
 	return out

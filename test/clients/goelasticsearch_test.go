@@ -96,7 +96,7 @@ func TestGoElasticsearchExactCounts(t *testing.T) {
 			checkExact(t, client, c.name, c.docs, st, tr)
 		})
 		t.Run(c.name+"/overload", func(t *testing.T) {
-			srv := startServer(t, serverOptions{maxBufferBytes: 4 << 20, flushBytes: 512 << 10})
+			srv := startServer(t, serverOptions{maxBufferBytes: 1 << 20, flushBytes: 512 << 10})
 			tr := newStatusCounter()
 			client := c.new(t, srv.url(), tr)
 			st := client.bulk(t, bulkConfig{index: "logs", n: c.docs, workers: 8, flushBytes: 256 << 10, doc: docFor(c.name)})

@@ -134,7 +134,7 @@ func TestRsyslogOmelasticsearchExactCounts(t *testing.T) {
 		restart bool
 	}{
 		{"restart", serverOptions{}, true},
-		{"overload", serverOptions{maxBufferBytes: 2 << 20, flushBytes: 256 << 10}, false},
+		{"overload", serverOptions{maxBufferBytes: 1 << 20, flushBytes: 256 << 10}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startServer(t, tc.opts)

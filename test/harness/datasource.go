@@ -43,6 +43,15 @@ func (p *Plugin) Datasource(t testing.TB, jsonData map[string]any, secure map[st
 	}}
 }
 
+// RemoteDatasource configures an instance reading a cluster at url
+// (Grafana's datasource URL field); jsonData names the backend kind.
+func (p *Plugin) RemoteDatasource(t testing.TB, url string, jsonData map[string]any, secure map[string]string) *Datasource {
+	t.Helper()
+	ds := p.Datasource(t, jsonData, secure)
+	ds.Settings.Url = url
+	return ds
+}
+
 func (ds *Datasource) pluginContext() *pluginv2.PluginContext {
 	return &pluginv2.PluginContext{
 		OrgId:                      1,

@@ -8,6 +8,7 @@
 // windows, logs volume and the heatmap-cell rescope.
 //
 // A target is one line in targets_test.go: any server speaking Quickwit's
-// API joins through quickwitHTTP (as `gpx_triage serve` will once its
-// _elastic read API lands).
+// API joins through quickwitHTTP. `gpx_triage serve` read as Quickwit is
+// compared through the built plugin instead (test/backends_test.go), with
+// the same golden queries, paging, context, volume, rescope and live tail.
 package conformance

@@ -1,6 +1,6 @@
 /**
  * Playwright for the incident dashboard against a running Grafana:
- * `go run github.com/magefile/mage e2e` (or `npx playwright test -c tests/e2e/playwright.config.ts`).
+ * `go run github.com/magefile/mage e2e` (or `npx playwright test -c test/grafana-e2e/playwright.config.ts`).
  * GRAFANA_URL picks the Grafana (default: the docker compose service);
  * CHROMIUM_PATH the browser (default Debian's /usr/bin/chromium),
  * since Playwright's own browser download is not assumed.
