@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/agg"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/internal/fixture"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -223,10 +225,10 @@ func checkServiceTerms(t *testing.T, text string, got AggValue, match []*event.E
 		vals := lat[b.Key]
 		sort.Float64s(vals)
 		for _, p := range b.Aggs[0].Metric.Percentiles {
-			want := oraclePercentile(vals, p.Percent/100)
-			if len(vals) > exactPercentileValues {
-				if math.Abs(p.Value-want) > percentileAccuracy*math.Abs(want) {
-					t.Fatalf("query %q: %s p%v = %v, more than %v from the exact %v", text, b.Key, p.Percent, p.Value, percentileAccuracy, want)
+			want := fixture.NearestRankPercentile(vals, p.Percent/100)
+			if len(vals) > agg.ExactPercentileValues {
+				if math.Abs(p.Value-want) > agg.PercentileAccuracy*math.Abs(want) {
+					t.Fatalf("query %q: %s p%v = %v, more than %v from the exact %v", text, b.Key, p.Percent, p.Value, agg.PercentileAccuracy, want)
 				}
 			} else if p.Value != want {
 				t.Fatalf("query %q: %s p%v = %v, the exact nearest-rank value is %v", text, b.Key, p.Percent, p.Value, want)

@@ -56,7 +56,7 @@ func openIndex(e *Engine, cfg IndexConfig) (*indexState, error) {
 		}
 		var size int64
 		for j := range events {
-			size += eventSize(&events[j])
+			size += event.MemSize(&events[j])
 		}
 		e.buffered.Add(size)
 		ix.head.add(events, size, now)

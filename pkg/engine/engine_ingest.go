@@ -77,7 +77,7 @@ func (e *Engine) Ingest(ctx context.Context, index string, docs [][]byte, opts I
 			r.body = make([]byte, 0, walBodyCap(docs))
 		}
 		r.body = wal.AppendEvent(r.body, &events[i])
-		r.size += eventSize(&events[i])
+		r.size += event.MemSize(&events[i])
 	}
 	if !e.admit(ctx, r.size) {
 		return IngestResult{}, ErrOverloaded

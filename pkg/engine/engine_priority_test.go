@@ -22,11 +22,23 @@ func TestSearchHoldsBackgroundWork(t *testing.T) {
 	if n := e.gate.Running(); n != 0 {
 		t.Fatalf("%d queries on the gate after release", n)
 	}
-	if _, err := e.planQuery("logs", "severity:(", nil, time.Time{}, time.Time{}, time.Time{}, true); err == nil {
-		t.Fatal("a broken query planned")
-	}
-	if n := e.gate.Running(); n != 0 {
-		t.Fatalf("a failed plan left %d queries on the gate", n)
+	now := time.Now()
+	for _, tc := range []struct {
+		name       string
+		query      string
+		fields     []string
+		start, end time.Time
+	}{
+		{"a broken query", "severity:(", nil, time.Time{}, time.Time{}},
+		{"a search field that is not text", "error", []string{"timestamp"}, time.Time{}, time.Time{}},
+		{"an empty time range", "severity:error", nil, now, now},
+	} {
+		if _, err := e.planQuery("logs", tc.query, tc.fields, tc.start, tc.end, time.Time{}, true); err == nil {
+			t.Fatalf("%s planned", tc.name)
+		}
+		if n := e.gate.Running(); n != 0 {
+			t.Fatalf("a failed plan (%s) left %d queries on the gate", tc.name, n)
+		}
 	}
 }
 

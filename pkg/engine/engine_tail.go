@@ -47,7 +47,7 @@ func (e *Engine) Tail(index, queryText string, buffer int) (*Tail, error) {
 		buffer = 64
 	}
 	c := make(chan []event.Event, buffer)
-	t := &Tail{C: c, c: c, filter: p.filter, set: &ix.tails}
+	t := &Tail{C: c, c: c, filter: p.Filter, set: &ix.tails}
 	ix.tails.mu.Lock()
 	if ix.tails.tails == nil {
 		ix.tails.tails = map[*Tail]struct{}{}

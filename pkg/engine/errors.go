@@ -1,6 +1,10 @@
 package engine
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/triage-logs/triage/pkg/engine/budget"
+)
 
 var (
 	// ErrInvalidConfig marks an index config that failed validation; the
@@ -13,8 +17,9 @@ var (
 	// ErrInvalidRequest marks a search or aggregation request that can never
 	// succeed as sent (an empty time range, a date histogram without one,
 	// too many buckets, a percentile outside 0–100): the caller's to fix,
-	// HTTP 400, never retried.
-	ErrInvalidRequest = errors.New("invalid request")
+	// HTTP 400, never retried. It is budget.ErrInvalidRequest, which the
+	// query stages return.
+	ErrInvalidRequest = budget.ErrInvalidRequest
 	// ErrIndexUnavailable means an index could not be opened (its config
 	// is damaged without a usable backup, or its files cannot be read); the
 	// wrapping error names the file and what to do. Other indexes work.
@@ -28,19 +33,3 @@ func (e *configError) Error() string { return "invalid index config: " + e.msg }
 func (e *configError) Unwrap() error { return ErrInvalidConfig }
 
 func invalidConfig(msg string) error { return &configError{msg: msg} }
-
-// requestError wraps ErrInvalidRequest around a message for the user.
-type requestError struct{ err error }
-
-func (e *requestError) Error() string { return e.err.Error() }
-func (e *requestError) Unwrap() []error {
-	return []error{e.err, ErrInvalidRequest}
-}
-
-// invalidRequest marks err as the request's fault; nil stays nil.
-func invalidRequest(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &requestError{err: err}
-}

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/agg"
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
+	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/engine/split"
 )
 
@@ -84,12 +87,12 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	case limit == 0:
 		limit = DefaultSearchLimit
 	case limit < 0 || limit > MaxSearchLimit:
-		return nil, invalidRequest(fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit))
+		return nil, budget.InvalidRequest(fmt.Errorf("field values limit %d: use 1 to %d", limit, MaxSearchLimit))
 	}
 	if req.Field == "" {
-		return nil, invalidRequest(fmt.Errorf("field values: name the field whose values to list"))
+		return nil, budget.InvalidRequest(fmt.Errorf("field values: name the field whose values to list"))
 	}
-	ctx, cancel, budget := e.startQuery(ctx)
+	ctx, cancel, meter := e.startQuery(ctx)
 	defer cancel()
 	p, err := e.planQuery(req.Index, req.Query, nil, req.Start, req.End, req.Now, false)
 	if err != nil {
@@ -97,10 +100,10 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 	}
 	defer p.release()
 	if p.schema.m.timestamp.name == req.Field {
-		return nil, invalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
+		return nil, budget.InvalidRequest(fmt.Errorf("field values: %q is the timestamp field; its values are not a list to choose from", req.Field))
 	}
-	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: budget}
-	err = p.run(ctx, v)
+	v := &valuesVisitor{field: req.Field, prefix: strings.ToLower(req.Prefix), counts: map[event.Value]int64{}, budget: meter}
+	err = p.Run(ctx, v)
 	if err == nil {
 		err = v.err
 	}
@@ -119,7 +122,7 @@ func (e *Engine) FieldValues(ctx context.Context, req FieldValuesRequest) ([]Fie
 		if a, b := v.counts[keys[i]], v.counts[keys[j]]; a != b {
 			return a > b
 		}
-		return compareKeys(&keys[i], &keys[j]) < 0
+		return agg.CompareKeys(&keys[i], &keys[j]) < 0
 	})
 	for _, k := range keys[:min(limit, len(keys))] {
 		out = append(out, FieldValue{Value: k.Text(), Count: v.counts[k]})
@@ -134,14 +137,14 @@ type valuesVisitor struct {
 	prefix string
 	counts map[event.Value]int64
 	ids    []int64
-	budget *queryBudget
+	budget *budget.Meter
 	err    error // the budget's, once exceeded
 }
 
 // add counts n rows of val, metering each new value against the budget.
 func (v *valuesVisitor) add(val event.Value, n int64) {
 	if _, ok := v.counts[val]; !ok && v.err == nil {
-		v.err = v.budget.charge(termKeyCost(&val))
+		v.err = v.budget.Charge(budget.TermKeyCost(&val))
 	}
 	v.counts[val] += n
 }
@@ -157,17 +160,17 @@ func (v *valuesVisitor) keep(val *event.Value) bool {
 	return len(t) >= len(v.prefix) && strings.EqualFold(t[:len(v.prefix)], v.prefix)
 }
 
-func (v *valuesVisitor) wantBlock(bm *split.BlockMeta) bool {
+func (v *valuesVisitor) WantBlock(bm *split.BlockMeta) bool {
 	cm, ok := bm.Columns[v.field]
 	return ok && cm.Present > 0
 }
 
-func (v *valuesVisitor) block(bs *blockScan) error {
-	sel, err := bs.matches()
+func (v *valuesVisitor) Block(bs *search.BlockScan) error {
+	sel, err := bs.Matches()
 	if err != nil {
 		return err
 	}
-	col, err := bs.br.Column(v.field)
+	col, err := bs.Reader().Column(v.field)
 	if err != nil {
 		return err
 	}
@@ -191,7 +194,7 @@ func (v *valuesVisitor) block(bs *blockScan) error {
 	return v.err
 }
 
-func (v *valuesVisitor) event(ev *event.Event) bool {
+func (v *valuesVisitor) Event(ev *event.Event) bool {
 	if val, ok := ev.Get(v.field); ok && v.keep(&val) {
 		v.add(val, 1)
 	}

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
 )
@@ -122,17 +121,6 @@ func compareEvents(a, b event.Event) int {
 		return 1
 	}
 	return 0
-}
-
-// eventSize estimates the memory an event holds, for MaxBufferBytes: the
-// event in the head's slices (twice while a commit merges), its fields and
-// their string values. Field names are shared across a batch and not counted.
-func eventSize(e *event.Event) int64 {
-	n := 2*int64(unsafe.Sizeof(event.Event{})) + int64(len(e.Fields))*int64(unsafe.Sizeof(event.Field{}))
-	for i := range e.Fields {
-		n += int64(len(e.Fields[i].Value.Str))
-	}
-	return n
 }
 
 // idleFor is how long no event has arrived, zero for an empty head.

@@ -103,7 +103,7 @@ func (x *idIndex) claim(r *commitReq, claimed []string) []string {
 		r.body, r.size = r.body[:0], 0
 		for i := range r.events {
 			r.body = wal.AppendEvent(r.body, &r.events[i])
-			r.size += eventSize(&r.events[i])
+			r.size += event.MemSize(&r.events[i])
 		}
 	}
 	return claimed

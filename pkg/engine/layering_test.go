@@ -25,7 +25,9 @@ var engineStages = []string{
 	"column",     // column-chunk encodings
 	"wal",        // the write-ahead log
 	"split",      // the split format: writer, reader, meta, term index, blooms
-	"search",     // filters, block pruning, row sets, top-N inside one split
+	"budget",     // query limits, the memory meter, the error kinds queries share
+	"search",     // filters, pruning, row sets, the plan and scan over a snapshot, top-N
+	"agg",        // aggregation specs, collectors, passes, results
 	"merge",      // merge policy, merge stream, merge markers
 }
 

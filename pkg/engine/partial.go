@@ -33,14 +33,14 @@ func WithoutPartialResults(ctx context.Context) context.Context {
 // checkPartial reports a query that left out damaged splits: to
 // Options.OnPartialResult, and as an error when ctx wants complete answers.
 func (e *Engine) checkPartial(ctx context.Context, p *scanPlan) error {
-	if len(p.skipped) == 0 {
+	if len(p.Skipped) == 0 {
 		return nil
 	}
 	if e.opts.OnPartialResult != nil {
-		e.opts.OnPartialResult(p.index, p.skipped)
+		e.opts.OnPartialResult(p.index, p.Skipped)
 	}
 	if ctx.Value(completeOnlyKey{}) != nil {
-		return &PartialResultError{Index: p.index, SkippedSplits: p.skipped, Warnings: p.warnings}
+		return &PartialResultError{Index: p.index, SkippedSplits: p.Skipped, Warnings: p.Warnings}
 	}
 	return nil
 }

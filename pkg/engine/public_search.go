@@ -8,3 +8,7 @@ type Cursor = search.Cursor
 
 // ParseCursor decodes Cursor.String's form.
 func ParseCursor(s string) (Cursor, error) { return search.ParseCursor(s) }
+
+// QueryError reports a query text that cannot run: a syntax error (Err
+// wraps *query.SyntaxError) or a clause that does not fit the index mapping.
+type QueryError = search.QueryError

@@ -1,23 +1,12 @@
-package engine
+package agg
 
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
-)
 
-// oraclePercentile is the definition, computed by sorting every value:
-// the value at 0-based rank ⌊phi·n⌋, the largest when that is n, the
-// smallest for phi ≤ 0.
-func oraclePercentile(values []float64, phi float64) float64 {
-	s := slices.Clone(values)
-	slices.Sort(s)
-	if phi <= 0 {
-		return s[0]
-	}
-	return s[min(int(phi*float64(len(s))), len(s)-1)]
-}
+	"github.com/triage-logs/triage/pkg/engine/internal/fixture"
+)
 
 // TestPercentilesMatchBruteForce feeds random values through the collector
 // and compares every percentile with the sorted-values oracle: equal up to
@@ -33,7 +22,7 @@ func TestPercentilesMatchBruteForce(t *testing.T) {
 		"zeros":   func() float64 { return float64(rnd.IntN(3) - 1) },
 	}
 	for name, gen := range gens {
-		for _, n := range []int{1, 2, 3, 99, 100, 101, 330, 9_999, exactPercentileValues, exactPercentileValues + 1, 50_000} {
+		for _, n := range []int{1, 2, 3, 99, 100, 101, 330, 9_999, ExactPercentileValues, ExactPercentileValues + 1, 50_000} {
 			values := make([]float64, n)
 			c := newPercentilesCollector(0, percents)
 			for i := range values {
@@ -45,13 +34,13 @@ func TestPercentilesMatchBruteForce(t *testing.T) {
 				t.Fatalf("%s n=%d: count %d", name, n, got.Count)
 			}
 			for _, p := range got.Percentiles {
-				want := oraclePercentile(values, p.Percent/100)
-				exact := n <= exactPercentileValues || p.Percent == 0 || p.Percent == 100
+				want := fixture.NearestRankPercentile(values, p.Percent/100)
+				exact := n <= ExactPercentileValues || p.Percent == 0 || p.Percent == 100
 				switch {
 				case exact && p.Value != want:
 					t.Errorf("%s n=%d: p%v = %v, the exact nearest-rank value is %v", name, n, p.Percent, p.Value, want)
-				case !exact && math.Abs(p.Value-want) > percentileAccuracy*math.Abs(want)+1e-12:
-					t.Errorf("%s n=%d: p%v = %v, more than %v from the exact %v", name, n, p.Percent, p.Value, percentileAccuracy, want)
+				case !exact && math.Abs(p.Value-want) > PercentileAccuracy*math.Abs(want)+1e-12:
+					t.Errorf("%s n=%d: p%v = %v, more than %v from the exact %v", name, n, p.Percent, p.Value, PercentileAccuracy, want)
 				}
 			}
 		}

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"fmt"
@@ -66,10 +66,10 @@ func (s *statsCollector) collect(r *aggRow) {
 	s.min, s.max = min(s.min, v), max(s.max, v)
 }
 
-func (s *statsCollector) result() AggValue {
+func (s *statsCollector) result() Value {
 	m := &MetricValue{Count: s.count, Sum: s.sum, Min: s.min, Max: s.max, Avg: s.sum / float64(s.count)}
 	if s.count == 0 || s.slot < 0 {
 		m.Min, m.Max, m.Avg = math.NaN(), math.NaN(), math.NaN()
 	}
-	return AggValue{Metric: m}
+	return Value{Metric: m}
 }

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"math"
@@ -13,12 +13,12 @@ import (
 // occurred, never an interpolation. It is VictoriaLogs' rule for
 // `quantile()` (lib/logstorage/stats_quantile.go, histogram.quantile, at
 // v1.52.1), which users compare Triage with, and it is exact while a bucket
-// holds at most exactPercentileValues values, as VictoriaLogs' is (it keeps
+// holds at most ExactPercentileValues values, as VictoriaLogs' is (it keeps
 // 10,000 samples per bucket). Beyond that a DDSketch holds the values and
-// the answer is within percentileAccuracy (relative) of the exact one.
+// the answer is within PercentileAccuracy (relative) of the exact one.
 const (
-	exactPercentileValues = 10_000
-	percentileAccuracy    = 0.01
+	ExactPercentileValues = 10_000
+	PercentileAccuracy    = 0.01
 )
 
 var defaultPercents = []float64{50, 95, 99}
@@ -55,7 +55,7 @@ func (p *percentilesCollector) add(v float64) {
 	if math.IsNaN(v) {
 		return
 	}
-	if p.sketch == nil && len(p.exact) < exactPercentileValues {
+	if p.sketch == nil && len(p.exact) < ExactPercentileValues {
 		p.exact = append(p.exact, v)
 	} else {
 		if p.sketch == nil {
@@ -77,7 +77,7 @@ func (p *percentilesCollector) add(v float64) {
 
 // toSketch moves the exact values into a new sketch.
 func (p *percentilesCollector) toSketch() {
-	s, err := ddsketch.NewDefaultDDSketch(percentileAccuracy)
+	s, err := ddsketch.NewDefaultDDSketch(PercentileAccuracy)
 	if err != nil {
 		panic(err) // only for an accuracy outside (0, 1)
 	}
@@ -87,7 +87,7 @@ func (p *percentilesCollector) toSketch() {
 	p.sketch, p.exact = s, nil
 }
 
-func (p *percentilesCollector) result() AggValue {
+func (p *percentilesCollector) result() Value {
 	m := &MetricValue{Count: p.count}
 	if p.sketch == nil {
 		slices.Sort(p.exact)
@@ -95,7 +95,7 @@ func (p *percentilesCollector) result() AggValue {
 	for _, pc := range p.percents {
 		m.Percentiles = append(m.Percentiles, Percentile{Percent: pc, Value: p.value(pc / 100)})
 	}
-	return AggValue{Metric: m}
+	return Value{Metric: m}
 }
 
 // value is the phi-quantile by the rule above; NaN without values.

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"github.com/axiomhq/hyperloglog"
@@ -26,6 +26,6 @@ func (c *cardinalityCollector) collect(r *aggRow) {
 	c.sketch.Insert(c.buf)
 }
 
-func (c *cardinalityCollector) result() AggValue {
-	return AggValue{Metric: &MetricValue{Count: 0, Cardinality: c.sketch.Estimate()}}
+func (c *cardinalityCollector) result() Value {
+	return Value{Metric: &MetricValue{Count: 0, Cardinality: c.sketch.Estimate()}}
 }

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"time"
@@ -11,7 +11,7 @@ import (
 // whole range, empty buckets included: dashboards draw zeros, not gaps.
 type dateHistogram struct {
 	env      *aggEnv
-	specs    []Agg
+	specs    []Spec
 	interval int64
 	origin   int64
 	counts   []int64
@@ -32,7 +32,7 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func newDateHistogram(env *aggEnv, a *Agg) *dateHistogram {
+func newDateHistogram(env *aggEnv, a *Spec) *dateHistogram {
 	iv := int64(a.DateHistogram.Interval)
 	n := dateBuckets(env.start, env.end, iv)
 	h := &dateHistogram{env: env, specs: a.Subs, interval: iv, origin: floorDiv(env.start, iv) * iv, counts: make([]int64, n)}
@@ -68,8 +68,8 @@ func (h *dateHistogram) collectCount(minT, maxT int64, n int) bool {
 	return true
 }
 
-func (h *dateHistogram) result() AggValue {
-	out := AggValue{Buckets: make([]Bucket, len(h.counts))}
+func (h *dateHistogram) result() Value {
+	out := Value{Buckets: make([]Bucket, len(h.counts))}
 	for i, n := range h.counts {
 		start := h.origin + int64(i)*h.interval
 		b := Bucket{Key: time.Unix(0, start).UTC().Format(time.RFC3339Nano), KeyNum: float64(start / int64(time.Millisecond)), DocCount: n}
@@ -82,7 +82,7 @@ func (h *dateHistogram) result() AggValue {
 }
 
 // collectBlock counts a block's rows straight from its timestamps, and
-// takes heatmaps in one loop (agg_heatmap.go).
+// takes heatmaps in one loop (heatmap.go).
 func (h *dateHistogram) collectBlock(sel search.Rows, ts []int64, cols []*column.Column) bool {
 	if h.subs != nil {
 		return h.collectHeatmapBlock(sel, ts, cols)

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"math"
@@ -12,14 +12,14 @@ import (
 type histogramCollector struct {
 	env    *aggEnv
 	spec   *HistogramAgg
-	specs  []Agg
+	specs  []Spec
 	slot   int
 	keyed  map[int64]*termBucket // interval mode, by floor(value / interval)
 	bounds []int64               // bounds mode counts
 	bsubs  [][]collector
 }
 
-func newHistogramCollector(env *aggEnv, a *Agg) *histogramCollector {
+func newHistogramCollector(env *aggEnv, a *Spec) *histogramCollector {
 	h := &histogramCollector{env: env, spec: a.Histogram, specs: a.Subs, slot: env.slot(a.Histogram.Field)}
 	if len(h.spec.Bounds) > 0 {
 		h.bounds = make([]int64, len(h.spec.Bounds)+1)
@@ -68,8 +68,8 @@ func (h *histogramCollector) collect(r *aggRow) {
 	}
 }
 
-func (h *histogramCollector) result() AggValue {
-	var out AggValue
+func (h *histogramCollector) result() Value {
+	var out Value
 	if h.keyed == nil {
 		for i, n := range h.bounds {
 			edge := math.Inf(1)

@@ -1,4 +1,4 @@
-package engine
+package agg
 
 // A terms aggregation with sub-aggregations needs sub-collectors for every
 // distinct key it meets (a date histogram per user id, for "top 10 users
@@ -12,7 +12,6 @@ package engine
 // way the answer is exact: a terms' top keys depend only on counts.
 
 import (
-	"context"
 	"errors"
 
 	"github.com/triage-logs/triage/pkg/engine/event"
@@ -25,13 +24,13 @@ const maxExpansions = 1024
 // errTooManyExpansions abandons the optimistic pass.
 var errTooManyExpansions = errors.New("too many terms keys with sub-aggregations for one pass")
 
-// runPasses computes specs over the plan and returns the final pass's root.
-func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*aggRoot, error) {
+// runPasses computes specs over what scan feeds each pass and returns the final pass's root.
+func (env *aggEnv) runPasses(scan func(*Root) error, specs []Spec) (*Root, error) {
 	levels := termsLevels(specs)
 	if len(levels) > 0 {
 		env.expansions = maxExpansions
 		root := env.newPass(specs)
-		err := p.run(ctx, root)
+		err := scan(root)
 		if !errors.Is(err, errTooManyExpansions) && !errors.Is(env.err, errTooManyExpansions) {
 			return root, err
 		}
@@ -44,7 +43,7 @@ func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*ag
 			env.countOnly[t] = true
 		}
 		root := env.newPass(specs)
-		if err := p.run(ctx, root); err != nil {
+		if err := scan(root); err != nil {
 			return nil, err
 		}
 		if env.err != nil {
@@ -54,15 +53,15 @@ func (env *aggEnv) runPasses(ctx context.Context, p *scanPlan, specs []Agg) (*ag
 	}
 	env.countOnly = nil
 	root := env.newPass(specs)
-	return root, p.run(ctx, root)
+	return root, scan(root)
 }
 
 // termsLevels lists, per nesting level, the terms aggregations that have
 // sub-aggregations; level n is enclosed by n such terms.
-func termsLevels(specs []Agg) [][]*TermsAgg {
+func termsLevels(specs []Spec) [][]*TermsAgg {
 	var levels [][]*TermsAgg
-	var walk func(specs []Agg, depth int)
-	walk = func(specs []Agg, depth int) {
+	var walk func(specs []Spec, depth int)
+	walk = func(specs []Spec, depth int) {
 		for i := range specs {
 			a := &specs[i]
 			d := depth

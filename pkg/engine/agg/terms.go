@@ -1,4 +1,4 @@
-package engine
+package agg
 
 import (
 	"cmp"
@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/triage-logs/triage/pkg/engine/budget"
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
@@ -27,7 +28,7 @@ func termsSize(t *TermsAgg) int {
 type termsCollector struct {
 	env     *aggEnv
 	spec    *TermsAgg
-	specs   []Agg
+	specs   []Spec
 	slot    int
 	buckets map[event.Value]*termBucket
 	missing int64
@@ -56,7 +57,7 @@ type termBucket struct {
 	subs  []collector
 }
 
-func newTermsCollector(env *aggEnv, a *Agg) *termsCollector {
+func newTermsCollector(env *aggEnv, a *Spec) *termsCollector {
 	t := &termsCollector{env: env, spec: a.Terms, specs: a.Subs, slot: env.slot(a.Terms.Field), buckets: map[event.Value]*termBucket{}}
 	if env.countOnly[a.Terms] {
 		t.specs = nil
@@ -78,7 +79,7 @@ func (t *termsCollector) collect(r *aggRow) {
 	}
 	b := t.buckets[*v]
 	if b == nil {
-		t.env.charge(termKeyCost(v))
+		t.env.charge(budget.TermKeyCost(v))
 		b = &termBucket{key: *v}
 		if len(t.specs) > 0 {
 			if t.env.expansions > 0 {
@@ -177,7 +178,7 @@ func (t *termsCollector) add(v event.Value, n int64) {
 	}
 	b := t.buckets[v]
 	if b == nil {
-		t.env.charge(termKeyCost(&v))
+		t.env.charge(budget.TermKeyCost(&v))
 		b = &termBucket{key: v}
 		t.buckets[v] = b
 	}
@@ -191,7 +192,7 @@ func (t *termsCollector) Sorted() []*termBucket {
 	for _, b := range t.buckets {
 		all = append(all, b)
 	}
-	byKey := func(a, b *termBucket) int { return compareKeys(&a.key, &b.key) }
+	byKey := func(a, b *termBucket) int { return CompareKeys(&a.key, &b.key) }
 	if t.spec.OrderByKey {
 		slices.SortFunc(all, byKey)
 	} else {
@@ -205,8 +206,8 @@ func (t *termsCollector) Sorted() []*termBucket {
 	return all
 }
 
-func (t *termsCollector) result() AggValue {
-	out := AggValue{Missing: t.missing, Other: t.rest}
+func (t *termsCollector) result() Value {
+	out := Value{Missing: t.missing, Other: t.rest}
 	size := termsSize(t.spec)
 	for i, b := range t.Sorted() {
 		if i >= size {
@@ -219,8 +220,9 @@ func (t *termsCollector) result() AggValue {
 	return out
 }
 
-// compareKeys orders term keys: numbers numerically, before text.
-func compareKeys(a, b *event.Value) int {
+// CompareKeys orders term keys as terms buckets sorted by key and the
+// field-values listing show them: numbers numerically, before text.
+func CompareKeys(a, b *event.Value) int {
 	fa, na := a.AsFloat()
 	fb, nb := b.AsFloat()
 	switch {
