@@ -133,14 +133,7 @@ func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequ
 	if status == backend.HealthStatusError {
 		msg = "Triage cannot accept data"
 	}
-	if len(details.Warnings) > 0 {
-		msg += ". Warnings: " + strings.Join(details.Warnings, "; ")
-	}
-	body, err := json.Marshal(details)
-	if err != nil {
-		return nil, fmt.Errorf("encode health details: %w", err)
-	}
-	return &backend.CheckHealthResult{Status: status, Message: msg, JSONDetails: body}, nil
+	return healthResult(status, msg, details.Warnings, details)
 }
 
 // ingestAuthMode names how the ingest listener authenticates clients.
@@ -153,4 +146,18 @@ func ingestAuthMode(s Settings) string {
 	default:
 		return "loopback only, no token"
 	}
+}
+
+// healthResult is the answer of a health check, embedded or remote: the
+// message with its warnings appended, and the details as JSON for the
+// config page.
+func healthResult(status backend.HealthStatus, msg string, warnings []string, details any) (*backend.CheckHealthResult, error) {
+	if len(warnings) > 0 {
+		msg += ". Warnings: " + strings.Join(warnings, "; ")
+	}
+	body, err := json.Marshal(details)
+	if err != nil {
+		return nil, fmt.Errorf("encode health details: %w", err)
+	}
+	return &backend.CheckHealthResult{Status: status, Message: msg, JSONDetails: body}, nil
 }

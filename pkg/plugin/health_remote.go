@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -58,14 +57,7 @@ func (d *Datasource) checkRemoteHealth(ctx context.Context) (*backend.CheckHealt
 		}
 		msg += fmt.Sprintf("; default index %q", d.settings.DefaultIndex)
 	}
-	if len(details.Warnings) > 0 {
-		msg += ". Warnings: " + strings.Join(details.Warnings, "; ")
-	}
-	body, err := json.Marshal(details)
-	if err != nil {
-		return nil, fmt.Errorf("encode health details: %w", err)
-	}
-	return &backend.CheckHealthResult{Status: status, Message: msg, JSONDetails: body}, nil
+	return healthResult(status, msg, details.Warnings, details)
 }
 
 // indexNames lists the cluster's indexes for a message, or says none could be listed.
