@@ -2,7 +2,6 @@ package plugin
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -70,19 +69,8 @@ func TestParseBackendSettings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseSettings(backend.DataSourceInstanceSettings{UID: "ds1", URL: tt.url, BasicAuthEnabled: tt.basic, BasicAuthUser: tt.user,
 				JSONData: []byte(tt.jsonData), DecryptedSecureJSONData: tt.secure})
-			if len(tt.wantErr) > 0 {
-				if err == nil {
-					t.Fatalf("no error, want one mentioning %q", tt.wantErr)
-				}
-				for _, w := range tt.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q does not mention %q", err, w)
-					}
-				}
+			if settingsErrorExpected(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error: %v", err)
 			}
 			if !reflect.DeepEqual(got.Backend, tt.want) {
 				t.Errorf("got %+v\nwant %+v", got.Backend, tt.want)

@@ -67,19 +67,8 @@ func TestParseSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseSettings(backend.DataSourceInstanceSettings{UID: "ds1", JSONData: []byte(tt.jsonData), DecryptedSecureJSONData: tt.secure})
-			if len(tt.wantErr) > 0 {
-				if err == nil {
-					t.Fatalf("no error, want one mentioning %q", tt.wantErr)
-				}
-				for _, w := range tt.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q does not mention %q", err, w)
-					}
-				}
+			if settingsErrorExpected(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error: %v", err)
 			}
 			if tt.want.Backend.Kind == "" {
 				tt.want.Backend.Kind = "embedded" // the default when jsonData.backend is absent
@@ -109,4 +98,26 @@ func FuzzParseRetention(f *testing.F) {
 			t.Fatalf("ParseRetention(%q) = %v, outside 1h..100y without an error", text, d)
 		}
 	})
+}
+
+// settingsErrorExpected checks ParseSettings' error against the phrases a
+// case wants it to mention (each problem is named), or that there is none;
+// it says whether an error was expected, which ends the case.
+func settingsErrorExpected(t *testing.T, err error, want []string) bool {
+	t.Helper()
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return false
+	}
+	if err == nil {
+		t.Fatalf("no error, want one mentioning %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
+	}
+	return true
 }
