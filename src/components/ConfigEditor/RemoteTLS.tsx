@@ -19,14 +19,11 @@ const keyPlaceholder = 'Begins with -----BEGIN PRIVATE KEY-----';
  * and the key go to secureJsonData, the switches to jsonData.
  */
 export function RemoteTLS(props: Props) {
-  const { jsonData, secureJsonData } = props.options;
+  const { jsonData } = props.options;
   const onSkipVerify = useChangeJsonBool(props, 'tlsSkipVerify');
   const onWithCACert = useChangeJsonBool(props, 'tlsAuthWithCACert');
   const onClientAuth = useChangeJsonBool(props, 'tlsAuth');
   const onServerName = useChangeJsonString(props, 'serverName');
-  const caCert = useSecureField(props, 'tlsCACert');
-  const clientCert = useSecureField(props, 'tlsClientCert');
-  const clientKey = useSecureField(props, 'tlsClientKey');
 
   return (
     <FieldSet label="TLS">
@@ -66,18 +63,13 @@ export function RemoteTLS(props: Props) {
         />
       </InlineField>
       {jsonData.tlsAuthWithCACert && (
-        <InlineField label="CA cert" labelWidth={labelWidth}>
-          <SecretTextArea
-            data-testid={testIds.configEditor.tlsCACert}
-            isConfigured={caCert.isConfigured}
-            value={secureJsonData?.tlsCACert ?? ''}
-            onChange={caCert.onChange}
-            onReset={caCert.onReset}
-            placeholder={certPlaceholder}
-            rows={7}
-            cols={64}
-          />
-        </InlineField>
+        <PemField
+          props={props}
+          label="CA cert"
+          secureKey="tlsCACert"
+          testId={testIds.configEditor.tlsCACert}
+          placeholder={certPlaceholder}
+        />
       )}
       <InlineField
         label="Client auth"
@@ -92,32 +84,49 @@ export function RemoteTLS(props: Props) {
       </InlineField>
       {jsonData.tlsAuth && (
         <>
-          <InlineField label="Client cert" labelWidth={labelWidth}>
-            <SecretTextArea
-              data-testid={testIds.configEditor.tlsClientCert}
-              isConfigured={clientCert.isConfigured}
-              value={secureJsonData?.tlsClientCert ?? ''}
-              onChange={clientCert.onChange}
-              onReset={clientCert.onReset}
-              placeholder={certPlaceholder}
-              rows={7}
-              cols={64}
-            />
-          </InlineField>
-          <InlineField label="Client key" labelWidth={labelWidth}>
-            <SecretTextArea
-              data-testid={testIds.configEditor.tlsClientKey}
-              isConfigured={clientKey.isConfigured}
-              value={secureJsonData?.tlsClientKey ?? ''}
-              onChange={clientKey.onChange}
-              onReset={clientKey.onReset}
-              placeholder={keyPlaceholder}
-              rows={7}
-              cols={64}
-            />
-          </InlineField>
+          <PemField
+            props={props}
+            label="Client cert"
+            secureKey="tlsClientCert"
+            testId={testIds.configEditor.tlsClientCert}
+            placeholder={certPlaceholder}
+          />
+          <PemField
+            props={props}
+            label="Client key"
+            secureKey="tlsClientKey"
+            testId={testIds.configEditor.tlsClientKey}
+            placeholder={keyPlaceholder}
+          />
         </>
       )}
     </FieldSet>
+  );
+}
+
+interface PemFieldProps {
+  props: Props;
+  label: string;
+  secureKey: 'tlsCACert' | 'tlsClientCert' | 'tlsClientKey';
+  testId: string;
+  placeholder: string;
+}
+
+/** PemField edits one PEM certificate or key, kept in secureJsonData only. */
+function PemField({ props, label, secureKey, testId, placeholder }: PemFieldProps) {
+  const pem = useSecureField(props, secureKey);
+  return (
+    <InlineField label={label} labelWidth={labelWidth}>
+      <SecretTextArea
+        data-testid={testId}
+        isConfigured={pem.isConfigured}
+        value={props.options.secureJsonData?.[secureKey] ?? ''}
+        onChange={pem.onChange}
+        onReset={pem.onReset}
+        placeholder={placeholder}
+        rows={7}
+        cols={64}
+      />
+    </InlineField>
   );
 }
