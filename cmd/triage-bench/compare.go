@@ -24,6 +24,10 @@ type compareConfig struct {
 	dir       string
 	keep      bool
 	out       io.Writer
+	// profile, when set, is the prefix of the Triage server's CPU profiles
+	// (ingest, queries) and heap profile, taken over profileSeconds each.
+	profile        string
+	profileSeconds int
 }
 
 // systemFigures is everything measured of one system.
@@ -79,7 +83,7 @@ func runCompare(ctx context.Context, cfg compareConfig) error {
 	if err != nil {
 		return err
 	}
-	tr, err := startTriage(ctx, cfg.triageBin, filepath.Join(cfg.dir, "triage"))
+	tr, err := startTriage(ctx, cfg.triageBin, filepath.Join(cfg.dir, "triage"), cfg.profile != "")
 	if err != nil {
 		return errors.Join(err, vl.stop())
 	}
@@ -104,6 +108,7 @@ func (c *comparison) measure(ctx context.Context) error {
 	// measure the contention between them.
 	for _, s := range c.systems {
 		fmt.Fprintf(os.Stderr, "compare: ingesting %d events into %s\n", cfg.events, s.sys.name())
+		prof := c.startProfile(ctx, s, "ingest")
 		var err error
 		if s.ingest, err = bulkIngest(ctx, s.sys, cfg.events, cfg.streams, cfg.bodyBytes, c.day); err != nil {
 			return err
@@ -111,9 +116,21 @@ func (c *comparison) measure(ctx context.Context) error {
 		if err := s.settle(ctx, cfg.settleMax); err != nil {
 			return err
 		}
+		if err := prof.wait(); err != nil {
+			return err
+		}
+		if t, ok := s.sys.(*triageSystem); ok && cfg.profile != "" {
+			if err := fetchToFile(ctx, t.url+"/debug/pprof/heap", cfg.profile+"-ingest-heap.pprof"); err != nil {
+				return err
+			}
+		}
 	}
 	fmt.Fprintln(os.Stderr, "compare: timing queries, interleaved")
+	prof := c.startProfile(ctx, c.systems[len(c.systems)-1], "queries")
 	if err := c.timeIdle(ctx); err != nil {
+		return err
+	}
+	if err := prof.wait(); err != nil {
 		return err
 	}
 	if cfg.liveRate <= 0 {
@@ -129,6 +146,15 @@ func (c *comparison) measure(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// startProfile profiles the Triage server over the phase when -triage-pprof asks.
+func (c *comparison) startProfile(ctx context.Context, s *systemFigures, phase string) *serverProfile {
+	t, ok := s.sys.(*triageSystem)
+	if !ok || c.cfg.profile == "" {
+		return nil
+	}
+	return startServerProfile(ctx, t.url, c.cfg.profile+"-"+phase+".pprof", c.cfg.profileSeconds)
 }
 
 // quietFor is how long a server must stay nearly idle to count as settled:

@@ -69,6 +69,8 @@ func parseCompareFlags(args []string) compareConfig {
 	fs.StringVar(&cfg.triageBin, "triage-bin", defaultTriageBin(), "gpx_triage executable, run as `gpx_triage serve` (default $PLUGIN_BINARY, else dist/gpx_triage_<os>_<arch>)")
 	fs.StringVar(&cfg.dir, "dir", "", "working directory for both stores (default: a temporary directory)")
 	fs.BoolVar(&cfg.keep, "keep", false, "keep the working directory")
+	fs.StringVar(&cfg.profile, "triage-pprof", "", "run serve with -pprof and save its CPU profiles of ingest and idle queries to `prefix`-ingest.pprof and prefix-queries.pprof, and its heap after ingest to prefix-ingest-heap.pprof")
+	fs.IntVar(&cfg.profileSeconds, "triage-pprof-seconds", 20, "length of each CPU profile of -triage-pprof")
 	_ = fs.Parse(args)
 	if *quick {
 		cfg.events, cfg.queryRuns, cfg.liveMin = 100_000, 3, 3*time.Second
@@ -98,7 +100,7 @@ func parseEngineFlags(args []string) config {
 	fs.IntVar(&cfg.httpEvents, "http-events", 1_000_000, "events ingested over HTTP (plain and gzip) and through the engine API for comparison (0 skips)")
 	fs.DurationVar(&cfg.settleMax, "settle-max", 5*time.Minute, "longest wait, after reopening the store, for background work (WAL replay, merges) to finish before timing queries")
 	fs.BoolVar(&cfg.queryOnly, "query-only", false, "skip ingest: time the queries over the store -dir already holds (from -keep with the same -events)")
-	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write CPU profiles of the ingest and query phases to `prefix`-ingest.pprof and prefix-queries.pprof, and heap profiles beside them")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write CPU profiles of the ingest, query and HTTP phases to `prefix`-ingest.pprof, prefix-queries.pprof and prefix-http.pprof, and heap profiles beside them")
 	_ = fs.Parse(args)
 	return cfg
 }
@@ -141,8 +143,12 @@ func run(ctx context.Context, cfg config) error {
 	printQueries(cfg.out, qr)
 	var hr *httpResult
 	if cfg.httpEvents > 0 && !cfg.queryOnly {
-		r, err := measureHTTP(ctx, cfg)
+		stop, err := startCPUProfile(cfg.cpuProfile, "http")
 		if err != nil {
+			return err
+		}
+		r, err := measureHTTP(ctx, cfg)
+		if err := errors.Join(err, stop()); err != nil {
 			return err
 		}
 		r.print(cfg.out)

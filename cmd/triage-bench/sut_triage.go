@@ -28,14 +28,18 @@ type triageSystem struct {
 }
 
 // startTriage runs bin serve over a fresh store in dir on a free loopback
-// port and returns once the index API answers.
-func startTriage(ctx context.Context, bin, dir string) (*triageSystem, error) {
+// port and returns once the index API answers; profiling adds -pprof.
+func startTriage(ctx context.Context, bin, dir string, profiling bool) (*triageSystem, error) {
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
 	}
 	s := &triageSystem{url: "http://" + addr, dir: dir, log: &tailBuffer{}, done: make(chan struct{})}
-	s.cmd = exec.Command(bin, "serve", "-data", dir, "-listen", addr)
+	args := []string{"serve", "-data", dir, "-listen", addr}
+	if profiling {
+		args = append(args, "-pprof")
+	}
+	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.Env = append(os.Environ(), "TRIAGE_INGEST_TOKEN=")
 	if err := s.cmd.Start(); err != nil {

@@ -19,6 +19,8 @@ type Options struct {
 	MaxBodyLines int
 	Logger       *slog.Logger
 	Metrics      *Metrics
+	// Profiling serves Go's profiles under /debug/pprof/ (profiling.go).
+	Profiling bool
 }
 
 // NewHandler serves the ingest, search and index APIs, /metrics and the
@@ -45,6 +47,9 @@ func NewHandler(eng *engine.Engine, opts Options) http.Handler {
 	indexAPI{eng: eng}.register(api)
 	searchAPI{eng: eng, metrics: opts.Metrics, logger: opts.Logger, next: ingestAPI}.register(api)
 	elasticAPI{eng: eng, metrics: opts.Metrics, logger: opts.Logger}.register(api)
+	if opts.Profiling {
+		registerProfiling(api)
+	}
 	api.Handle("/", ingestAPI)
 	var guarded http.Handler = api
 	if opts.Token != "" {

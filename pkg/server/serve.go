@@ -32,6 +32,8 @@ type ServeConfig struct {
 	DemoRate float64
 	// Reset, with Demo, deletes the demo's index first (demo.go).
 	Reset bool
+	// Profiling serves /debug/pprof/ on the API (profiling.go).
+	Profiling bool
 }
 
 // ParseServeFlags reads `gpx_triage serve` flags; the token may also come
@@ -54,6 +56,7 @@ func ParseServeFlags(args []string, stderr io.Writer) (ServeConfig, error) {
 	fs.BoolVar(&cfg.Demo, "demo", false, "stream a generated incident into the server")
 	fs.Float64Var(&cfg.DemoRate, "demo-rate", 200, "events per second of the demo stream")
 	fs.BoolVar(&cfg.Reset, "reset", false, "with -demo: delete the demo's index (logs) and start the demo clean; without it a second run continues the demo")
+	fs.BoolVar(&cfg.Profiling, "pprof", false, "serve Go's CPU, heap and goroutine profiles under /debug/pprof/ (behind the token)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -116,7 +119,7 @@ func Serve(ctx context.Context, cfg ServeConfig, stdout, stderr io.Writer) error
 		return fmt.Errorf("open store: %w", err)
 	}
 	engines.Add(cfg.DataDir, eng)
-	h := NewHandler(eng, Options{Token: cfg.Token, Logger: logger, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, MaxBodyLines: cfg.MaxBodyLines})
+	h := NewHandler(eng, Options{Token: cfg.Token, Logger: logger, Metrics: metrics, MaxBodyBytes: cfg.MaxBodyBytes, MaxBodyLines: cfg.MaxBodyLines, Profiling: cfg.Profiling})
 	l, err := ListenWithLimits(cfg.Listen, cfg.Token, h, cfg.ListenLimits)
 	if err != nil {
 		return errors.Join(err, eng.Close())
