@@ -121,8 +121,17 @@ func FuzzParseDocument(f *testing.F) {
 	f.Add([]byte(`{"timestamp":"2026-01-15T14:00:05Z","message":"hi","attributes":{"a":[1,{"b":null}]}}`))
 	f.Add([]byte(`{"timestamp":1768485605,"status":"200","tags":["x"],"client_ip":"::1"}`))
 	f.Add([]byte(`{"a.b":1,"a":{"b":2},"timestamp":"2026-01-15 14:00:05"}`))
-	m := testMapper(f, ModeDynamic)
+	// The ingest handlers pass on any line that starts with '{' (see
+	// pkg/ingest/ndjson.go): in every mode the parser must accept only
+	// valid JSON.
+	mappers := []*docMapper{testMapper(f, ModeDynamic), testMapper(f, ModeLenient), testMapper(f, ModeStrict)}
 	f.Fuzz(func(t *testing.T, doc []byte) {
+		for _, m := range mappers[1:] {
+			if _, err := m.parseDocument(doc); err == nil && !json.Valid(doc) {
+				t.Fatalf("mode %s accepted invalid JSON %q", m.mode, doc)
+			}
+		}
+		m := mappers[0]
 		ev, err := m.parseDocument(doc)
 		// The scanner agrees with encoding/json on what is valid JSON.
 		if err != nil && strings.HasPrefix(err.Error(), "invalid JSON") && json.Valid(doc) {

@@ -98,19 +98,29 @@ func ParseBulk(body []byte, pathIndex string) ([]BulkItem, error) {
 			item.Err = &BulkError{Type: "illegal_argument_exception",
 				Reason: "update is not supported: Triage indexes are append-only; send a new document with index or create"}
 		case item.Err != nil:
-		case !json.Valid(doc):
-			var v any
-			uerr := json.Unmarshal(doc, &v)
-			item.Err = &BulkError{Type: "document_parsing_exception",
-				Reason: fmt.Sprintf("failed to parse the document on line %d: %v", at+1, uerr)}
 		case !isJSONObject(doc):
-			item.Err = &BulkError{Type: "document_parsing_exception",
-				Reason: fmt.Sprintf("the document on line %d is a JSON %s, not an object", at+1, jsonKind(doc[0]))}
+			// A line that starts like an object goes to the store, which
+			// parses it in full (see NDJSON); only the others are checked here.
+			if item.Err = documentParseError(at+1, doc); item.Err == nil {
+				item.Err = &BulkError{Type: "document_parsing_exception",
+					Reason: fmt.Sprintf("the document on line %d is a JSON %s, not an object", at+1, jsonKind(doc[0]))}
+			}
 		default:
 			item.Doc = doc
 		}
 		items = append(items, item)
 	}
+}
+
+// documentParseError is Elasticsearch's answer to a document line that is
+// not JSON, or nil when doc is valid JSON.
+func documentParseError(line int, doc []byte) *BulkError {
+	if json.Valid(doc) {
+		return nil
+	}
+	var v any
+	err := json.Unmarshal(doc, &v)
+	return &BulkError{Type: "document_parsing_exception", Reason: fmt.Sprintf("failed to parse the document on line %d: %v", line, err)}
 }
 
 // parseAction reads one action line such as {"create":{"_index":"logs"}}.

@@ -170,6 +170,12 @@ func (h *handler) applyGroupResult(items []BulkItem, results []bulkItemResult, g
 		}
 		results[i].Status = http.StatusBadRequest
 		results[i].Error = &BulkError{Type: "document_parsing_exception", Reason: rej.Reason}
+		if rej.Kind == engine.DocInvalid {
+			// Not JSON at all: the answer the parse in bulk.go would give.
+			if perr := documentParseError(items[i].Line+1, items[i].Doc); perr != nil {
+				results[i].Error = perr
+			}
+		}
 	}
 	existing := make(map[int]bool, len(res.Existing))
 	for _, pos := range res.Existing {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"sync"
 
 	"github.com/triage-logs/triage/pkg/engine"
@@ -53,6 +54,11 @@ func (s *memStore) Ingest(_ context.Context, index string, docs [][]byte, opts e
 	}
 	var res engine.IngestResult
 	for i, d := range docs {
+		if !json.Valid(d) {
+			// The engine parses every document in full (ParseNDJSON does not).
+			res.Rejected = append(res.Rejected, engine.DocError{Position: i, Kind: engine.DocInvalid, Reason: "invalid JSON at byte 0: malformed"})
+			continue
+		}
 		if bytes.Contains(d, []byte("reject-me")) {
 			res.Rejected = append(res.Rejected, engine.DocError{Position: i, Reason: "field severity: expected text, got a number"})
 			continue

@@ -107,9 +107,16 @@ func listFailures(batch NDJSON, rejected []engine.DocError) []quickwitParseFailu
 	}
 	locs := batch.Locate(positions)
 	for i, rej := range rejected[:len(positions)] {
+		doc := batch.Docs[rej.Position]
+		reason, message := "invalid_schema", rej.Reason
+		if rej.Kind == engine.DocInvalid {
+			if r, m, ok := invalidJSONFailure(doc); ok {
+				reason, message = r, m
+			}
+		}
 		out = append(out, quickwitParseFailure{
-			Document: echoDocument(batch.Docs[rej.Position]), Position: locs[i].Row, Line: locs[i].Line,
-			Reason: "invalid_schema", Message: fmt.Sprintf("line %d: %s", locs[i].Line, rej.Reason)})
+			Document: echoDocument(doc), Position: locs[i].Row, Line: locs[i].Line,
+			Reason: reason, Message: fmt.Sprintf("line %d: %s", locs[i].Line, message)})
 	}
 	slices.SortFunc(out, func(a, b quickwitParseFailure) int { return a.Position - b.Position })
 	return out[:min(len(out), MaxListedFailures)]
