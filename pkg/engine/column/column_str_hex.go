@@ -20,14 +20,28 @@ func hexWidth(vals []string) (int, bool) {
 		if len(v) != w {
 			return 0, false
 		}
+		// A table and an OR over each value: trace ids make this run over
+		// every character of the column at each flush and merge.
+		var bad byte
 		for i := 0; i < len(v); i++ {
-			if c := v[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-				return 0, false
-			}
+			bad |= notLowerHex[v[i]]
+		}
+		if bad != 0 {
+			return 0, false
 		}
 	}
 	return w / 2, true
 }
+
+// notLowerHex is 1 for every byte that is not 0-9 or a-f.
+var notLowerHex = func() (t [256]byte) {
+	for c := range t {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			t[c] = 1
+		}
+	}
+	return t
+}()
 
 func appendStrHex(dst []byte, vals []string, width int) []byte {
 	dst = binary.AppendUvarint(dst, uint64(width))

@@ -63,6 +63,7 @@ func (e *ChunkEncoder) EncodeInts(vals []int64, k event.Kind) []byte {
 func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 	meta := ChunkMeta{Present: len(f.Vals), Kinds: kindList(f.Kinds), Bounds: ValueBounds(f.Vals, f.Kinds)}
 	n := len(f.Vals)
+	hexBytes := 0 // decoded width of each value, when the strings are hex ids
 	if len(meta.Kinds) > 1 {
 		meta.Encoding = encMixed
 		e.header(encMixed, event.KindString, rows, f.Present, n)
@@ -108,7 +109,7 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 		var ok bool
 		if e.dict, e.ids, ok = buildDict(e.strs, e.DictIndex, e.dict, e.ids); ok {
 			meta.Encoding = EncStrDict
-		} else if _, ok := hexWidth(e.strs); ok {
+		} else if hexBytes, ok = hexWidth(e.strs); ok {
 			meta.Encoding = encStrHex
 		} else {
 			meta.Encoding = encStrPlain
@@ -130,8 +131,7 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 	case EncStrDict:
 		e.raw, e.scratch = appendStrDict(e.raw, e.dict, e.ids, e.scratch)
 	case encStrHex:
-		w, _ := hexWidth(e.strs)
-		e.raw = appendStrHex(e.raw, e.strs, w)
+		e.raw = appendStrHex(e.raw, e.strs, hexBytes)
 	case encStrPlain:
 		e.raw, e.scratch = appendStrPlain(e.raw, e.strs, e.scratch)
 	}
