@@ -53,3 +53,8 @@ func (e *Engine) Ready() error {
 	name := probe.Name()
 	return errors.Join(probe.Close(), os.Remove(name))
 }
+
+// MatchCacheStats reports the store's cache of filter matches per split
+// block (Options.MatchCacheBytes): how often a query found a block's rows
+// there, how often it had to test the block, and how many blocks it holds.
+func (e *Engine) MatchCacheStats() MatchCacheStats { return e.matches.Stats() }

@@ -12,3 +12,6 @@ func ParseCursor(s string) (Cursor, error) { return search.ParseCursor(s) }
 // QueryError reports a query text that cannot run: a syntax error (Err
 // wraps *query.SyntaxError) or a clause that does not fit the index mapping.
 type QueryError = search.QueryError
+
+// MatchCacheStats counts the store's cache of filter matches per block.
+type MatchCacheStats = search.MatchCacheStats

@@ -41,6 +41,7 @@ func (e *Engine) planQuery(index, text string, fields []string, start, end, now 
 		return nil, err
 	}
 	p.OnBlock = e.opts.OnBlockScanned
+	p.Cache = e.matches
 	// What Open set aside in this range is missing from the answer too.
 	p.Damage = ix.damage
 	p.Skipped, p.Warnings = ix.damage.QueryNotes(p.Start, p.End)

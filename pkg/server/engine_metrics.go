@@ -55,12 +55,17 @@ var (
 	descMergeFailures = indexDesc("triage_index_merge_failures_total", "Merges of small splits that failed since the store was opened (retried a minute later).")
 	descDamaged       = indexDesc("triage_index_damaged_splits", "Splits set aside because they failed their checksums; their events are not searched.")
 	descNewest        = indexDesc("triage_index_newest_event_timestamp_seconds", "Timestamp of the newest event in the index (0 when empty).")
+
+	descMatchHits   = prometheus.NewDesc("triage_match_cache_hits_total", "Split blocks whose matching rows a query found in the store's match cache.", []string{"store"}, nil)
+	descMatchMisses = prometheus.NewDesc("triage_match_cache_misses_total", "Split blocks a query had to test because the match cache did not hold them.", []string{"store"}, nil)
+	descMatchBlocks = prometheus.NewDesc("triage_match_cache_blocks", "Block results the store's match cache holds.", []string{"store"}, nil)
 )
 
 // Describe sends the descriptors of every series.
 func (c *EngineCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descEvents, descSplits, descSplitBytes, descHeadEvents, descHeadBytes,
-		descWALBytes, descWALSegments, descMerges, descMergeFailures, descDamaged, descNewest} {
+		descWALBytes, descWALSegments, descMerges, descMergeFailures, descDamaged, descNewest,
+		descMatchHits, descMatchMisses, descMatchBlocks} {
 		ch <- d
 	}
 }
@@ -75,6 +80,10 @@ func (c *EngineCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	c.mu.Unlock()
 	for dir, eng := range stores {
+		mc := eng.MatchCacheStats()
+		ch <- prometheus.MustNewConstMetric(descMatchHits, prometheus.CounterValue, float64(mc.Hits), dir)
+		ch <- prometheus.MustNewConstMetric(descMatchMisses, prometheus.CounterValue, float64(mc.Misses), dir)
+		ch <- prometheus.MustNewConstMetric(descMatchBlocks, prometheus.GaugeValue, float64(mc.Blocks), dir)
 		for _, index := range eng.ListIndexes() {
 			_, st, err := eng.DescribeIndex(index)
 			if err != nil {

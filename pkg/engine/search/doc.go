@@ -4,8 +4,8 @@
 // blooms) and row evaluation, the BlockReader that decodes only the columns
 // a filter asks for, the Rows bitmaps, the Plan (compiled filter, time
 // range, splits in scan order) and its scan of splits and head events, the
-// parallel count of a search's total, and the top-N of hits with its paging
-// Cursor. It reads an index only through the Snapshot and Schema
+// parallel count of a search's total, the top-N of hits with its paging
+// Cursor, and the MatchCache of filters' rows per block across queries. It reads an index only through the Snapshot and Schema
 // interfaces; taking the snapshot, the schema and the index's damage log is
 // pkg/engine's.
 //

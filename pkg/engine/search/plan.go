@@ -72,6 +72,10 @@ type Plan struct {
 	OnBlock func()
 	// Damage is the index's damage log: skips are counted there too.
 	Damage *quarantine.Log
+	// Cache, when set, keeps the filter's rows of whole blocks across
+	// queries (match_cache.go); matchKey is this filter's key in it.
+	Cache    *MatchCache
+	matchKey string
 
 	snap   Snapshot
 	schema Schema
@@ -134,6 +138,7 @@ func (p *Plan) compile(text string, now time.Time, lim query.Limits) error {
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
+	p.matchKey = matchKeyOf(f, p.schema)
 	return nil
 }
 

@@ -65,14 +65,34 @@ func (bs *BlockScan) Matches() (Rows, error) {
 		return nil, err
 	}
 	bs.sel = bs.sel.Resize(bs.bm.Rows)
-	bs.sel.SetRange(lo, hi)
 	if lo < hi {
-		if err := bs.p.Filter.Apply(bs.br, bs.sel); err != nil {
+		if err := bs.apply(lo, hi); err != nil {
 			return nil, err
 		}
 	}
 	bs.done = true
 	return bs.sel, nil
+}
+
+// apply sets the rows of [lo, hi) that match the filter. A block wholly in
+// the range is looked up in, or added to, the plan's match cache; one the
+// range cuts is tested on the rows inside it only.
+func (bs *BlockScan) apply(lo, hi int) error {
+	p := bs.p
+	if p.Cache == nil || lo != 0 || hi != bs.bm.Rows || IsMatchAll(p.Filter) {
+		bs.sel.SetRange(lo, hi)
+		return p.Filter.Apply(bs.br, bs.sel)
+	}
+	k := matchKey{split: bs.br.Split.Meta.ID, block: bs.br.Block, filter: p.matchKey}
+	if p.Cache.get(k, bs.sel) {
+		return nil
+	}
+	bs.sel.SetRange(lo, hi)
+	if err := p.Filter.Apply(bs.br, bs.sel); err != nil {
+		return err
+	}
+	p.Cache.put(k, bs.sel)
+	return nil
 }
 
 // Run scans the plan's splits and head in the plan's order, checking ctx
