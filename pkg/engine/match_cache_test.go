@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/loadgen"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -98,5 +99,33 @@ func TestMatchCacheOff(t *testing.T) {
 	}
 	if st := e.MatchCacheStats(); st != (MatchCacheStats{}) {
 		t.Fatalf("a cache that is off counted %+v", st)
+	}
+}
+
+// Hits are read from blocks whose strings are decoded into reused buffers
+// (column.Column.Borrow); each hit must keep its own values after the scan
+// has moved on through other blocks and splits.
+func TestHitsKeepTheirValuesAcrossBlocks(t *testing.T) {
+	e, events := loadgenEngine(t, 13, 40_000, 4, 1_000)
+	byKey := map[[2]int64]*event.Event{}
+	for i := range events {
+		byKey[[2]int64{events[i].Timestamp, int64(events[i].Seq)}] = &events[i]
+	}
+	for _, q := range []string{"severity:error", "service:payment-service", "*"} {
+		for _, order := range []Order{Desc, Asc} {
+			res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: q, Limit: 1000, Order: order})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) < 100 {
+				t.Fatalf("%q: %d hits; the test needs hits from many blocks", q, len(res.Hits))
+			}
+			for i, h := range res.Hits {
+				want := byKey[[2]int64{h.Event.Timestamp, int64(h.Event.Seq)}]
+				if want == nil || fieldsString(h.Event) != fieldsString(*want) {
+					t.Fatalf("%q order %d hit %d:\n got %s\nwant %v", q, order, i, fieldsString(h.Event), want)
+				}
+			}
+		}
 	}
 }

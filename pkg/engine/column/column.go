@@ -63,6 +63,12 @@ type Column struct {
 	Kinds []event.Kind
 
 	Encoding Encoding
+	// Borrow, set before decoding, lets plain and hex strings alias the
+	// column's own buffers instead of being copied out: they are valid
+	// only until the column is decoded again, so a caller copies the few
+	// it keeps (a search's hits out of a whole block). Dictionary and
+	// mixed strings are always copies.
+	Borrow   bool
 	scratch  []uint64
 	kindsBuf []event.Kind
 	buf      []byte

@@ -1,6 +1,9 @@
 package column
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // Plain strings: the lengths as a frame of reference, then the bytes. Fixed-
 // length values (trace ids) spend no bits on lengths. Decoding converts the
@@ -29,6 +32,11 @@ func appendStrPlain(dst []byte, vals []string, scratch []uint64) ([]byte, []uint
 // readStrings decodes n plain strings at the start of p into dst[:n] and
 // returns the bytes used.
 func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64, error) {
+	return readStringsInto(p, n, dst, scratch, false)
+}
+
+// readStringsInto is readStrings; with borrow the strings alias p.
+func readStringsInto(p []byte, n int, dst []string, scratch []uint64, borrow bool) (int, []uint64, error) {
 	scratch = ReuseSlice(scratch, n)
 	base, used, err := readFORPrefix(p, n, scratch)
 	if err != nil {
@@ -43,7 +51,12 @@ func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64
 		}
 		total += int(l)
 	}
-	all := string(data[:total])
+	var all string
+	if borrow && total > 0 {
+		all = unsafe.String(&data[0], total)
+	} else {
+		all = string(data[:total])
+	}
 	off := 0
 	for i, o := range scratch[:n] {
 		l := int(base + o)
@@ -55,7 +68,7 @@ func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64
 
 func decodeStrPlain(p []byte, n int, c *Column) error {
 	c.Strs = ReuseSlice(c.Strs, c.Rows)
-	used, scratch, err := readStrings(p, n, c.Strs, c.scratch)
+	used, scratch, err := readStringsInto(p, n, c.Strs, c.scratch, c.Borrow)
 	c.scratch = scratch
 	if err == nil && used != len(p) {
 		err = fmt.Errorf("%d trailing bytes", len(p)-used)

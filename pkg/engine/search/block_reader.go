@@ -4,6 +4,7 @@ import (
 	"github.com/triage-logs/triage/pkg/engine/column"
 	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/split"
+	"strings"
 )
 
 // BlockReader decodes the columns of one block on demand and keeps them
@@ -44,14 +45,27 @@ func (br *BlockReader) Reset(s *split.Split, block int) {
 	}
 }
 
-// Column returns field's decoded column for the current block.
+// Column returns field's decoded column for the current block; its
+// strings are the caller's to keep.
 func (br *BlockReader) Column(field string) (*column.Column, error) {
+	return br.column(field, false)
+}
+
+// column decodes field for the current block. borrow lets its strings
+// alias the reader's buffers (column.Column.Borrow): for Events, which
+// copies the values of a few rows out of the block. A column decoded that
+// way is decoded again for a caller that keeps strings.
+func (br *BlockReader) column(field string, borrow bool) (*column.Column, error) {
 	c := br.cols[field]
 	if c == nil {
 		c = &blockColumn{}
 		br.cols[field] = c
 	}
+	if c.loaded && c.col.Borrow && !borrow {
+		c.loaded = false
+	}
 	if !c.loaded {
+		c.col.Borrow = borrow
 		if err := br.Split.ReadColumn(br.Block, field, &c.col); err != nil {
 			return nil, err
 		}
@@ -106,12 +120,16 @@ func (br *BlockReader) Events(rows []int, dst []event.Event) ([]event.Event, err
 		if _, ok := cols[name]; !ok {
 			continue
 		}
-		col, err := br.Column(name)
+		// Borrowed: only the rows' strings are copied, not the block's.
+		col, err := br.column(name, true)
 		if err != nil {
 			return dst[:start], err
 		}
 		for i, r := range rows {
 			if v, ok := col.Value(r); ok {
+				if v.Str != "" {
+					v.Str = strings.Clone(v.Str)
+				}
 				dst[start+i].Fields = append(dst[start+i].Fields, event.Field{Name: name, Value: v})
 			}
 		}
