@@ -18,13 +18,7 @@ import (
 func TestMatchCacheAnswersRepeatedQueriesExactly(t *testing.T) {
 	e, events := loadgenEngine(t, 11, 30_000, 3, 2_000)
 	g := &queryGen{rnd: rand.New(rand.NewPCG(3, 4)), events: events}
-	snap, err := e.Snapshot("logs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Release()
-	ix, _ := e.lookup("logs")
-	schema := newIndexSchema(ix.mapper.Load(), snap)
+	schema := logsSchema(t, e)
 	for i := 0; i < 120; i++ {
 		node := g.node(2)
 		text := query.Print(node)
@@ -36,13 +30,7 @@ func TestMatchCacheAnswersRepeatedQueriesExactly(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolve %s: %v", text, err)
 		}
-		want := 0
-		for j := range events {
-			ev := &events[j]
-			if (start.IsZero() || ev.Timestamp >= start.UnixNano()) && (end.IsZero() || ev.Timestamp < end.UnixNano()) && bruteMatch(f, ev) {
-				want++
-			}
-		}
+		want := len(bruteHits(f, events, start, end))
 		for run := range 2 {
 			res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: text, Start: start, End: end, Limit: 10, Order: Desc, CountTotal: true})
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 	"unicode/utf8"
 
@@ -334,4 +335,30 @@ func (g *queryGen) timeRange() (time.Time, time.Time) {
 		a, b = b, a
 	}
 	return time.Unix(0, a), time.Unix(0, b+1)
+}
+
+// logsSchema is the schema queries over index logs resolve against, over a
+// snapshot released when the test ends.
+func logsSchema(t *testing.T, e *Engine) *indexSchema {
+	t.Helper()
+	snap, err := e.Snapshot("logs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(snap.Release)
+	ix, _ := e.lookup("logs")
+	return newIndexSchema(ix.mapper.Load(), snap)
+}
+
+// bruteHits returns the events of [start, end) that f matches, by brute
+// force, in ingest order.
+func bruteHits(f query.Filter, events []event.Event, start, end time.Time) []*event.Event {
+	var want []*event.Event
+	for j := range events {
+		ev := &events[j]
+		if (start.IsZero() || ev.Timestamp >= start.UnixNano()) && (end.IsZero() || ev.Timestamp < end.UnixNano()) && bruteMatch(f, ev) {
+			want = append(want, ev)
+		}
+	}
+	return want
 }

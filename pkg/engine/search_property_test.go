@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/engine/search"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -16,13 +15,7 @@ import (
 func TestSearchMatchesBruteForce(t *testing.T) {
 	e, events := loadgenEngine(t, 7, 25_000, 3, 3_000)
 	g := &queryGen{rnd: rand.New(rand.NewPCG(1, 2)), events: events}
-	snap, err := e.Snapshot("logs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Release()
-	ix, _ := e.lookup("logs")
-	schema := newIndexSchema(ix.mapper.Load(), snap)
+	schema := logsSchema(t, e)
 	for i := 0; i < 250; i++ {
 		node := g.node(2)
 		text := query.Print(node)
@@ -31,13 +24,7 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("resolve %s: %v", text, err)
 		}
-		var want []*event.Event
-		for j := range events {
-			ev := &events[j]
-			if (start.IsZero() || ev.Timestamp >= start.UnixNano()) && (end.IsZero() || ev.Timestamp < end.UnixNano()) && bruteMatch(f, ev) {
-				want = append(want, ev)
-			}
-		}
+		want := bruteHits(f, events, start, end)
 		order := Order(g.rnd.IntN(2))
 		if order == Desc {
 			for a, b := 0, len(want)-1; a < b; a, b = a+1, b-1 {
