@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/loadgen"
 	"github.com/triage-logs/triage/pkg/query"
 )
@@ -92,26 +91,37 @@ func TestMatchCacheOff(t *testing.T) {
 
 // Hits are read from blocks whose strings are decoded into reused buffers
 // (column.Column.Borrow); each hit must keep its own values after the scan
-// has moved on through other blocks and splits.
+// has moved on through other blocks and splits. The first run reads hits
+// during the scan; the second, its matches cached, reads them at the end
+// on every core (materialize).
 func TestHitsKeepTheirValuesAcrossBlocks(t *testing.T) {
 	e, events := loadgenEngine(t, 13, 40_000, 4, 1_000)
-	byKey := map[[2]int64]*event.Event{}
-	for i := range events {
-		byKey[[2]int64{events[i].Timestamp, int64(events[i].Seq)}] = &events[i]
-	}
+	schema := logsSchema(t, e)
 	for _, q := range []string{"severity:error", "service:payment-service", "*"} {
-		for _, order := range []Order{Desc, Asc} {
+		node, err := query.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := query.Resolve(node, schema, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := bruteHits(f, events, time.Time{}, time.Time{})
+		for _, order := range []Order{Desc, Asc, Desc, Asc} {
 			res, err := e.Search(context.Background(), SearchRequest{Index: "logs", Query: q, Limit: 1000, Order: order})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Hits) < 100 {
-				t.Fatalf("%q: %d hits; the test needs hits from many blocks", q, len(res.Hits))
+			if len(res.Hits) < 100 || len(res.Hits) != min(1000, len(want)) {
+				t.Fatalf("%q: %d hits of %d; the test needs hits from many blocks", q, len(res.Hits), len(want))
 			}
 			for i, h := range res.Hits {
-				want := byKey[[2]int64{h.Event.Timestamp, int64(h.Event.Seq)}]
-				if want == nil || fieldsString(h.Event) != fieldsString(*want) {
-					t.Fatalf("%q order %d hit %d:\n got %s\nwant %v", q, order, i, fieldsString(h.Event), want)
+				w := want[i]
+				if order == Desc {
+					w = want[len(want)-1-i]
+				}
+				if fieldsString(h.Event) != fieldsString(*w) || h.Event.Timestamp != w.Timestamp || h.Event.Seq != w.Seq {
+					t.Fatalf("%q order %d hit %d:\n got %d/%d %s\nwant %d/%d %s", q, order, i, h.Event.Timestamp, h.Event.Seq, fieldsString(h.Event), w.Timestamp, w.Seq, fieldsString(*w))
 				}
 			}
 		}

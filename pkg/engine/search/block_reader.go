@@ -45,6 +45,17 @@ func (br *BlockReader) Reset(s *split.Split, block int) {
 	}
 }
 
+// columnsLoaded reports whether any column of the current block is decoded
+// (timestamps and seq numbers aside).
+func (br *BlockReader) columnsLoaded() bool {
+	for _, c := range br.cols {
+		if c.loaded {
+			return true
+		}
+	}
+	return false
+}
+
 // Column returns field's decoded column for the current block; its
 // strings are the caller's to keep.
 func (br *BlockReader) Column(field string) (*column.Column, error) {

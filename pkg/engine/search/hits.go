@@ -124,7 +124,10 @@ func (v *hitsVisitor) Block(bs *BlockScan) error {
 			}
 		})
 	}
-	if kept == 0 {
+	if kept == 0 || !bs.br.columnsLoaded() {
+		// Nothing kept, or the filter's rows came from the match cache (or
+		// needed no column): the block's hits are read at the end, where
+		// blocks are decoded on every core (materialize).
 		return nil
 	}
 	return v.readHits(bs.br)
@@ -166,65 +169,4 @@ func (v *hitsVisitor) Event(ev *event.Event) bool {
 	}
 	v.top.Offer(HitRef{Ts: ev.Timestamp, Seq: ev.Seq, Ev: ev})
 	return true
-}
-
-// materialize returns the chosen hits' events, reading those the scan did
-// not (one decode per block). A block that fails its checksum now drops its
-// hits and is reported.
-func (p *Plan) materialize(refs []HitRef) ([]event.Event, error) {
-	hits := make([]event.Event, len(refs))
-	type blockKey struct {
-		s *split.Split
-		b int
-	}
-	rows := map[blockKey][]int{}
-	slots := map[blockKey][]int{}
-	var order []blockKey
-	for i, r := range refs {
-		if r.Ev != nil {
-			hits[i] = *r.Ev
-			continue
-		}
-		k := blockKey{r.Split, r.Block}
-		if _, ok := rows[k]; !ok {
-			order = append(order, k)
-		}
-		rows[k] = append(rows[k], r.Row)
-		slots[k] = append(slots[k], i)
-	}
-	drop := map[int]bool{}
-	var buf []event.Event
-	br := NewBlockReader()
-	for _, k := range order {
-		var err error
-		br.Reset(k.s, k.b)
-		buf, err = br.Events(rows[k], buf[:0])
-		if err == nil {
-			err = p.Meter.ChargeEvents(buf)
-		}
-		if err != nil {
-			if !isCorrupt(err) {
-				return nil, err
-			}
-			p.Skip(k.s, err)
-			for _, i := range slots[k] {
-				drop[i] = true
-			}
-			continue
-		}
-		for j, i := range slots[k] {
-			hits[i] = buf[j]
-		}
-		buf = nil // the events are now owned by hits
-	}
-	if len(drop) == 0 {
-		return hits, nil
-	}
-	kept := hits[:0]
-	for i, h := range hits {
-		if !drop[i] {
-			kept = append(kept, h)
-		}
-	}
-	return kept, nil
 }
