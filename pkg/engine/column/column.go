@@ -2,6 +2,7 @@ package column
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"time"
@@ -68,7 +69,12 @@ type Column struct {
 	// only until the column is decoded again, so a caller copies the few
 	// it keeps (a search's hits out of a whole block). Dictionary and
 	// mixed strings are always copies.
-	Borrow   bool
+	Borrow bool
+	// hexRaw and hexWidth hold a borrowed hex column undecoded: its rows
+	// are turned into text one at a time, by Str, for the few a search
+	// returns (decodeStrHex).
+	hexRaw   []byte
+	hexWidth int
 	scratch  []uint64
 	kindsBuf []event.Kind
 	buf      []byte
@@ -88,7 +94,12 @@ func (c *Column) Str(row int) string {
 	switch c.Encoding {
 	case EncStrDict:
 		return c.Dict[c.IDs[row]]
-	case encStrPlain, encStrHex, encMixed:
+	case encStrHex:
+		if c.hexRaw != nil {
+			return hex.EncodeToString(c.hexRaw[row*c.hexWidth : (row+1)*c.hexWidth])
+		}
+		return c.Strs[row]
+	case encStrPlain, encMixed:
 		return c.Strs[row]
 	}
 	return ""
@@ -153,6 +164,7 @@ func (c *Column) Reset(k event.Kind, enc Encoding, rows int) {
 	c.Present = ReuseSlice(c.Present, (rows+63)/64)
 	c.Ints, c.Uints, c.Floats, c.Bools = c.Ints[:0], c.Uints[:0], c.Floats[:0], c.Bools[:0]
 	c.Strs, c.Dict, c.IDs, c.Kinds = c.Strs[:0], c.Dict[:0], c.IDs[:0], nil
+	c.hexRaw, c.hexWidth = nil, 0
 }
 
 // ReuseSlice returns s resized to n elements, reallocating only when needed.

@@ -126,6 +126,18 @@ func FuzzColumnRoundTrip(f *testing.F) {
 		if err := DecodeChunk(raw, len(present), &c); err != nil {
 			t.Fatalf("%s chunk of %v does not decode: %v", meta.Encoding, vals, err)
 		}
+		// A borrowed decode (search hits) reads the same values.
+		borrowed := Column{Borrow: true}
+		if err := DecodeChunk(raw, len(present), &borrowed); err != nil {
+			t.Fatalf("%s chunk of %v does not decode borrowed: %v", meta.Encoding, vals, err)
+		}
+		for r := range present {
+			a, aOK := c.Value(r)
+			b, bOK := borrowed.Value(r)
+			if aOK != bOK || (aOK && !sameValue(a, b) && !(math.IsNaN(a.Float) && math.IsNaN(b.Float))) {
+				t.Fatalf("%s row %d: borrowed %+v (%v), copied %+v (%v)", meta.Encoding, r, b, bOK, a, aOK)
+			}
+		}
 		k := 0
 		for r, ok := range present {
 			got, gotOK := c.Value(r)

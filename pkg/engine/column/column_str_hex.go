@@ -62,6 +62,11 @@ func decodeStrHex(p []byte, n int, c *Column) error {
 	if uint64(len(p)) != w*uint64(n) {
 		return fmt.Errorf("%d bytes for %d values of %d bytes", len(p), n, w)
 	}
+	if c.Borrow && n == c.Rows {
+		// Every row present: a row's bytes are found without the others.
+		c.hexRaw, c.hexWidth = p, int(w)
+		return nil
+	}
 	c.buf = ReuseSlice(c.buf, 2*len(p))
 	hex.Encode(c.buf, p)
 	var all string
