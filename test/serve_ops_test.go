@@ -151,8 +151,11 @@ func TestServeDemoIsSearchableAtItsBannerAndContinues(t *testing.T) {
 	second.stop(t)
 
 	third, _ := serveDemo(t, "-data", dir, "-listen", "127.0.0.1:0", "-reset")
-	if n := indexEvents(t, third.addr, "logs"); n < backfill || n > backfill+200 {
-		t.Fatalf("after -reset logs holds %d events, want the fresh hour's %d", n, backfill)
+	// The live stream starts with the banner and sends its first batch (500
+	// events, pkg/server/demo.go) at once: it may land before this count.
+	const liveBatch = 500
+	if n := indexEvents(t, third.addr, "logs"); n < backfill || n > backfill+liveBatch+200 {
+		t.Fatalf("after -reset logs holds %d events, want the fresh hour's %d (and at most one live batch)", n, backfill)
 	}
 	third.stop(t)
 }
