@@ -7,6 +7,7 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/triage-logs/triage/pkg/engine/event"
 	"github.com/triage-logs/triage/pkg/query"
 )
 
@@ -79,49 +80,39 @@ func (c *MatchCache) Stats() MatchCacheStats {
 	return MatchCacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Blocks: c.blocks.Len()}
 }
 
-// matchKeyOf describes what a compiled filter's rows depend on besides the
-// block: the resolved filter (fields, types and values, date math already
-// resolved) and, per field, the tokenizer and array kind Compile reads
-// from env. Two queries with the same key match the same rows of a block.
-func matchKeyOf(f query.Filter, env Env) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%#v|ts=%s", f, env.TimestampField())
-	seen := map[string]bool{}
-	var walk func(query.Filter)
-	field := func(name string) {
-		if seen[name] {
-			return
-		}
-		seen[name] = true
-		elem, isArray := env.ArrayElem(name)
-		fmt.Fprintf(&b, "|%q tok=%s array=%v/%v", name, env.Tokenizer(name), isArray, elem)
-	}
-	walk = func(f query.Filter) {
-		switch v := f.(type) {
-		case query.FilterAnd:
-			for _, c := range v.Filters {
-				walk(c)
-			}
-		case query.FilterOr:
-			for _, c := range v.Filters {
-				walk(c)
-			}
-		case query.FilterNot:
-			walk(v.Filter)
-		case query.FilterTerm:
-			field(v.Field.Name)
-		case query.FilterSet:
-			field(v.Field.Name)
-		case query.FilterPhrase:
-			field(v.Field.Name)
-		case query.FilterPrefix:
-			field(v.Field.Name)
-		case query.FilterRange:
-			field(v.Field.Name)
-		case query.FilterExists:
-			field(v.Field.Name)
-		}
-	}
-	walk(f)
-	return b.String()
+// compileKeyed compiles f and returns with it its key in the match cache:
+// the resolved filter (fields, types and values, date math resolved) and
+// every answer Compile read from env (tokenizers, array kinds, the
+// timestamp field), recorded as Compile asks for them, so the key names
+// exactly what the compiled filter's rows depend on besides the block.
+func compileKeyed(f query.Filter, env Env) (Filter, string, error) {
+	rec := &recordingEnv{env: env}
+	fmt.Fprintf(&rec.log, "%#v", f)
+	c, err := Compile(f, rec)
+	return c, rec.log.String(), err
+}
+
+// recordingEnv passes Compile's questions to env and writes down each
+// answer.
+type recordingEnv struct {
+	env Env
+	log strings.Builder
+}
+
+func (r *recordingEnv) Tokenizer(field string) string {
+	t := r.env.Tokenizer(field)
+	fmt.Fprintf(&r.log, "|tok %q=%s", field, t)
+	return t
+}
+
+func (r *recordingEnv) TimestampField() string {
+	ts := r.env.TimestampField()
+	fmt.Fprintf(&r.log, "|ts=%q", ts)
+	return ts
+}
+
+func (r *recordingEnv) ArrayElem(field string) (event.Kind, bool) {
+	k, ok := r.env.ArrayElem(field)
+	fmt.Fprintf(&r.log, "|array %q=%v/%v", field, ok, k)
+	return k, ok
 }

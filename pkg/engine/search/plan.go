@@ -134,11 +134,10 @@ func (p *Plan) compile(text string, now time.Time, lim query.Limits) error {
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
-	p.Filter, err = Compile(f, p.schema)
+	p.Filter, p.matchKey, err = compileKeyed(f, p.schema)
 	if err != nil {
 		return &QueryError{Query: text, Err: err}
 	}
-	p.matchKey = matchKeyOf(f, p.schema)
 	return nil
 }
 
