@@ -101,7 +101,7 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 			u, _ := ev.Get("user_id")
 			c, _ := ev.Get("status_code")
 			users[u.Str]++
-			userSums[u.Str] += float64(c.Int)
+			userSums[u.Str] += float64(c.Int())
 		}
 		checkTerms(t, text, res.Aggs[7], users, 3, 0)
 		for _, b := range res.Aggs[7].Buckets {
@@ -129,9 +129,9 @@ func TestAggregateMatchesBruteForce(t *testing.T) {
 		codes := map[float64]int64{}
 		for _, ev := range match {
 			v, _ := ev.Get("latency_ms")
-			heat[sort.SearchFloat64s(bounds, v.Float)]++
+			heat[sort.SearchFloat64s(bounds, v.Float())]++
 			c, _ := ev.Get("status_code")
-			codes[float64(c.Int/100*100)]++
+			codes[float64(c.Int()/100*100)]++
 		}
 		for k, b := range res.Aggs[2].Buckets {
 			if b.DocCount != heat[k] {
@@ -218,7 +218,7 @@ func checkServiceTerms(t *testing.T, text string, got AggValue, match []*event.E
 		s, _ := ev.Get("service")
 		l, _ := ev.Get("latency_ms")
 		counts[s.Str]++
-		lat[s.Str] = append(lat[s.Str], l.Float)
+		lat[s.Str] = append(lat[s.Str], l.Float())
 	}
 	checkTerms(t, text, got, counts, 5, 0)
 	for _, b := range got.Buckets {

@@ -119,7 +119,7 @@ func (o OutputFormats) Value(field string, v event.Value) any {
 	f, ok := o.fields[field]
 	switch {
 	case v.Kind == event.KindTime:
-		return f.formatTime(v.Int)
+		return f.formatTime(v.Int())
 	case ok && f.name == OutputString && (v.Kind == event.KindInt64 || v.Kind == event.KindUint64 || v.Kind == event.KindFloat64):
 		return v.Text()
 	}

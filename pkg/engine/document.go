@@ -265,7 +265,7 @@ func (p *docParser) applyAliases() error {
 		if err != nil {
 			return fmt.Errorf("field '%s' (the timestamp): %v", a.name, err)
 		}
-		p.timestamp, p.hasTimestamp = val.Int, true
+		p.timestamp, p.hasTimestamp = val.Int(), true
 		rest = rest[1:]
 	}
 	for _, a := range rest {

@@ -41,7 +41,7 @@ func (p *docParser) mapped(rule *fieldRule) error {
 		if p.hasTimestamp {
 			return fmt.Errorf("field '%s' appears twice", rule.name)
 		}
-		p.timestamp, p.hasTimestamp = val.Int, true
+		p.timestamp, p.hasTimestamp = val.Int(), true
 		return nil
 	}
 	return p.add(rule.name, val)
@@ -187,13 +187,13 @@ func describeJSON(v jsonscan.Val) string {
 func valueToJSON(v event.Value) any {
 	switch v.Kind {
 	case event.KindInt64:
-		return v.Int
+		return v.Int()
 	case event.KindUint64:
-		return v.Uint
+		return v.Uint()
 	case event.KindFloat64:
-		return v.Float
+		return v.Float()
 	case event.KindBool:
-		return v.Bool
+		return v.Bool()
 	}
 	return v.Text()
 }

@@ -141,7 +141,7 @@ func TestIdleHeadIsFlushed(t *testing.T) {
 		name   string
 		docs   int
 		splits int
-	}{{"a megabyte", 3000, 1}, {"a few events", 10, 0}} {
+	}{{"a megabyte", 5000, 1}, {"a few events", 10, 0}} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := testOptions()
 			opts.CommitTimeout = 20 * time.Millisecond

@@ -45,7 +45,7 @@ func TestTailDeliversMatchingCommittedEventsInOrder(t *testing.T) {
 				if s, _ := ev.Get("severity"); s.Text() != "error" {
 					t.Fatalf("tail delivered a non-matching event %v", ev)
 				}
-				got = append(got, v.Int)
+				got = append(got, v.Int())
 			}
 		case <-timeout:
 			t.Fatalf("got %d events before the timeout, want 30", len(got))

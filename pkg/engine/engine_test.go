@@ -63,7 +63,7 @@ func idCounts(t testing.TB, events []event.Event) map[int64]int {
 		if !ok {
 			t.Fatalf("event without id: %+v", events[i])
 		}
-		counts[v.Int]++
+		counts[v.Int()]++
 	}
 	return counts
 }

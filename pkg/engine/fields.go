@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -143,6 +144,7 @@ type valuesVisitor struct {
 
 // add counts n rows of val, metering each new value against the budget.
 func (v *valuesVisitor) add(val event.Value, n int64) {
+	val = val.Key()
 	if _, ok := v.counts[val]; !ok && v.err == nil {
 		v.err = v.budget.Charge(budget.TermKeyCost(&val))
 	}
@@ -150,7 +152,7 @@ func (v *valuesVisitor) add(val event.Value, n int64) {
 }
 
 func (v *valuesVisitor) keep(val *event.Value) bool {
-	if val.Kind == event.KindFloat64 && val.Float != val.Float {
+	if val.Kind == event.KindFloat64 && math.IsNaN(val.Float()) {
 		return false // NaN: not a value one can filter on
 	}
 	if v.prefix == "" {

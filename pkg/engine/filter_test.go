@@ -73,7 +73,7 @@ func searchIDs(t *testing.T, e *Engine, index, q string) []int64 {
 	ids := []int64{}
 	for _, h := range res.Hits {
 		v, _ := h.Event.Get("id")
-		ids = append(ids, v.Int)
+		ids = append(ids, v.Int())
 	}
 	if res.Total != int64(len(ids)) {
 		t.Fatalf("%s: %q: total %d for %d hits", index, q, res.Total, len(ids))

@@ -166,9 +166,9 @@ func bruteCompare(val event.Value, q query.Value) (int, bool) {
 	case event.KindTime:
 		if q.Type == query.TypeDatetime {
 			switch {
-			case val.Int < q.Int:
+			case val.Int() < q.Int:
 				return -1, true
-			case val.Int > q.Int:
+			case val.Int() > q.Int:
 				return 1, true
 			}
 			return 0, true
@@ -302,7 +302,7 @@ func (g *queryGen) node(depth int) query.Node {
 		return query.Set{Field: "severity", Values: []string{g.text("severity"), g.text("severity")}}
 	case 7:
 		v, _ := g.Pick().Get("status_code")
-		lo := strconv.FormatInt(v.Int, 10)
+		lo := strconv.FormatInt(v.Int(), 10)
 		switch g.rnd.IntN(3) {
 		case 0:
 			return query.Term{Field: "status_code", Value: lo}
@@ -313,7 +313,7 @@ func (g *queryGen) node(depth int) query.Node {
 	case 8:
 		a, _ := g.Pick().Get("latency_ms")
 		b, _ := g.Pick().Get("latency_ms")
-		lo, hi := min(a.Float, b.Float), max(a.Float, b.Float)
+		lo, hi := min(a.Float(), b.Float()), max(a.Float(), b.Float())
 		return query.Range{Field: "latency_ms",
 			Lower: query.Bound{Value: strconv.FormatFloat(lo, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0},
 			Upper: query.Bound{Value: strconv.FormatFloat(hi, 'f', -1, 64), Inclusive: g.rnd.IntN(2) == 0}}

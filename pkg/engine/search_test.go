@@ -55,10 +55,10 @@ func TestSearchPagingSharedTimestamps(t *testing.T) {
 				for i := range res.Hits {
 					ev := &res.Hits[i].Event
 					id, _ := ev.Get("id")
-					if seen[id.Int] {
-						t.Fatalf("order %d limit %d: event %d returned twice", order, limit, id.Int)
+					if seen[id.Int()] {
+						t.Fatalf("order %d limit %d: event %d returned twice", order, limit, id.Int())
 					}
-					seen[id.Int] = true
+					seen[id.Int()] = true
 					if prev != nil && (order == Desc) != ev.Before(prev) {
 						t.Fatalf("order %d limit %d: (%d,%d) after (%d,%d)", order, limit, ev.Timestamp, ev.Seq, prev.Timestamp, prev.Seq)
 					}

@@ -156,7 +156,7 @@ func renderHit(h hitRow, req *esSearchRequest) map[string]any {
 					continue
 				}
 				if f.Value.Kind == engine.KindTime {
-					fields[f.Name] = []any{formatDate(f.Value.Int, fr.format)}
+					fields[f.Name] = []any{formatDate(f.Value.Int(), fr.format)}
 				} else {
 					fields[f.Name] = []any{f.Value.JSON()}
 				}

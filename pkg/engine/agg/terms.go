@@ -69,18 +69,19 @@ func newTermsCollector(env *aggEnv, a *Spec) *termsCollector {
 
 func (t *termsCollector) collect(r *aggRow) {
 	v := &r.vals[t.slot]
-	if !r.has[t.slot] || (v.Kind == event.KindFloat64 && math.IsNaN(v.Float)) {
+	if !r.has[t.slot] || (v.Kind == event.KindFloat64 && math.IsNaN(v.Float())) {
 		t.missing++
 		return
 	}
-	if t.allowed != nil && !t.allowed[*v] {
+	key := v.Key()
+	if t.allowed != nil && !t.allowed[key] {
 		t.rest++
 		return
 	}
-	b := t.buckets[*v]
+	b := t.buckets[key]
 	if b == nil {
 		t.env.charge(budget.TermKeyCost(v))
-		b = &termBucket{key: *v}
+		b = &termBucket{key: key}
 		if len(t.specs) > 0 {
 			if t.env.expansions > 0 {
 				t.env.expansions--
@@ -90,7 +91,7 @@ func (t *termsCollector) collect(r *aggRow) {
 			}
 			b.subs = t.env.newCollectors(t.specs)
 		}
-		t.buckets[*v] = b
+		t.buckets[key] = b
 	}
 	b.count++
 	for _, c := range b.subs {
@@ -131,7 +132,7 @@ func (t *termsCollector) collectBlock(sel search.Rows, _ []int64, cols []*column
 			return false
 		}
 		for _, e := range t.few {
-			t.add(event.Value{Kind: event.KindInt64, Int: e.v}, e.n)
+			t.add(event.Int64Value(e.v), e.n)
 		}
 		return true
 	}
@@ -172,6 +173,7 @@ func (t *termsCollector) tallyInts(sel search.Rows, col *column.Column) bool {
 }
 
 func (t *termsCollector) add(v event.Value, n int64) {
+	v = v.Key()
 	if t.allowed != nil && !t.allowed[v] {
 		t.rest += n
 		return

@@ -134,7 +134,7 @@ func FuzzColumnRoundTrip(f *testing.F) {
 		for r := range present {
 			a, aOK := c.Value(r)
 			b, bOK := borrowed.Value(r)
-			if aOK != bOK || (aOK && !sameValue(a, b) && !(math.IsNaN(a.Float) && math.IsNaN(b.Float))) {
+			if aOK != bOK || (aOK && !sameValue(a, b) && !(math.IsNaN(a.Float()) && math.IsNaN(b.Float()))) {
 				t.Fatalf("%s row %d: borrowed %+v (%v), copied %+v (%v)", meta.Encoding, r, b, bOK, a, aOK)
 			}
 		}
@@ -145,7 +145,7 @@ func FuzzColumnRoundTrip(f *testing.F) {
 				t.Fatalf("row %d present = %v, want %v", r, gotOK, ok)
 			}
 			if ok {
-				if !sameValue(got, vals[k]) && !(vals[k].Kind == event.KindFloat64 && meta.Encoding == encMixed && math.IsNaN(vals[k].Float) && math.IsNaN(got.Float)) {
+				if !sameValue(got, vals[k]) && !(vals[k].Kind == event.KindFloat64 && meta.Encoding == encMixed && math.IsNaN(vals[k].Float()) && math.IsNaN(got.Float())) {
 					t.Fatalf("%s row %d = %+v, want %+v", meta.Encoding, r, got, vals[k])
 				}
 				k++

@@ -112,10 +112,10 @@ func TestColumnRoundTrip(t *testing.T) {
 // sameValue compares values bit for bit (NaN equals NaN, -0 differs from 0).
 func sameValue(a, b event.Value) bool {
 	if a.Kind == event.KindFloat64 && b.Kind == event.KindFloat64 {
-		if math.IsNaN(a.Float) && math.IsNaN(b.Float) {
+		if math.IsNaN(a.Float()) && math.IsNaN(b.Float()) {
 			return true
 		}
-		return math.Float64bits(a.Float) == math.Float64bits(b.Float)
+		return math.Float64bits(a.Float()) == math.Float64bits(b.Float())
 	}
 	return a == b
 }

@@ -78,18 +78,18 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 		meta.Encoding = encIntFOR
 		e.ints = ReuseSlice(e.ints, n)
 		for i := range f.Vals {
-			e.ints[i] = f.Vals[i].Int
+			e.ints[i] = f.Vals[i].Int()
 		}
 	case event.KindUint64:
 		meta.Encoding = encUintFOR
 		e.uints = ReuseSlice(e.uints, n)
 		for i := range f.Vals {
-			e.uints[i] = f.Vals[i].Uint
+			e.uints[i] = f.Vals[i].Uint()
 		}
 	case event.KindFloat64:
 		e.floats = ReuseSlice(e.floats, n)
 		for i := range f.Vals {
-			e.floats[i] = f.Vals[i].Float
+			e.floats[i] = f.Vals[i].Float()
 		}
 		meta.Encoding = encFloatRaw
 		if _, ok := floatDecimals(e.floats); ok {
@@ -99,7 +99,7 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 		meta.Encoding = encBool
 		e.bools = ReuseSlice(e.bools, n)
 		for i := range f.Vals {
-			e.bools[i] = f.Vals[i].Bool
+			e.bools[i] = f.Vals[i].Bool()
 		}
 	case event.KindString, event.KindIP:
 		e.strs = ReuseSlice(e.strs, n)
@@ -151,28 +151,28 @@ func ValueBounds(vals []event.Value, kinds uint16) []Bounds {
 			}
 			switch k {
 			case event.KindInt64, event.KindTime:
-				if !seen || v.Int < b.MinInt {
-					b.MinInt = v.Int
+				if !seen || v.Int() < b.MinInt {
+					b.MinInt = v.Int()
 				}
-				if !seen || v.Int > b.MaxInt {
-					b.MaxInt = v.Int
+				if !seen || v.Int() > b.MaxInt {
+					b.MaxInt = v.Int()
 				}
 			case event.KindUint64:
-				if !seen || v.Uint < b.MinUint {
-					b.MinUint = v.Uint
+				if !seen || v.Uint() < b.MinUint {
+					b.MinUint = v.Uint()
 				}
-				if !seen || v.Uint > b.MaxUint {
-					b.MaxUint = v.Uint
+				if !seen || v.Uint() > b.MaxUint {
+					b.MaxUint = v.Uint()
 				}
 			case event.KindFloat64:
-				if math.IsNaN(v.Float) {
+				if math.IsNaN(v.Float()) {
 					continue
 				}
-				if !seen || v.Float < float64(b.MinFloat) {
-					b.MinFloat = JSONFloat(v.Float)
+				if !seen || v.Float() < float64(b.MinFloat) {
+					b.MinFloat = JSONFloat(v.Float())
 				}
-				if !seen || v.Float > float64(b.MaxFloat) {
-					b.MaxFloat = JSONFloat(v.Float)
+				if !seen || v.Float() > float64(b.MaxFloat) {
+					b.MaxFloat = JSONFloat(v.Float())
 				}
 			case event.KindString, event.KindIP:
 				if len(v.Str) > MaxStrBoundLen {

@@ -111,16 +111,18 @@ func findBounds(bs []column.Bounds, k event.Kind) (column.Bounds, bool) {
 
 // boundValues turns a chunk's bounds into the min and max values.
 func boundValues(b column.Bounds) (lo, hi event.Value) {
-	lo.Kind, hi.Kind = b.Kind, b.Kind
 	switch b.Kind {
-	case event.KindInt64, event.KindTime:
-		lo.Int, hi.Int = b.MinInt, b.MaxInt
+	case event.KindInt64:
+		lo, hi = event.Int64Value(b.MinInt), event.Int64Value(b.MaxInt)
+	case event.KindTime:
+		lo, hi = event.TimeNanosValue(b.MinInt), event.TimeNanosValue(b.MaxInt)
 	case event.KindUint64:
-		lo.Uint, hi.Uint = b.MinUint, b.MaxUint
+		lo, hi = event.Uint64Value(b.MinUint), event.Uint64Value(b.MaxUint)
 	case event.KindFloat64:
-		lo.Float, hi.Float = float64(b.MinFloat), float64(b.MaxFloat)
+		lo, hi = event.Float64Value(float64(b.MinFloat)), event.Float64Value(float64(b.MaxFloat))
 	case event.KindString, event.KindIP:
 		lo.Str, hi.Str = b.MinStr, b.MaxStr
 	}
+	lo.Kind, hi.Kind = b.Kind, b.Kind
 	return lo, hi
 }

@@ -118,32 +118,32 @@ func compareRow(v *event.Value, q *queryScalar) (c int, ok bool) {
 	case event.KindInt64:
 		switch {
 		case q.isInt:
-			return cmp.Compare(v.Int, q.i), true
+			return cmp.Compare(v.Int(), q.i), true
 		case q.isUint: // above MaxInt64
 			return -1, true
 		case q.isNum:
-			return cmp.Compare(float64(v.Int), q.f), true
+			return cmp.Compare(float64(v.Int()), q.f), true
 		}
 	case event.KindUint64:
 		switch {
 		case q.isUint:
-			return cmp.Compare(v.Uint, q.u), true
+			return cmp.Compare(v.Uint(), q.u), true
 		case q.isInt: // negative
 			return 1, true
 		case q.isNum:
-			return cmp.Compare(float64(v.Uint), q.f), true
+			return cmp.Compare(float64(v.Uint()), q.f), true
 		}
 	case event.KindFloat64:
-		if q.isNum && !math.IsNaN(v.Float) {
-			return cmp.Compare(v.Float, q.f), true
+		if q.isNum && !math.IsNaN(v.Float()) {
+			return cmp.Compare(v.Float(), q.f), true
 		}
 	case event.KindBool:
 		if q.isBool {
-			return boolInt(v.Bool) - boolInt(q.b), true
+			return boolInt(v.Bool()) - boolInt(q.b), true
 		}
 	case event.KindTime:
 		if q.isTime {
-			return cmp.Compare(v.Int, q.t), true
+			return cmp.Compare(v.Int(), q.t), true
 		}
 	case event.KindIP:
 		if q.isIP {

@@ -47,8 +47,8 @@ func eventsEqual(a, b []event.Event) bool {
 		out := sortedFields(es)
 		for i := range out {
 			for j := range out[i].Fields {
-				if v := &out[i].Fields[j].Value; v.Kind == event.KindFloat64 && math.IsNaN(v.Float) {
-					v.Float = 0
+				if v := &out[i].Fields[j].Value; v.Kind == event.KindFloat64 && math.IsNaN(v.Float()) {
+					*v = event.Float64Value(0)
 					v.Str = "NaN"
 				}
 			}
@@ -140,7 +140,7 @@ func TestWriteSplitBounds(t *testing.T) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, e := range events {
 		v, _ := e.Get("latency_ms")
-		lo, hi = math.Min(lo, v.Float), math.Max(hi, v.Float)
+		lo, hi = math.Min(lo, v.Float()), math.Max(hi, v.Float())
 	}
 	b := s.Meta.Fields["latency_ms"].Bounds
 	if len(b) != 1 || float64(b[0].MinFloat) != lo || float64(b[0].MaxFloat) != hi {

@@ -49,13 +49,13 @@ func AppendEvent(buf []byte, e *event.Event) []byte {
 			buf = binary.AppendUvarint(buf, uint64(len(f.Value.Str)))
 			buf = append(buf, f.Value.Str...)
 		case event.KindInt64, event.KindTime:
-			buf = binary.AppendVarint(buf, f.Value.Int)
+			buf = binary.AppendVarint(buf, f.Value.Int())
 		case event.KindUint64:
-			buf = binary.AppendUvarint(buf, f.Value.Uint)
+			buf = binary.AppendUvarint(buf, f.Value.Uint())
 		case event.KindFloat64:
-			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.Value.Float))
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.Value.Float()))
 		case event.KindBool:
-			if f.Value.Bool {
+			if f.Value.Bool() {
 				buf = append(buf, 1)
 			} else {
 				buf = append(buf, 0)
@@ -205,29 +205,31 @@ func (d *walDecoder) event() event.Event {
 			d.fail("missing field kind")
 			return e
 		}
-		v := event.Value{Kind: event.Kind(d.b[0])}
+		kind := d.b[0]
+		v := event.Value{Kind: event.Kind(kind)}
 		d.b = d.b[1:]
 		switch v.Kind {
 		case event.KindNull:
 		case event.KindString, event.KindIP:
 			v.Str = string(d.bytes())
 		case event.KindInt64, event.KindTime:
-			v.Int = d.varint()
+			v = event.Int64Value(d.varint())
+			v.Kind = event.Kind(kind)
 		case event.KindUint64:
-			v.Uint = d.uvarint()
+			v = event.Uint64Value(d.uvarint())
 		case event.KindFloat64:
 			if len(d.b) < 8 {
 				d.fail("short float")
 				return e
 			}
-			v.Float = math.Float64frombits(binary.LittleEndian.Uint64(d.b))
+			v = event.Float64Value(math.Float64frombits(binary.LittleEndian.Uint64(d.b)))
 			d.b = d.b[8:]
 		case event.KindBool:
 			if len(d.b) == 0 || d.b[0] > 1 {
 				d.fail("bad bool")
 				return e
 			}
-			v.Bool = d.b[0] == 1
+			v = event.BoolValue(d.b[0] == 1)
 			d.b = d.b[1:]
 		default:
 			d.fail(fmt.Sprintf("unknown kind %d", v.Kind))
