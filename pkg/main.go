@@ -19,6 +19,7 @@ import (
 )
 
 func main() {
+	setGCPercent()
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "serve":
