@@ -15,22 +15,23 @@ import (
 type Encoding uint8
 
 const (
-	EncNone     Encoding = iota // no body: every present value is null
-	EncDelta                    // zigzag deltas, frame-of-reference packed (timestamps, seq)
-	encIntFOR                   // int64 frame-of-reference bit-packed
-	encUintFOR                  // uint64 frame-of-reference bit-packed
-	encFloatRaw                 // float64 little-endian
-	encFloatDec                 // float64 as scaled integers (123.45 → 12345e-2)
-	encBool                     // bitmap
-	encStrPlain                 // packed lengths then bytes
-	EncStrDict                  // dictionary then packed ids
-	encStrHex                   // same-length lowercase hex stored as bytes
-	encMixed                    // per-row kind then the value's text
-	encCount                    // number of encodings; keep last
+	EncNone         Encoding = iota // no body: every present value is null
+	EncDelta                        // zigzag deltas, frame-of-reference packed (timestamps, seq)
+	encIntFOR                       // int64 frame-of-reference bit-packed
+	encUintFOR                      // uint64 frame-of-reference bit-packed
+	encFloatRaw                     // float64 little-endian
+	encFloatDec                     // float64 as scaled integers (123.45 → 12345e-2)
+	encBool                         // bitmap
+	encStrPlain                     // packed lengths then bytes
+	EncStrDict                      // dictionary then packed ids
+	encStrHex                       // same-length lowercase hex stored as bytes
+	encMixed                        // per-row kind then the value's text
+	encStrPrefixNum                 // one prefix, then fixed-width decimal numbers packed
+	encCount                        // number of encodings; keep last
 )
 
 var encodingNames = [...]string{"none", "delta", "int_for", "uint_for", "float_raw", "float_dec",
-	"bool", "str_plain", "str_dict", "str_hex", "mixed"}
+	"bool", "str_plain", "str_dict", "str_hex", "mixed", "str_prefix_num"}
 
 func (e Encoding) String() string {
 	if int(e) < len(encodingNames) {
@@ -99,7 +100,7 @@ func (c *Column) Str(row int) string {
 			return hex.EncodeToString(c.hexRaw[row*c.hexWidth : (row+1)*c.hexWidth])
 		}
 		return c.Strs[row]
-	case encStrPlain, encMixed:
+	case encStrPlain, encMixed, encStrPrefixNum:
 		return c.Strs[row]
 	}
 	return ""
@@ -266,6 +267,8 @@ func decodeBody(p []byte, n int, c *Column) error {
 		return decodeStrHex(p, n, c)
 	case encMixed:
 		return decodeMixed(p, n, c)
+	case encStrPrefixNum:
+		return decodeStrPrefixNum(p, n, c)
 	}
 	return fmt.Errorf("unknown encoding %d", c.Encoding)
 }
@@ -283,6 +286,8 @@ var expectedKinds = [encCount]uint16{
 	EncStrDict:  1<<event.KindString | 1<<event.KindIP,
 	encStrHex:   1<<event.KindString | 1<<event.KindIP,
 	encMixed:    1 << event.KindString,
+	// Only strings: an IP's digits are not an id's.
+	encStrPrefixNum: 1 << event.KindString,
 }
 
 // spread moves the n dense values to their rows, walking backwards so the

@@ -25,6 +25,7 @@ func columnSeedChunks(t testing.TB) [][]byte {
 		{event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("b"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a")},
 		{event.StringValue("plain ☃"), event.StringValue("text")},
 		{event.StringValue("0123456789abcdef"), event.StringValue("fedcba9876543210")},
+		{event.StringValue("user-0000042"), event.StringValue("user-0369614"), event.StringValue("user-0999999")},
 		{event.Value{Kind: event.KindNull}},
 		{event.Int64Value(200), event.StringValue("OK"), event.TimeNanosValue(5)},
 	}
@@ -108,6 +109,8 @@ var columnRoundTripSeeds = [][]byte{
 	[]byte("\x02\x05\x00\x00\x00\x00\x00\x00\x00\x02\x07\x00\x00\x00\x00\x00\x00\x00"),
 	[]byte("\x01\x03\x00\x00\x00\x00\x00\x00\x00abc\x81\x00\x00\x00\x00\x00\x00\x00\x00\x05\x01\x00\x00\x00\x00\x00\x00\x00"),
 	[]byte("\x04\x00\x00\x00\x00\x00\x00\xf8\x7f\x04\x00\x00\x00\x00\x00\x00\xf0\x7f\x04\x00\x00\x00\x00\x00\x00\x00\x80"),
+	// prefixed ids, one row absent: u-042, u-900, u-007
+	[]byte("\x01\x05\x00\x00\x00\x00\x00\x00\x00u-042\x01\x05\x00\x00\x00\x00\x00\x00\x00u-900\x81\x00\x00\x00\x00\x00\x00\x00\x00\x01\x05\x00\x00\x00\x00\x00\x00\x00u-007"),
 }
 
 // FuzzColumnRoundTrip: any column the writer can be given decodes back to

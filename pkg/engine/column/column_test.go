@@ -63,6 +63,16 @@ func TestColumnRoundTrip(t *testing.T) {
 		{"plain strings", repeatValues(40, func(i int) event.Value { return event.StringValue(fmt.Sprintf("msg %d ☃", i)) }), nil, encStrPlain},
 		{"huge unicode strings", []event.Value{event.StringValue(huge), event.StringValue("x"), event.StringValue(huge + "y"), event.StringValue("")}, nil, encStrPlain},
 		{"hex ids", repeatValues(30, func(i int) event.Value { return event.StringValue(fmt.Sprintf("%032x", uint64(i)*0x9e3779b97f4a7c15)) }), nil, encStrHex},
+		{"prefixed ids", repeatValues(300, func(i int) event.Value { return event.StringValue(fmt.Sprintf("user-%07d", i*3331%1000000)) }), nil, encStrPrefixNum},
+		{"digit ids", repeatValues(300, func(i int) event.Value {
+			return event.StringValue(fmt.Sprintf("%019d", uint64(i)*30_000_000_000_000_001%9_999_999_999_999_999_999))
+		}), nil, encStrPrefixNum},
+		{"sparse prefixed ids", []event.Value{event.StringValue("order_000042"), event.StringValue("order_999999"), event.StringValue("order_000000")}, []bool{true, false, true, true, false}, encStrPrefixNum},
+		{"ids of their own widths", repeatValues(300, func(i int) event.Value { return event.StringValue(fmt.Sprintf("user-%d", i*3331)) }), nil, encStrPrefixNum},
+		{"ids with leading zeros of two widths", repeatValues(300, func(i int) event.Value { return event.StringValue(fmt.Sprintf("user-%0*d", 3+i%2, i)) }), nil, encStrPlain},
+		{"largest ids", []event.Value{event.StringValue("n9999999999999999999"), event.StringValue("n0"), event.StringValue("n18446744073709")}, nil, encStrPrefixNum},
+		{"ids of two prefixes", repeatValues(300, func(i int) event.Value { return event.StringValue(fmt.Sprintf("%c-%06d", 'a'+i%2, i*3331)) }), nil, encStrPlain},
+		{"twenty digits", repeatValues(300, func(i int) event.Value { return event.StringValue(fmt.Sprintf("x%020d", i*3331)) }), nil, encStrPlain},
 		{"ips", repeatValues(30, func(i int) event.Value { return event.IPValue(fmt.Sprintf("10.0.%d.%d", i/8, i)) }), nil, encStrPlain},
 		{"all null", repeatValues(10, func(int) event.Value { return event.Value{Kind: event.KindNull} }), nil, EncNone},
 		{"mixed kinds", []event.Value{event.Int64Value(200), event.StringValue("OK"), event.Float64Value(math.NaN()), event.BoolValue(false), event.TimeNanosValue(math.MinInt64), event.Uint64Value(math.MaxUint64), event.Value{Kind: event.KindNull}, event.IPValue("::1")}, nil, encMixed},

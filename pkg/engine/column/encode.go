@@ -64,6 +64,9 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 	meta := ChunkMeta{Present: len(f.Vals), Kinds: kindList(f.Kinds), Bounds: ValueBounds(f.Vals, f.Kinds)}
 	n := len(f.Vals)
 	hexBytes := 0 // decoded width of each value, when the strings are hex ids
+	// prefix and digits describe prefixed-number ids (user-0369614)
+	var prefix string
+	var digits int
 	if len(meta.Kinds) > 1 {
 		meta.Encoding = encMixed
 		e.header(encMixed, event.KindString, rows, f.Present, n)
@@ -109,6 +112,8 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 		var ok bool
 		if e.dict, e.ids, ok = buildDict(e.strs, e.DictIndex, e.dict, e.ids); ok {
 			meta.Encoding = EncStrDict
+		} else if prefix, digits, ok = prefixNumber(e.strs); ok && k == event.KindString {
+			meta.Encoding = encStrPrefixNum
 		} else if hexBytes, ok = hexWidth(e.strs); ok {
 			meta.Encoding = encStrHex
 		} else {
@@ -134,6 +139,8 @@ func (e *ChunkEncoder) EncodeField(f *Values, rows int) ([]byte, ChunkMeta) {
 		e.raw = appendStrHex(e.raw, e.strs, hexBytes)
 	case encStrPlain:
 		e.raw, e.scratch = appendStrPlain(e.raw, e.strs, e.scratch)
+	case encStrPrefixNum:
+		e.raw, e.scratch = appendStrPrefixNum(e.raw, e.strs, prefix, digits, e.scratch)
 	}
 	return e.raw, meta
 }

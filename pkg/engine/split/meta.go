@@ -78,7 +78,10 @@ const (
 	SplitDataFile    = "columns.bin"
 	SplitTermsDir    = "terms"
 	splitBloomFile   = "blooms.bin"
-	splitMetaVersion = 1
+	// splitMetaVersion 2 added prefixed-number string chunks; a build
+	// reads every version up to its own, and an older build refuses a newer
+	// split by its version instead of reporting its chunks as damaged.
+	splitMetaVersion = 2
 )
 
 // splitMetaMagic opens the metadata file: "TRSM", then the JSON, then the
@@ -118,8 +121,8 @@ func decodeSplitMeta(b []byte) (Meta, error) {
 // validate checks the invariants the reader relies on, so that metadata with
 // a valid checksum but impossible content is still refused, not trusted.
 func (m *Meta) validate() error {
-	if m.Version != splitMetaVersion {
-		return fmt.Errorf("version %d, this build reads %d", m.Version, splitMetaVersion)
+	if m.Version < 1 || m.Version > splitMetaVersion {
+		return fmt.Errorf("version %d, this build reads 1 to %d", m.Version, splitMetaVersion)
 	}
 	if m.GranuleRows <= 0 {
 		return fmt.Errorf("granule_rows %d", m.GranuleRows)
