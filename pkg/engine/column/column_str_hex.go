@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"unsafe"
 )
 
 // Hex strings: when every value of a block is lowercase hex of one even
@@ -69,12 +68,7 @@ func decodeStrHex(p []byte, n int, c *Column) error {
 	}
 	c.buf = ReuseSlice(c.buf, 2*len(p))
 	hex.Encode(c.buf, p)
-	var all string
-	if c.Borrow && len(c.buf) > 0 {
-		all = unsafe.String(&c.buf[0], len(c.buf))
-	} else {
-		all = string(c.buf)
-	}
+	all := bytesString(c.buf, c.Borrow)
 	c.Strs = ReuseSlice(c.Strs, c.Rows)
 	step := int(2 * w)
 	for i := range n {

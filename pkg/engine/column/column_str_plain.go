@@ -29,6 +29,16 @@ func appendStrPlain(dst []byte, vals []string, scratch []uint64) ([]byte, []uint
 	return dst, scratch
 }
 
+// bytesString is b as one string, from which a column's rows are sliced:
+// with borrow it aliases b (valid until b is reused, see Column.Borrow),
+// otherwise it is a copy, so the block costs one allocation.
+func bytesString(b []byte, borrow bool) string {
+	if borrow && len(b) > 0 {
+		return unsafe.String(&b[0], len(b))
+	}
+	return string(b)
+}
+
 // readStrings decodes n plain strings at the start of p into dst[:n] and
 // returns the bytes used.
 func readStrings(p []byte, n int, dst []string, scratch []uint64) (int, []uint64, error) {
@@ -51,12 +61,7 @@ func readStringsInto(p []byte, n int, dst []string, scratch []uint64, borrow boo
 		}
 		total += int(l)
 	}
-	var all string
-	if borrow && total > 0 {
-		all = unsafe.String(&data[0], total)
-	} else {
-		all = string(data[:total])
-	}
+	all := bytesString(data[:total], borrow)
 	off := 0
 	for i, o := range scratch[:n] {
 		l := int(base + o)

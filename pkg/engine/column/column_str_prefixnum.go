@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"unsafe"
 )
 
 // Prefixed numbers: ids such as user-0369614, order_42 or 1700000000123
@@ -131,12 +130,7 @@ func decodeStrPrefixNum(p []byte, n int, c *Column) error {
 		}
 		ends[i] = uint32(len(c.buf))
 	}
-	var all string
-	if c.Borrow && len(c.buf) > 0 {
-		all = unsafe.String(&c.buf[0], len(c.buf))
-	} else {
-		all = string(c.buf)
-	}
+	all := bytesString(c.buf, c.Borrow)
 	c.Strs = ReuseSlice(c.Strs, c.Rows)
 	start := uint32(0)
 	for i, end := range ends {

@@ -74,10 +74,10 @@ type BlockMeta struct {
 }
 
 const (
-	SplitMetaFile    = "meta.bin"
-	SplitDataFile    = "columns.bin"
-	SplitTermsDir    = "terms"
-	splitBloomFile   = "blooms.bin"
+	SplitMetaFile  = "meta.bin"
+	SplitDataFile  = "columns.bin"
+	SplitTermsDir  = "terms"
+	splitBloomFile = "blooms.bin"
 	// splitMetaVersion 2 added prefixed-number string chunks; a build
 	// reads every version up to its own, and an older build refuses a newer
 	// split by its version instead of reporting its chunks as damaged.
