@@ -64,22 +64,14 @@ func appendStrPrefixNum(dst []byte, vals []string, prefix string, digits int, sc
 	dst = append(dst, prefix...)
 	dst = append(dst, byte(digits))
 	scratch = ReuseSlice(scratch, len(vals))
-	lo, hi := ^uint64(0), uint64(0)
 	for i, v := range vals {
 		n := uint64(0)
 		for _, d := range []byte(v[len(prefix):]) {
 			n = n*10 + uint64(d-'0')
 		}
 		scratch[i] = n
-		lo, hi = min(lo, n), max(hi, n)
 	}
-	if len(vals) == 0 {
-		lo = 0
-	}
-	for i := range scratch {
-		scratch[i] -= lo
-	}
-	return appendFOR(dst, lo, hi-lo, scratch), scratch
+	return appendUintFOR(dst, scratch), scratch
 }
 
 // maxPrefixNumBytes bounds a prefixed-number chunk's decoded text, so a
@@ -107,8 +99,9 @@ func decodeStrPrefixNum(p []byte, n int, c *Column) error {
 	if err != nil {
 		return err
 	}
+	// Each number is read once, so its slot in scratch then keeps where
+	// the value ends in buf.
 	c.buf = c.buf[:0]
-	ends := ReuseSlice(c.IDs, n) // each value's end in buf; IDs is free in a string column
 	for i := range n {
 		v := base + c.scratch[i]
 		c.buf = append(c.buf, prefix...)
@@ -128,16 +121,15 @@ func decodeStrPrefixNum(p []byte, n int, c *Column) error {
 				return fmt.Errorf("row %d: number wider than %d digits", i, digits)
 			}
 		}
-		ends[i] = uint32(len(c.buf))
+		c.scratch[i] = uint64(len(c.buf))
 	}
 	all := bytesString(c.buf, c.Borrow)
 	c.Strs = ReuseSlice(c.Strs, c.Rows)
-	start := uint32(0)
-	for i, end := range ends {
+	start := uint64(0)
+	for i, end := range c.scratch[:n] {
 		c.Strs[i] = all[start:end]
 		start = end
 	}
-	c.IDs = ends[:0]
 	return nil
 }
 
