@@ -40,34 +40,31 @@ func (c *esV8) name() string { return "v8" }
 
 func (c *esV8) bulk(t *testing.T, cfg bulkConfig) *bulkStats {
 	t.Helper()
-	st := &bulkStats{}
-	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
-		Client: c.es, Index: cfg.index, NumWorkers: cfg.workers, FlushBytes: cfg.flushBytes,
-		OnError: func(_ context.Context, err error) { st.noteFailure(err.Error()) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	for i := 0; i < cfg.n; i++ {
-		id, doc := cfg.doc(i)
-		err := bi.Add(ctx, esutil.BulkIndexerItem{Action: "index", DocumentID: id, Body: bytes.NewReader(doc),
-			OnFailure: func(_ context.Context, _ esutil.BulkIndexerItem, res esutil.BulkIndexerResponseItem, err error) {
-				st.noteFailure(fmt.Sprintf("item %s: %d %s %s %v", id, res.Status, res.Error.Type, res.Error.Reason, err))
-			}})
+	return bulkUntilAnswered(t, cfg, func(st *bulkStats, todo []int) error {
+		bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
+			Client: c.es, Index: cfg.index, NumWorkers: cfg.workers, FlushBytes: cfg.flushBytes,
+			OnError: func(_ context.Context, err error) { st.noteFlushError(err) },
+		})
 		if err != nil {
-			t.Fatalf("add item %d: %v", i, err)
+			return err
 		}
-		if cfg.tick != nil && i%1000 == 999 {
-			cfg.tick(bi.Stats().NumFlushed)
+		ctx := context.Background()
+		for k, i := range todo {
+			id, doc := cfg.doc(i)
+			err := bi.Add(ctx, esutil.BulkIndexerItem{Action: "index", DocumentID: id, Body: bytes.NewReader(doc),
+				OnSuccess: func(context.Context, esutil.BulkIndexerItem, esutil.BulkIndexerResponseItem) { st.noteStored(i) },
+				OnFailure: func(_ context.Context, _ esutil.BulkIndexerItem, res esutil.BulkIndexerResponseItem, err error) {
+					st.noteFailed(i, res.Status, fmt.Sprintf("item %s: %d %s %s %v", id, res.Status, res.Error.Type, res.Error.Reason, err), err)
+				}})
+			if err != nil {
+				return fmt.Errorf("add item %d: %w", i, err)
+			}
+			if cfg.tick != nil && k%1000 == 999 {
+				cfg.tick(st.storedSoFar())
+			}
 		}
-	}
-	if err := bi.Close(ctx); err != nil {
-		t.Fatalf("close bulk indexer: %v", err)
-	}
-	s := bi.Stats()
-	st.added, st.flushed, st.failed = s.NumAdded, s.NumFlushed, s.NumFailed
-	return st
+		return bi.Close(ctx)
+	})
 }
 
 func (c *esV8) read(t *testing.T, res *esapi.Response, err error) []byte {

@@ -12,8 +12,10 @@ package clients
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -209,6 +211,10 @@ type statusCounter struct {
 	mu     sync.Mutex
 	counts map[int]int
 	errors int
+	// cutBulkAnswer, when > 0, cuts the body of that (1-based) _bulk
+	// answer in half, as a SIGKILL between two writes of the answer does:
+	// the server stored the documents, the client never learns it.
+	cutBulkAnswer, bulkAnswers int
 }
 
 func newStatusCounter() *statusCounter { return &statusCounter{counts: map[int]int{}} }
@@ -222,8 +228,23 @@ func (c *statusCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	c.counts[res.StatusCode]++
+	if strings.HasSuffix(r.URL.Path, "/_bulk") && res.StatusCode == http.StatusOK {
+		c.bulkAnswers++
+		if c.bulkAnswers == c.cutBulkAnswer {
+			body, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil {
+				return nil, err
+			}
+			res.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body[:len(body)/2]), errReader{io.ErrUnexpectedEOF}))
+		}
+	}
 	return res, nil
 }
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 func (c *statusCounter) count(status int) int {
 	c.mu.Lock()
