@@ -105,7 +105,9 @@ func (ix *indexState) writeFrozen(h *head) error {
 	ix.ids.swap.Lock()
 	ix.viewMu.Lock()
 	v := ix.view
-	ix.view = &indexView{head: v.head, frozen: v.frozen[1:], splits: append(slices.Clip(v.splits), newSplitRef(s))}
+	ref := newSplitRef(s)
+	ref.written = time.Now().UnixNano()
+	ix.view = &indexView{head: v.head, frozen: v.frozen[1:], splits: append(slices.Clip(v.splits), ref)}
 	ix.viewMu.Unlock()
 	if meta.IDs > 0 {
 		ix.ids.removeEvents(events)

@@ -114,7 +114,8 @@ func (ix *indexState) mergeOnce(ctx context.Context, now time.Time) (merged bool
 	ix.viewMu.Unlock()
 	spans := make([]merge.Span, len(all))
 	for i, r := range all {
-		spans[i] = merge.Span{MinTime: r.split.Meta.MinTime, MaxTime: r.split.Meta.MaxTime, Rows: r.split.Meta.Rows}
+		m := &r.split.Meta
+		spans[i] = merge.Span{MinTime: m.MinTime, MaxTime: m.MaxTime, Rows: m.Rows, Written: r.written, MergeOps: m.MergeOps}
 	}
 	picked := ix.merge.policy.Pick(spans, now)
 	if len(picked) == 0 {
@@ -154,14 +155,16 @@ func (ix *indexState) mergeSplits(ctx context.Context, inputs []*splitRef) error
 	}
 	defer os.RemoveAll(stage)
 	splits := make([]*split.Split, len(inputs))
+	opts := split.DefaultSplitOptions
 	for i, r := range inputs {
 		splits[i] = r.split
+		opts.MergeOps = max(opts.MergeOps, r.split.Meta.MergeOps+1)
 	}
 	src, err := merge.NewSource(ctx, splits)
 	if err != nil {
 		return err
 	}
-	meta, err := split.WriteSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), split.DefaultSplitOptions)
+	meta, err := split.WriteSplitFrom(stage, ix.mergeSchema(splits), ix.background(ctx, src, ix.mergeYield()), opts)
 	if err != nil {
 		return err
 	}
@@ -214,6 +217,9 @@ func (ix *indexState) commitMerge(splitsDir, staged, id string, inputs []*splitR
 		return fmt.Errorf("open merged split: %w", err)
 	}
 	merged := newSplitRef(s)
+	for _, r := range inputs {
+		merged.written = max(merged.written, r.written)
+	}
 	ix.viewMu.Lock()
 	v := ix.view
 	splits := make([]*splitRef, 0, len(v.splits)-len(inputs)+1)

@@ -32,6 +32,11 @@ func mergeAll(t testing.TB, ix *indexState, now time.Time) int {
 	}
 }
 
+// quietHourLater is a moment past the close of the test data's day and
+// more than an hour past its last flush: the merge policy then merges the
+// day's leftovers whatever their level.
+func quietHourLater() time.Time { return time.Now().Add(2 * time.Hour) }
+
 // flushDocs ingests testDocs(from, n) and flushes them into one split.
 func flushDocs(t testing.TB, e *Engine, ix *indexState, from, n int) {
 	t.Helper()
@@ -112,8 +117,9 @@ func TestMergeKeepsSearchAndAggregations(t *testing.T) {
 	}
 	want := answers()
 	_, before, _ := e.DescribeIndex(DefaultIndexID)
-	// The day of the data is long closed: its 24 splits merge down to one.
-	n := mergeAll(t, ix, time.Now())
+	// The day of the data is long closed and an hour quiet: its 24 splits
+	// merge down to one.
+	n := mergeAll(t, ix, quietHourLater())
 	_, after, _ := e.DescribeIndex(DefaultIndexID)
 	if before.Splits != 24 || after.Splits != 1 || after.Merges != int64(n) || n == 0 {
 		t.Fatalf("splits %d → %d after %d merges (stats say %d)", before.Splits, after.Splits, n, after.Merges)
@@ -156,7 +162,7 @@ func TestMergeSnapshotsSeeEachEventOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	oldSplits := old.Splits()
-	if n := mergeAll(t, ix, time.Now()); n != 2 {
+	if n := mergeAll(t, ix, quietHourLater()); n != 2 {
 		t.Fatalf("%d merges, want 2 (three splits, then the result and the fourth)", n)
 	}
 	checkOnce(t, "snapshot taken before the merges", snapshotEvents(t, old), 240)
@@ -300,7 +306,9 @@ func TestMergeCloseCancels(t *testing.T) {
 func TestMergeBackground(t *testing.T) {
 	opts := testOptions()
 	opts.CommitTimeout = 5 * time.Millisecond
-	opts.MergeFactor = 4
+	// Eight flushes merge in pairs down to one split by level alone; the
+	// day's leftovers would wait for an hour without flushes.
+	opts.MergeFactor = 2
 	e := openTestEngine(t, t.TempDir(), opts)
 	defer e.Close()
 	ix, _ := e.lookup(DefaultIndexID)
@@ -345,4 +353,30 @@ func TestMergeFailureIsReported(t *testing.T) {
 	if len(entries) != 2 {
 		t.Fatalf("splits directory holds %d entries after a failed merge, want 2", len(entries))
 	}
+}
+
+// TestMergeLeavesADayBeingWrittenAlone: splits of a past day (a backfill)
+// are merged as leftovers only once an hour has passed without a flush
+// into it, and the merged split counts its merge, as the policy assumes.
+func TestMergeLeavesADayBeingWrittenAlone(t *testing.T) {
+	e := openTestEngine(t, t.TempDir(), testOptions())
+	defer e.Close()
+	ix, _ := e.lookup(DefaultIndexID)
+	for i := range 3 {
+		flushDocs(t, e, ix, i*50, 50)
+	}
+	if n := mergeAll(t, ix, time.Now().Add(59*time.Minute)); n != 0 {
+		t.Fatalf("%d merges within the hour after the last flush, want 0", n)
+	}
+	if n := mergeAll(t, ix, quietHourLater()); n != 1 {
+		t.Fatalf("%d merges an hour after the last flush, want 1", n)
+	}
+	snap, _ := e.Snapshot(DefaultIndexID)
+	defer snap.Release()
+	if s := snap.Splits(); len(s) != 1 {
+		t.Fatalf("%d splits after the merge, want 1", len(s))
+	} else if s[0].Meta.MergeOps != 1 {
+		t.Fatalf("the merged split says merge_ops %d, want 1", s[0].Meta.MergeOps)
+	}
+	checkOnce(t, "after the merge", snapshotEvents(t, snap), 150)
 }

@@ -116,8 +116,9 @@ func TestMergeWaitsForFlushes(t *testing.T) {
 	ix, _ := e.lookup("logs")
 	ix.freezeHead() // the third batch waits for the flusher
 	merged := make(chan error, 1)
-	// The test documents are from 2026-01-15, a closed merge window.
-	go func() { _, err := ix.mergeOnce(context.Background(), time.Now()); merged <- err }()
+	// The test documents are from 2026-01-15, a closed merge window, and an
+	// hour later its two splits are leftovers to merge.
+	go func() { _, err := ix.mergeOnce(context.Background(), quietHourLater()); merged <- err }()
 	select {
 	case err := <-merged:
 		t.Fatalf("the merge finished (%v) while a flush waited", err)

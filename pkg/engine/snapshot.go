@@ -16,6 +16,10 @@ import (
 type splitRef struct {
 	split *split.Split
 	refs  atomic.Int32
+	// written is when the newest flush among the split's events was written
+	// (Unix ns; 0 for splits found at Open): the merge policy leaves a
+	// day's leftovers alone while flushes still land in it.
+	written int64
 	// removeFiles is set when the split was dropped for good (retention):
 	// its directory goes with the last reference.
 	removeFiles atomic.Bool

@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -20,6 +21,18 @@ func TestMergePolicyPick(t *testing.T) {
 	}
 	cat := func(parts ...[]Span) []Span { return slices.Concat(parts...) }
 	reverse := func(s []Span) []Span { s = slices.Clone(s); slices.Reverse(s); return s }
+	merged := func(s []Span, ops int) []Span {
+		for i := range s {
+			s[i].MergeOps = ops
+		}
+		return s
+	}
+	writtenAt := func(s []Span, t time.Time) []Span {
+		for i := range s {
+			s[i].Written = t.UnixNano()
+		}
+		return s
+	}
 	open := day.Add(12 * time.Hour)               // the window of day is still open
 	closed := day.Add(24*time.Hour + 2*time.Hour) // past its end and grace
 
@@ -50,6 +63,14 @@ func TestMergePolicyPick(t *testing.T) {
 			cat(every5m(0, 10, 1_000_000)), closed, p, nil},
 		{"a mature split is skipped, the rest merge",
 			cat(every5m(0, 1, 2_000_000), every5m(time.Hour, 10, 1000)), open, p, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
+		{"a merged split is not rewritten with the flushes after it",
+			cat(merged(every5m(0, 1, 735_000), 1), every5m(time.Hour, 9, 105_000)), open, p, nil},
+		{"ten flushes beside merged splits of their size class merge",
+			cat(merged(every5m(0, 3, 945_000), 1), every5m(time.Hour, 10, 52_000)), open, p, []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
+		{"a past day still being written merges by level only",
+			writtenAt(every5m(0, 3, 1000), closed.Add(-30*time.Minute)), closed, p, nil},
+		{"a past day an hour after its last flush merges its leftovers",
+			writtenAt(every5m(0, 3, 1000), closed.Add(-61*time.Minute)), closed, p, []int{0, 1, 2}},
 		{"a closed window merges its leftovers",
 			every5m(0, 3, 1000), closed, p, []int{0, 1, 2}},
 		{"a closed window merges across levels",
@@ -89,6 +110,35 @@ func TestMergePolicyLevel(t *testing.T) {
 	}
 }
 
+// replay applies the policy's picks at now until it picks nothing, as the
+// merge loop does, and returns the splits and the rows the merges wrote.
+// A merged split keeps its inputs' newest Written and counts one more
+// merge than its inputs' most, as the engine's merge writes them.
+func replay(p Policy, spans []Span, now time.Time) ([]Span, int) {
+	rewritten := 0
+	for {
+		picked := p.Pick(spans, now)
+		if picked == nil {
+			return spans, rewritten
+		}
+		m := Span{MinTime: spans[picked[0]].MinTime}
+		for _, i := range picked {
+			m.MaxTime = max(m.MaxTime, spans[i].MaxTime)
+			m.Rows += spans[i].Rows
+			m.Written = max(m.Written, spans[i].Written)
+			m.MergeOps = max(m.MergeOps, spans[i].MergeOps+1)
+		}
+		rewritten += m.Rows
+		kept := make([]Span, 0, len(spans)-len(picked)+1)
+		for i, s := range spans {
+			if !slices.Contains(picked, i) {
+				kept = append(kept, s)
+			}
+		}
+		spans = append(kept, m)
+	}
+}
+
 // TestMergePolicyQuietDay replays a quiet index's day (a 2,000-event split
 // every 5 minutes) through the policy, merging what it picks, and checks
 // that the day ends in few splits with little rewriting.
@@ -96,38 +146,17 @@ func TestMergePolicyQuietDay(t *testing.T) {
 	day := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
 	p := NewPolicy(10, 500_000)
 	var spans []Span
-	rewritten, merges := 0, 0
-	mergeAll := func(now time.Time) {
-		for {
-			picked := p.Pick(spans, now)
-			if picked == nil {
-				return
-			}
-			m := Span{MinTime: spans[picked[0]].MinTime}
-			for _, i := range picked {
-				m.MaxTime = max(m.MaxTime, spans[i].MaxTime)
-				m.Rows += spans[i].Rows
-			}
-			rewritten += m.Rows
-			merges++
-			spans = slices.DeleteFunc(spans, func(s Span) bool {
-				for _, i := range picked {
-					if s == spans[i] {
-						return true
-					}
-				}
-				return false
-			})
-			spans = append(spans, m)
-		}
-	}
+	rewritten := 0
 	for i := 0; i < 288; i++ {
 		lo := day.Add(time.Duration(i) * 5 * time.Minute)
-		spans = append(spans, Span{MinTime: lo.UnixNano(), MaxTime: lo.Add(5*time.Minute - 1).UnixNano(), Rows: 2000})
-		mergeAll(lo.Add(5 * time.Minute))
+		spans = append(spans, Span{MinTime: lo.UnixNano(), MaxTime: lo.Add(5*time.Minute - 1).UnixNano(), Rows: 2000, Written: lo.Add(5 * time.Minute).UnixNano()})
+		var n int
+		spans, n = replay(p, spans, lo.Add(5*time.Minute))
+		rewritten += n
 	}
 	open := len(spans)
-	mergeAll(day.Add(26 * time.Hour))
+	spans, n := replay(p, spans, day.Add(26*time.Hour))
+	rewritten += n
 	total := 0
 	for _, s := range spans {
 		total += s.Rows
@@ -143,5 +172,47 @@ func TestMergePolicyQuietDay(t *testing.T) {
 	if amp := float64(rewritten) / float64(total); amp > 3.5 {
 		t.Fatalf("each event rewritten %.1f times, want ≤ 3.5", amp)
 	}
-	t.Logf("%d merges, %d splits at day end, %d after close, write amplification %.2f", merges, open, len(spans), float64(rewritten)/float64(total))
+	t.Logf("%d splits at day end, %d after close, write amplification %.2f", open, len(spans), float64(rewritten)/float64(total))
+}
+
+// TestMergePolicyBackfill replays 10M events of a past day sent today (a
+// backfill, or the benchmark's historical load): flushes arrive every
+// 200 ms into a window long closed by the clock, merging after each. A
+// window still being written merges by level, so each event is rewritten
+// about once, not once for every later flush; an hour after the last
+// flush its leftovers merge.
+func TestMergePolicyBackfill(t *testing.T) {
+	day := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	today := day.Add(300 * 24 * time.Hour)
+	for _, rows := range []int{52_000, 105_000} {
+		t.Run(fmt.Sprint(rows), func(t *testing.T) {
+			p := NewPolicy(10, 1_000_000)
+			var spans []Span
+			rewritten := 0
+			n := 10_000_000 / rows
+			step := 24 * time.Hour / time.Duration(n)
+			now := today
+			for i := 0; i < n; i++ {
+				lo := day.Add(time.Duration(i) * step)
+				now = now.Add(200 * time.Millisecond)
+				spans = append(spans, Span{MinTime: lo.UnixNano(), MaxTime: lo.Add(step - 1).UnixNano(), Rows: rows, Written: now.UnixNano()})
+				var m int
+				spans, m = replay(p, spans, now)
+				rewritten += m
+			}
+			if amp := float64(rewritten) / float64(n*rows); amp > 1.0 {
+				t.Errorf("each event rewritten %.2f times while the backfill ran, want ≤ 1", amp)
+			}
+			during := len(spans)
+			spans, _ = replay(p, spans, now.Add(59*time.Minute))
+			if len(spans) != during {
+				t.Errorf("%d splits became %d within the hour after the last flush", during, len(spans))
+			}
+			spans, _ = replay(p, spans, now.Add(61*time.Minute))
+			if during > 25 || len(spans) > during {
+				t.Errorf("%d splits at the end of the backfill, %d an hour later; want ≤ 25 and no more", during, len(spans))
+			}
+			t.Logf("%d splits, %d an hour later, write amplification %.2f", during, len(spans), float64(rewritten)/float64(n*rows))
+		})
+	}
 }

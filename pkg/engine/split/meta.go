@@ -48,6 +48,10 @@ type Meta struct {
 	// the CRC32C of their filter file (ids_filter.go), present when IDs > 0.
 	IDs         int    `json:"ids,omitempty"`
 	IDFilterCRC uint32 `json:"id_filter_crc,omitempty"`
+	// MergeOps counts the merges the split's events went through (0 for a
+	// flush), as Quickwit's num_merge_ops: the merge policy combines splits
+	// of the same count, so a merged split is not rewritten to add flushes.
+	MergeOps int `json:"merge_ops,omitempty"`
 }
 
 // FieldMeta summarizes one field over a split (or, in ChunkMeta, a block).
@@ -126,6 +130,9 @@ func (m *Meta) validate() error {
 	}
 	if m.GranuleRows <= 0 {
 		return fmt.Errorf("granule_rows %d", m.GranuleRows)
+	}
+	if m.MergeOps < 0 {
+		return fmt.Errorf("merge_ops %d", m.MergeOps)
 	}
 	rows := 0
 	for i, b := range m.Blocks {

@@ -22,6 +22,8 @@ import (
 type Options struct {
 	BlockRows   int
 	GranuleRows int
+	// MergeOps is written to Meta.MergeOps.
+	MergeOps int
 	// noBlooms puts every term in bleve, to measure what bloom filters save.
 	noBlooms bool
 }
@@ -151,7 +153,7 @@ func buildSplit(path, id string, schema Schema, first []event.Event, src EventSo
 	}
 	terms.noBlooms = opts.noBlooms
 	w := &chunkWriter{out: bufio.NewWriterSize(f, 1<<20)}
-	meta := Meta{Version: splitMetaVersion, TermsVersion: TermsVersionQuickwit, ID: id, GranuleRows: opts.GranuleRows,
+	meta := Meta{Version: splitMetaVersion, TermsVersion: TermsVersionQuickwit, ID: id, GranuleRows: opts.GranuleRows, MergeOps: opts.MergeOps,
 		MinTime: first[0].Timestamp, MinSeq: first[0].Seq, MaxSeq: first[0].Seq, Fields: map[string]FieldMeta{}}
 	unbounded := map[string]uint16{}
 	b := newBlockBuilder(schema)
