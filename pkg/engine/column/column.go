@@ -71,6 +71,16 @@ type Column struct {
 	// it keeps (a search's hits out of a whole block). Dictionary and
 	// mixed strings are always copies.
 	Borrow bool
+	// Only, set before decoding together with Borrow, names the rows a
+	// caller will read: the dictionary, prefixed-number and
+	// frame-of-reference decoders then fill only those (column_sparse.go),
+	// and every other row's value is undefined. Events sets it to a
+	// block's hits.
+	Only []int
+	// placed reports values decoded straight to their rows (sparse).
+	placed      bool
+	onlyPresent []int
+	dense       []int
 	// hexRaw and hexWidth hold a borrowed hex column undecoded: its rows
 	// are turned into text one at a time, by Str, for the few a search
 	// returns (decodeStrHex).
@@ -166,6 +176,7 @@ func (c *Column) Reset(k event.Kind, enc Encoding, rows int) {
 	c.Ints, c.Uints, c.Floats, c.Bools = c.Ints[:0], c.Uints[:0], c.Floats[:0], c.Bools[:0]
 	c.Strs, c.Dict, c.IDs, c.Kinds = c.Strs[:0], c.Dict[:0], c.IDs[:0], nil
 	c.hexRaw, c.hexWidth = nil, 0
+	c.placed = false
 }
 
 // ReuseSlice returns s resized to n elements, reallocating only when needed.
@@ -228,7 +239,7 @@ func DecodeChunk(p []byte, wantRows int, c *Column) error {
 	if err := decodeBody(p, present, c); err != nil {
 		return fmt.Errorf("%s body: %w", enc, err)
 	}
-	if present != int(rows) {
+	if present != int(rows) && !c.placed {
 		c.spread(present)
 	}
 	return nil

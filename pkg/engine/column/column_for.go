@@ -89,6 +89,21 @@ func readFORPrefix(p []byte, n int, dst []uint64) (base uint64, used int, err er
 }
 
 func decodeIntFOR(p []byte, n int, c *Column) error {
+	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
+		if err != nil {
+			return err
+		}
+		f, err := readFORFrame(p, n)
+		if err != nil {
+			return err
+		}
+		c.Ints = ReuseSlice(c.Ints, c.Rows)
+		for j, r := range rows {
+			c.Ints[r] = int64(f.at(dense[j]))
+		}
+		c.placed = true
+		return nil
+	}
 	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p, n, c.scratch)
 	if err != nil {
@@ -102,6 +117,21 @@ func decodeIntFOR(p []byte, n int, c *Column) error {
 }
 
 func decodeUintFOR(p []byte, n int, c *Column) error {
+	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
+		if err != nil {
+			return err
+		}
+		f, err := readFORFrame(p, n)
+		if err != nil {
+			return err
+		}
+		c.Uints = ReuseSlice(c.Uints, c.Rows)
+		for j, r := range rows {
+			c.Uints[r] = f.at(dense[j])
+		}
+		c.placed = true
+		return nil
+	}
 	c.Uints = ReuseSlice(c.Uints, c.Rows)
 	base, err := readFOR(p, n, c.Uints)
 	if err != nil {

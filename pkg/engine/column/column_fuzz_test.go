@@ -65,7 +65,34 @@ func FuzzDecodeChunk(f *testing.F) {
 			c.Value(r)
 			c.Str(r)
 		}
+		// Decoding only some rows of a chunk that decodes whole gives those
+		// rows the same values.
+		only := everyThirdRow(c.Rows)
+		sparse := Column{Borrow: true, Only: only}
+		if err := DecodeChunk(data, rows, &sparse); err != nil {
+			t.Fatalf("decodes whole but not rows %v: %v", only, err)
+		}
+		for _, r := range only {
+			a, aOK := c.Value(r)
+			b, bOK := sparse.Value(r)
+			if aOK != bOK || (aOK && !sameValue(a, b)) {
+				t.Fatalf("row %d: %+v (%v) decoded alone, %+v (%v) whole", r, b, bOK, a, aOK)
+			}
+		}
 	})
+}
+
+// everyThirdRow is the rows a sparse decode asks for in the tests: every
+// third row from the second, and the last.
+func everyThirdRow(rows int) []int {
+	only := []int{}
+	for r := 1; r < rows; r += 3 {
+		only = append(only, r)
+	}
+	if rows > 0 && (rows-1)%3 != 1 {
+		only = append(only, rows-1)
+	}
+	return only
 }
 
 // fuzzValues derives a column of values (and presence) from fuzz bytes.
@@ -139,6 +166,18 @@ func FuzzColumnRoundTrip(f *testing.F) {
 			b, bOK := borrowed.Value(r)
 			if aOK != bOK || (aOK && !sameValue(a, b) && !(math.IsNaN(a.Float()) && math.IsNaN(b.Float()))) {
 				t.Fatalf("%s row %d: borrowed %+v (%v), copied %+v (%v)", meta.Encoding, r, b, bOK, a, aOK)
+			}
+		}
+		// So does a decode of only some rows (search hits).
+		sparse := Column{Borrow: true, Only: everyThirdRow(len(present))}
+		if err := DecodeChunk(raw, len(present), &sparse); err != nil {
+			t.Fatalf("%s chunk of %v does not decode sparse: %v", meta.Encoding, vals, err)
+		}
+		for _, r := range sparse.Only {
+			a, aOK := c.Value(r)
+			b, bOK := sparse.Value(r)
+			if aOK != bOK || (aOK && !sameValue(a, b) && !(math.IsNaN(a.Float()) && math.IsNaN(b.Float()))) {
+				t.Fatalf("%s row %d: decoded alone %+v (%v), whole %+v (%v)", meta.Encoding, r, b, bOK, a, aOK)
 			}
 		}
 		k := 0

@@ -53,6 +53,26 @@ func decodeStrDict(p []byte, n int, c *Column) error {
 	if err != nil {
 		return fmt.Errorf("dictionary: %w", err)
 	}
+	rows, dense, sparse, err := c.sparseRows(n)
+	if err != nil {
+		return err
+	}
+	if sparse {
+		f, err := readFORFrame(p[k+used:], n)
+		if err != nil {
+			return fmt.Errorf("ids: %w", err)
+		}
+		c.IDs = ReuseSlice(c.IDs, c.Rows)
+		for j, r := range rows {
+			id := f.at(dense[j])
+			if id >= size {
+				return fmt.Errorf("id %d outside a dictionary of %d", id, size)
+			}
+			c.IDs[r] = uint32(id)
+		}
+		c.placed = true
+		return nil
+	}
 	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p[k+used:], n, c.scratch)
 	if err != nil {

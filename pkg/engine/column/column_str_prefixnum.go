@@ -94,6 +94,33 @@ func decodeStrPrefixNum(p []byte, n int, c *Column) error {
 	if uint64(n)*uint64(width) > maxPrefixNumBytes {
 		return fmt.Errorf("%d values of up to %d bytes exceed %d bytes", n, width, maxPrefixNumBytes)
 	}
+	rows, dense, sparse, err := c.sparseRows(n)
+	if err != nil {
+		return err
+	}
+	if sparse {
+		f, err := readFORFrame(p[1:], n)
+		if err != nil {
+			return err
+		}
+		c.buf = c.buf[:0]
+		c.scratch = ReuseSlice(c.scratch, len(rows))
+		for j := range rows {
+			if c.buf, err = appendPrefixNumber(c.buf, prefix, digits, f.at(dense[j])); err != nil {
+				return fmt.Errorf("row %d: %w", rows[j], err)
+			}
+			c.scratch[j] = uint64(len(c.buf))
+		}
+		all := bytesString(c.buf, c.Borrow)
+		c.Strs = ReuseSlice(c.Strs, c.Rows)
+		start := uint64(0)
+		for j, r := range rows {
+			c.Strs[r] = all[start:c.scratch[j]]
+			start = c.scratch[j]
+		}
+		c.placed = true
+		return nil
+	}
 	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p[1:], n, c.scratch)
 	if err != nil {
@@ -103,23 +130,8 @@ func decodeStrPrefixNum(p []byte, n int, c *Column) error {
 	// the value ends in buf.
 	c.buf = c.buf[:0]
 	for i := range n {
-		v := base + c.scratch[i]
-		c.buf = append(c.buf, prefix...)
-		if digits == 0 {
-			if v >= 1e19 {
-				return fmt.Errorf("row %d: number wider than %d digits", i, maxPrefixDigits)
-			}
-			c.buf = strconv.AppendUint(c.buf, v, 10)
-		} else {
-			start := len(c.buf)
-			c.buf = append(c.buf, zeros[:digits]...)
-			for j := len(c.buf) - 1; j >= start; j-- {
-				c.buf[j] = '0' + byte(v%10)
-				v /= 10
-			}
-			if v != 0 {
-				return fmt.Errorf("row %d: number wider than %d digits", i, digits)
-			}
+		if c.buf, err = appendPrefixNumber(c.buf, prefix, digits, base+c.scratch[i]); err != nil {
+			return fmt.Errorf("row %d: %w", i, err)
 		}
 		c.scratch[i] = uint64(len(c.buf))
 	}
@@ -131,6 +143,28 @@ func decodeStrPrefixNum(p []byte, n int, c *Column) error {
 		start = end
 	}
 	return nil
+}
+
+// appendPrefixNumber appends prefix and v in digits decimal digits (with
+// leading zeros), or in as many as it takes when digits is 0.
+func appendPrefixNumber(buf, prefix []byte, digits int, v uint64) ([]byte, error) {
+	buf = append(buf, prefix...)
+	if digits == 0 {
+		if v >= 1e19 {
+			return buf, fmt.Errorf("number wider than %d digits", maxPrefixDigits)
+		}
+		return strconv.AppendUint(buf, v, 10), nil
+	}
+	start := len(buf)
+	buf = append(buf, zeros[:digits]...)
+	for j := len(buf) - 1; j >= start; j-- {
+		buf[j] = '0' + byte(v%10)
+		v /= 10
+	}
+	if v != 0 {
+		return buf, fmt.Errorf("number wider than %d digits", digits)
+	}
+	return buf, nil
 }
 
 var zeros = [maxPrefixDigits]byte{'0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'}

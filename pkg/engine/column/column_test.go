@@ -3,6 +3,7 @@ package column
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,9 +92,15 @@ func TestColumnRoundTrip(t *testing.T) {
 			if meta.Encoding != tc.want {
 				t.Fatalf("encoding %s, want %s", meta.Encoding, tc.want)
 			}
-			// Decode twice into one Column: the second decode reuses its slices.
+			// Decode into one Column again and again, so each decode reuses
+			// the slices of the one before: whole, whole, only every third
+			// row (search hits, column_sparse.go), whole.
 			var c Column
-			for pass := 0; pass < 2; pass++ {
+			for pass := 0; pass < 4; pass++ {
+				c.Borrow, c.Only = pass == 2, nil
+				if pass == 2 {
+					c.Only = everyThirdRow(len(present))
+				}
 				if err := DecodeChunk(raw, len(present), &c); err != nil {
 					t.Fatal(err)
 				}
@@ -102,6 +109,12 @@ func TestColumnRoundTrip(t *testing.T) {
 				}
 				k := 0
 				for r, ok := range present {
+					if c.Only != nil && !slices.Contains(c.Only, r) {
+						if ok {
+							k++
+						}
+						continue
+					}
 					got, gotOK := c.Value(r)
 					if gotOK != ok || c.IsPresent(r) != ok {
 						t.Fatalf("row %d present = %v, want %v", r, gotOK, ok)
@@ -194,9 +207,13 @@ func TestBitPackRoundTrip(t *testing.T) {
 		if _, err := unpackBits(packed, len(vals), w, got); err != nil {
 			t.Fatal(err)
 		}
+		frame := forFrame{base: 3, w: w, packed: packed}
 		for i := range vals {
 			if got[i] != vals[i] {
 				t.Fatalf("w=%d: value %d = %x, want %x", w, i, got[i], vals[i])
+			}
+			if at := frame.at(i); at != vals[i]+3 {
+				t.Fatalf("w=%d: value %d read alone = %x, want %x", w, i, at, vals[i]+3)
 			}
 		}
 	}

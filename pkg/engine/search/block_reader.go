@@ -59,24 +59,25 @@ func (br *BlockReader) columnsLoaded() bool {
 // Column returns field's decoded column for the current block; its
 // strings are the caller's to keep.
 func (br *BlockReader) Column(field string) (*column.Column, error) {
-	return br.column(field, false)
+	return br.column(field, nil)
 }
 
-// column decodes field for the current block. borrow lets its strings
-// alias the reader's buffers (column.Column.Borrow): for Events, which
-// copies the values of a few rows out of the block. A column decoded that
-// way is decoded again for a caller that keeps strings.
-func (br *BlockReader) column(field string, borrow bool) (*column.Column, error) {
+// column decodes field for the current block. With only (the rows of
+// Events, which copies a few rows' values out of the block), its strings
+// alias the reader's buffers (column.Column.Borrow) and only those rows
+// may be decoded (column.Column.Only). A column decoded that way is
+// decoded again for any later caller; a whole one serves every caller.
+func (br *BlockReader) column(field string, only []int) (*column.Column, error) {
 	c := br.cols[field]
 	if c == nil {
 		c = &blockColumn{}
 		br.cols[field] = c
 	}
-	if c.loaded && c.col.Borrow && !borrow {
+	if c.loaded && (c.col.Only != nil || c.col.Borrow && only == nil) {
 		c.loaded = false
 	}
 	if !c.loaded {
-		c.col.Borrow = borrow
+		c.col.Borrow, c.col.Only = only != nil, only
 		if err := br.Split.ReadColumn(br.Block, field, &c.col); err != nil {
 			return nil, err
 		}
@@ -131,8 +132,9 @@ func (br *BlockReader) Events(rows []int, dst []event.Event) ([]event.Event, err
 		if _, ok := cols[name]; !ok {
 			continue
 		}
-		// Borrowed: only the rows' strings are copied, not the block's.
-		col, err := br.column(name, true)
+		// Only the rows are decoded where the encoding allows, and only
+		// their strings copied, not the block's.
+		col, err := br.column(name, rows)
 		if err != nil {
 			return dst[:start], err
 		}
