@@ -47,6 +47,12 @@ func decodeDelta(p []byte, n int, c *Column) error {
 	if len(p) < 8 {
 		return errShortColumn
 	}
+	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
+		if err != nil {
+			return err
+		}
+		return c.decodeDeltaRows(p, n, rows, dense)
+	}
 	c.scratch = ReuseSlice(c.scratch, n)
 	first := binary.LittleEndian.Uint64(p)
 	var base uint64
@@ -74,5 +80,45 @@ func decodeDelta(p []byte, n int, c *Column) error {
 	for i, u := range out {
 		c.Ints[i] = int64(u)
 	}
+	return nil
+}
+
+// decodeDeltaRows is decodeDelta for the rows of Only: the deltas are
+// summed only as far as the last of them.
+func (c *Column) decodeDeltaRows(p []byte, n int, rows, dense []int) error {
+	last := -1
+	for _, d := range dense {
+		last = max(last, d)
+	}
+	c.scratch = ReuseSlice(c.scratch, last+1)
+	if n > 1 {
+		deltas, err := readFORFrame(p[8:], n-1)
+		if err != nil {
+			return err
+		}
+		v := binary.LittleEndian.Uint64(p)
+		for i := 0; i <= last; i++ {
+			if i > 0 {
+				v += uint64(unzigzag(deltas.at(i - 1)))
+			}
+			c.scratch[i] = v
+		}
+	} else if len(p) != 8 {
+		return fmt.Errorf("%d trailing bytes", len(p)-8)
+	} else if last == 0 {
+		c.scratch[0] = binary.LittleEndian.Uint64(p)
+	}
+	if c.Kind == event.KindUint64 {
+		c.Uints = ReuseSlice(c.Uints, c.Rows)
+		for j, r := range rows {
+			c.Uints[r] = c.scratch[dense[j]]
+		}
+	} else {
+		c.Ints = ReuseSlice(c.Ints, c.Rows)
+		for j, r := range rows {
+			c.Ints[r] = int64(c.scratch[dense[j]])
+		}
+	}
+	c.placed = true
 	return nil
 }

@@ -1,6 +1,7 @@
 package column
 
 import (
+	"encoding/binary"
 	"fmt"
 	"unsafe"
 )
@@ -72,6 +73,12 @@ func readStringsInto(p []byte, n int, dst []string, scratch []uint64, borrow boo
 }
 
 func decodeStrPlain(p []byte, n int, c *Column) error {
+	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
+		if err != nil {
+			return err
+		}
+		return c.decodeStrPlainRows(p, n, rows, dense)
+	}
 	c.Strs = ReuseSlice(c.Strs, c.Rows)
 	used, scratch, err := readStringsInto(p, n, c.Strs, c.scratch, c.Borrow)
 	c.scratch = scratch
@@ -79,4 +86,45 @@ func decodeStrPlain(p []byte, n int, c *Column) error {
 		err = fmt.Errorf("%d trailing bytes", len(p)-used)
 	}
 	return err
+}
+
+// decodeStrPlainRows is decodeStrPlain for the rows of Only: every length
+// is read to find where each value starts, as the whole decode checks
+// them, but only the rows' strings are made, borrowed.
+func (c *Column) decodeStrPlainRows(p []byte, n int, rows, dense []int) error {
+	if len(p) < 9 {
+		return errShortColumn
+	}
+	w := int(p[8])
+	if w > 64 {
+		return fmt.Errorf("bit width %d out of range", w)
+	}
+	size := packedLen(n, w)
+	if 9+size > len(p) {
+		return errShortColumn
+	}
+	lengths := forFrame{base: binary.LittleEndian.Uint64(p), w: w, packed: p[9 : 9+size]}
+	data := p[9+size:]
+	// scratch[i] is where value i starts; scratch[n] where the data ends.
+	c.scratch = ReuseSlice(c.scratch, n+1)
+	total := uint64(0)
+	for i := range n {
+		c.scratch[i] = total
+		l := lengths.at(i)
+		if l > uint64(len(data))-total {
+			return fmt.Errorf("string lengths exceed the %d data bytes", len(data))
+		}
+		total += l
+	}
+	if total != uint64(len(data)) {
+		return fmt.Errorf("%d trailing bytes", uint64(len(data))-total)
+	}
+	c.scratch[n] = total
+	all := bytesString(data, true)
+	c.Strs = ReuseSlice(c.Strs, c.Rows)
+	for j, r := range rows {
+		c.Strs[r] = all[c.scratch[dense[j]]:c.scratch[dense[j]+1]]
+	}
+	c.placed = true
+	return nil
 }

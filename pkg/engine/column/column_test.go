@@ -77,6 +77,7 @@ func TestColumnRoundTrip(t *testing.T) {
 		{"ips", repeatValues(30, func(i int) event.Value { return event.IPValue(fmt.Sprintf("10.0.%d.%d", i/8, i)) }), nil, encStrPlain},
 		{"all null", repeatValues(10, func(int) event.Value { return event.Value{Kind: event.KindNull} }), nil, EncNone},
 		{"mixed kinds", []event.Value{event.Int64Value(200), event.StringValue("OK"), event.Float64Value(math.NaN()), event.BoolValue(false), event.TimeNanosValue(math.MinInt64), event.Uint64Value(math.MaxUint64), event.Value{Kind: event.KindNull}, event.IPValue("::1")}, nil, encMixed},
+		{"sparse plain strings", []event.Value{event.StringValue("first ☃"), event.StringValue(""), event.StringValue("third message"), event.StringValue("x")}, []bool{false, true, true, false, false, true, true}, encStrPlain},
 		{"sparse ints", []event.Value{event.Int64Value(-5), event.Int64Value(9)}, []bool{false, true, false, false, true, false, false, false, false}, encIntFOR},
 		{"sparse dictionary", []event.Value{event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a"), event.StringValue("a")}, []bool{true, false, true, true, false, true, true}, EncStrDict},
 		{"sparse mixed", []event.Value{event.StringValue("x"), event.Int64Value(1)}, []bool{false, true, true}, encMixed},
@@ -174,6 +175,7 @@ func TestDeltaRoundTrip(t *testing.T) {
 		{math.MinInt64, math.MaxInt64, math.MinInt64},
 		{5, 5, 5, 5},
 		{1e18, 1e18 + 1e6, 1e18 + 3e6, 1e18 + 2e6},
+		{7, 9, 4, 100, -3, 12, 12, 8},
 	}
 	for _, vals := range cases {
 		var e ChunkEncoder
@@ -185,6 +187,18 @@ func TestDeltaRoundTrip(t *testing.T) {
 		for i, v := range vals {
 			if c.Ints[i] != v {
 				t.Fatalf("%v: row %d = %d", vals, i, c.Ints[i])
+			}
+		}
+		// Only some rows, in any order (search hits, newest first).
+		only := everyThirdRow(len(vals))
+		slices.Reverse(only)
+		sparse := Column{Borrow: true, Only: only}
+		if err := DecodeChunk(raw, len(vals), &sparse); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range only {
+			if sparse.Ints[r] != vals[r] {
+				t.Fatalf("%v: row %d decoded alone = %d", vals, r, sparse.Ints[r])
 			}
 		}
 	}

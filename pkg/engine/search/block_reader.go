@@ -110,16 +110,34 @@ func (br *BlockReader) SeqNumbers() ([]uint64, error) {
 	return br.seqs, nil
 }
 
+// rowTimes returns timestamps and seq numbers valid at rows: the block's
+// own when decoded already, else only those rows' (column.Column.Only),
+// which are not kept for other callers.
+func (br *BlockReader) rowTimes(rows []int) ([]int64, []uint64, error) {
+	if br.tsOK && br.seqOK {
+		return br.tsVals, br.seqs, nil
+	}
+	br.times.Borrow, br.times.Only = true, rows
+	br.seq.Borrow, br.seq.Only = true, rows
+	defer func() {
+		br.times.Borrow, br.times.Only = false, nil
+		br.seq.Borrow, br.seq.Only = false, nil
+	}()
+	br.tsOK, br.seqOK = false, false
+	ts, err := br.Split.ReadTimestamps(br.Block, &br.times)
+	if err != nil {
+		return nil, nil, err
+	}
+	seqs, err := br.Split.ReadSeqs(br.Block, &br.seq)
+	return ts, seqs, err
+}
+
 // Events rebuilds whole events of the current block for rows, appended to
 // dst, as Split.ReadEvents does but reusing the reader's decode buffers
 // from block to block: a page of hits spread over many blocks then costs
 // the decoding, not the allocation of every chunk's buffers.
 func (br *BlockReader) Events(rows []int, dst []event.Event) ([]event.Event, error) {
-	ts, err := br.Timestamps()
-	if err != nil {
-		return dst, err
-	}
-	seqs, err := br.SeqNumbers()
+	ts, seqs, err := br.rowTimes(rows)
 	if err != nil {
 		return dst, err
 	}
