@@ -72,10 +72,10 @@ type Column struct {
 	// mixed strings are always copies.
 	Borrow bool
 	// Only, set before decoding together with Borrow, names the rows a
-	// caller will read: the dictionary, prefixed-number and
-	// frame-of-reference decoders then fill only those (column_sparse.go),
-	// and every other row's value is undefined. Events sets it to a
-	// block's hits.
+	// caller will read: the dictionary, prefixed-number, plain-string,
+	// delta, decimal and frame-of-reference decoders then fill only those
+	// (column_sparse.go), and every other row's value is undefined.
+	// Events sets it to a block's hits.
 	Only []int
 	// placed reports values decoded straight to their rows (sparse).
 	placed      bool
