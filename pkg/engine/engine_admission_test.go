@@ -57,3 +57,53 @@ func TestIngestWaitsForAFlush(t *testing.T) {
 		t.Fatalf("%d frozen heads counted after the flush", n)
 	}
 }
+
+// TestIngestRightAfterAFlushWaits: when a flush ends while the head that
+// filled meanwhile is already due, that head is frozen before the written
+// one's room is given back, so a batch that finds the buffer full then
+// waits for the next flush; it was refused with 429 at once, seen at 2
+// streams with a 64 MiB buffer.
+func TestIngestRightAfterAFlushWaits(t *testing.T) {
+	opts := testOptions()
+	opts.MaxBufferBytes = 64 << 10
+	opts.FlushBytes = 1 << 30 // no flush by size: the test drives them
+	e := openTestEngine(t, t.TempDir(), opts)
+	defer e.Close()
+	ctx := context.Background()
+	ix, _ := e.lookup("logs")
+	if _, err := e.Ingest(ctx, "logs", testDocs(0, 10), IngestOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix.freezeHead()
+	// The next head fills the buffer past half: flushing it is due.
+	i := 10
+	for ; e.buffered.Load() < 40<<10; i += 10 {
+		if _, err := e.Ingest(ctx, "logs", testDocs(i, 10), IngestOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix.viewMu.Lock()
+	frozen := ix.view.frozen[0]
+	ix.viewMu.Unlock()
+	if err := ix.writeFrozen(frozen); err != nil {
+		t.Fatal(err)
+	}
+	// 100 documents (~29 KiB): over the room left, under the half of the
+	// buffer a batch may wait with.
+	accepted := make(chan error, 1)
+	go func() {
+		_, err := e.Ingest(ctx, "logs", testDocs(i, 100), IngestOptions{})
+		accepted <- err
+	}()
+	select {
+	case err := <-accepted:
+		t.Fatalf("the batch returned (%v) before a flush freed room; it should wait for the flush that was due", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	if err := ix.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-accepted; err != nil {
+		t.Fatalf("the waiting batch failed after the flush: %v", err)
+	}
+}

@@ -100,6 +100,12 @@ func (ix *indexState) writeFrozen(h *head) error {
 		return fmt.Errorf("flush index %q: %w", ix.id, err)
 	}
 	ix.flushedSeq.Store(meta.MaxSeq)
+	// A head already due is frozen before this one's room is given back,
+	// so ingest finding the buffer full always has a flush to wait for
+	// (admit refuses at once when none is under way).
+	if ix.flushDue(time.Now()) {
+		ix.freezeHead()
+	}
 	// The head's ids leave pending as its split becomes visible, atomically
 	// for ingest calls checking ids (see idIndex).
 	ix.ids.swap.Lock()

@@ -200,6 +200,16 @@ func (ix *indexState) commitAndMaybeFlush(now time.Time) {
 	}
 }
 
+// flushDue reports a head big enough to flush, or an ingest buffer under
+// pressure with a head holding anything.
+func (ix *indexState) flushDue(now time.Time) bool {
+	ix.viewMu.Lock()
+	h := ix.view.head
+	ix.viewMu.Unlock()
+	bytes, rows, _ := h.stats(now)
+	return bytes >= ix.e.opts.FlushBytes || (rows > 0 && ix.e.underPressure())
+}
+
 // config returns a deep copy: callers may modify it freely.
 func (ix *indexState) config() IndexConfig {
 	ix.cfgMu.Lock()
