@@ -21,8 +21,8 @@ type Options struct {
 	// searchable (default 1 s).
 	CommitTimeout time.Duration
 	// MaxBufferBytes bounds the memory of events not yet in splits, across
-	// indexes (default 128 MiB); beyond it Ingest waits for a flush under
-	// way, and batches waiting may hold half as much again
+	// indexes (default 64 MiB); beyond it Ingest waits for a flush under
+	// way, and batches waiting may hold as much again
 	// (engine_admission.go), before it returns ErrOverloaded.
 	MaxBufferBytes int64
 	// AdmissionWait is the longest Ingest waits for buffer room while a
@@ -30,7 +30,7 @@ type Options struct {
 	// refuses at once, which a client then retries as a 429.
 	AdmissionWait time.Duration
 	// FlushBytes and FlushAge trigger writing an index's head to a split
-	// (defaults 64 MiB and 5 minutes).
+	// (defaults 32 MiB and 5 minutes).
 	FlushBytes int64
 	FlushAge   time.Duration
 	// WALSegmentBytes is the size at which a WAL segment is closed and the
@@ -73,13 +73,13 @@ func (o Options) withDefaults() Options {
 		o.CommitTimeout = time.Second
 	}
 	if o.MaxBufferBytes <= 0 {
-		o.MaxBufferBytes = 128 << 20
+		o.MaxBufferBytes = 64 << 20
 	}
 	if o.AdmissionWait == 0 {
 		o.AdmissionWait = defaultAdmissionWait
 	}
 	if o.FlushBytes <= 0 {
-		o.FlushBytes = 64 << 20
+		o.FlushBytes = 32 << 20
 	}
 	if o.FlushAge <= 0 {
 		o.FlushAge = 5 * time.Minute

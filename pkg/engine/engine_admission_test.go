@@ -9,7 +9,7 @@ import (
 
 // TestIngestWaitsForAFlush: with the buffer full and a flush under way, a
 // batch waits for the room the flush frees instead of being refused; a
-// batch too big to wait (over half the buffer) is refused at once.
+// batch too big to wait (over the whole buffer) is refused at once.
 func TestIngestWaitsForAFlush(t *testing.T) {
 	opts := testOptions()
 	opts.MaxBufferBytes = 64 << 10
@@ -29,8 +29,8 @@ func TestIngestWaitsForAFlush(t *testing.T) {
 	}
 	ix, _ := e.lookup("logs")
 	ix.freezeHead()
-	if _, err := e.Ingest(ctx, "logs", testDocs(i, 200), IngestOptions{}); !errors.Is(err, ErrOverloaded) {
-		t.Fatalf("a batch over half the buffer waited (err %v)", err)
+	if _, err := e.Ingest(ctx, "logs", testDocs(i, 250), IngestOptions{}); !errors.Is(err, ErrOverloaded) {
+		t.Fatalf("a batch over the whole buffer waited (err %v)", err)
 	}
 	accepted := make(chan error, 1)
 	go func() {
@@ -88,8 +88,8 @@ func TestIngestRightAfterAFlushWaits(t *testing.T) {
 	if err := ix.writeFrozen(frozen); err != nil {
 		t.Fatal(err)
 	}
-	// 100 documents (~29 KiB): over the room left, under the half of the
-	// buffer a batch may wait with.
+	// 100 documents (~29 KiB): over the room left, under what a batch
+	// may wait with.
 	accepted := make(chan error, 1)
 	go func() {
 		_, err := e.Ingest(ctx, "logs", testDocs(i, 100), IngestOptions{})

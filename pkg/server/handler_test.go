@@ -126,7 +126,9 @@ func TestBadInputIsRefusedClearlyAndLosesNothing(t *testing.T) {
 // A client faster than the engine gets 429s; retrying as Vector does, it
 // ends with every event stored exactly once.
 func TestOverloadAnswers429AndRetriesLoseNothing(t *testing.T) {
-	srv, eng, m := newTestServer(t, engine.Options{MaxBufferBytes: 2 << 20, FlushBytes: 1 << 20}, "")
+	// Refused at once when full (no waiting for a flush), so a single
+	// stream meets 429s.
+	srv, eng, m := newTestServer(t, engine.Options{MaxBufferBytes: 2 << 20, FlushBytes: 1 << 20, AdmissionWait: -1}, "")
 	const total = 40000
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -7,7 +7,7 @@ import (
 )
 
 // Merge policy defaults. A quiet index flushes a split every FlushAge (5
-// minutes: 288 a day); a busy one every 64 MiB of head (~60k–100k events).
+// minutes: 288 a day); a busy one every 32 MiB of head (~50k events).
 const (
 	// defaultMergeFactor is how many same-level splits trigger a merge and
 	// the most one merge combines: Quickwit's stable-log policy default. Each
@@ -18,8 +18,8 @@ const (
 	// and never merged again. A merge streams its inputs block by block
 	// (mergeSource), so the cap no longer bounds memory (a block per input
 	// does); it bounds how many times an event is rewritten: flushes of
-	// ~65k events (a 64 MiB head) merge ten at a time into ~650k-event
-	// splits, one rewrite, and a day of 10M events ends in ~15 splits, each
+	// ~52k events (a 32 MiB head) merge ten at a time into ~520k-event
+	// splits, one rewrite, and a day of 10M events ends in ~20 splits, each
 	// searched with one term-index lookup.
 	defaultMergeMaxRows = 1_000_000
 	// mergeWindow partitions time: a merge never combines splits whose
