@@ -82,27 +82,15 @@ func decodeFloatDec(p []byte, n int, c *Column) error {
 		return fmt.Errorf("bad decimal exponent")
 	}
 	d := pow10[p[0]]
-	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
-		if err != nil {
-			return err
-		}
-		f, err := readFORFrame(p[1:], n)
-		if err != nil {
-			return err
-		}
-		c.Floats = ReuseSlice(c.Floats, c.Rows)
-		for j, r := range rows {
-			c.Floats[r] = float64(int64(f.at(dense[j]))) / d
-		}
-		c.placed = true
-		return nil
+	c.Floats = ReuseSlice(c.Floats, c.Rows)
+	if done, err := c.decodeFORRows(p[1:], n, func(r int, v uint64) { c.Floats[r] = float64(int64(v)) / d }); done {
+		return err
 	}
 	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p[1:], n, c.scratch)
 	if err != nil {
 		return err
 	}
-	c.Floats = ReuseSlice(c.Floats, c.Rows)
 	for i, o := range c.scratch[:n] {
 		c.Floats[i] = float64(int64(base+o)) / d
 	}

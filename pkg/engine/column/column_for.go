@@ -89,27 +89,15 @@ func readFORPrefix(p []byte, n int, dst []uint64) (base uint64, used int, err er
 }
 
 func decodeIntFOR(p []byte, n int, c *Column) error {
-	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
-		if err != nil {
-			return err
-		}
-		f, err := readFORFrame(p, n)
-		if err != nil {
-			return err
-		}
-		c.Ints = ReuseSlice(c.Ints, c.Rows)
-		for j, r := range rows {
-			c.Ints[r] = int64(f.at(dense[j]))
-		}
-		c.placed = true
-		return nil
+	c.Ints = ReuseSlice(c.Ints, c.Rows)
+	if done, err := c.decodeFORRows(p, n, func(r int, v uint64) { c.Ints[r] = int64(v) }); done {
+		return err
 	}
 	c.scratch = ReuseSlice(c.scratch, n)
 	base, err := readFOR(p, n, c.scratch)
 	if err != nil {
 		return err
 	}
-	c.Ints = ReuseSlice(c.Ints, c.Rows)
 	for i, d := range c.scratch[:n] {
 		c.Ints[i] = int64(base + d)
 	}
@@ -117,22 +105,10 @@ func decodeIntFOR(p []byte, n int, c *Column) error {
 }
 
 func decodeUintFOR(p []byte, n int, c *Column) error {
-	if rows, dense, sparse, err := c.sparseRows(n); err != nil || sparse {
-		if err != nil {
-			return err
-		}
-		f, err := readFORFrame(p, n)
-		if err != nil {
-			return err
-		}
-		c.Uints = ReuseSlice(c.Uints, c.Rows)
-		for j, r := range rows {
-			c.Uints[r] = f.at(dense[j])
-		}
-		c.placed = true
-		return nil
-	}
 	c.Uints = ReuseSlice(c.Uints, c.Rows)
+	if done, err := c.decodeFORRows(p, n, func(r int, v uint64) { c.Uints[r] = v }); done {
+		return err
+	}
 	base, err := readFOR(p, n, c.Uints)
 	if err != nil {
 		return err

@@ -82,6 +82,25 @@ func (c *Column) sparseRows(n int) (rows, dense []int, ok bool, err error) {
 	return c.onlyPresent, c.dense, true, nil
 }
 
+// decodeFORRows fills only the rows of Only from a frame of n values with
+// set, when the column is decoded sparsely; done is false when it is to
+// be decoded whole.
+func (c *Column) decodeFORRows(p []byte, n int, set func(row int, v uint64)) (done bool, err error) {
+	rows, dense, sparse, err := c.sparseRows(n)
+	if err != nil || !sparse {
+		return err != nil, err
+	}
+	f, err := readFORFrame(p, n)
+	if err != nil {
+		return true, err
+	}
+	for j, r := range rows {
+		set(r, f.at(dense[j]))
+	}
+	c.placed = true
+	return true, nil
+}
+
 // rank counts the present rows before row.
 func (c *Column) rank(row int) int {
 	n := 0
