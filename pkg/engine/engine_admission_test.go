@@ -32,27 +32,7 @@ func TestIngestWaitsForAFlush(t *testing.T) {
 	if _, err := e.Ingest(ctx, "logs", testDocs(i, 250), IngestOptions{}); !errors.Is(err, ErrOverloaded) {
 		t.Fatalf("a batch over the whole buffer waited (err %v)", err)
 	}
-	accepted := make(chan error, 1)
-	go func() {
-		_, err := e.Ingest(ctx, "logs", testDocs(i, 10), IngestOptions{})
-		accepted <- err
-	}()
-	select {
-	case err := <-accepted:
-		t.Fatalf("the batch returned (%v) before the flush freed room", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	if err := ix.flush(); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-accepted:
-		if err != nil {
-			t.Fatalf("the waiting batch failed after the flush: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the waiting batch was not admitted after the flush")
-	}
+	ingestWaitsForAFlush(t, e, ix, testDocs(i, 10))
 	if n := e.frozenHeads.Load(); n != 0 {
 		t.Fatalf("%d frozen heads counted after the flush", n)
 	}
@@ -89,21 +69,34 @@ func TestIngestRightAfterAFlushWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 100 documents (~29 KiB): over the room left, under what a batch
-	// may wait with.
+	// may wait with; it waits for the flush that was due.
+	ingestWaitsForAFlush(t, e, ix, testDocs(i, 100))
+}
+
+// ingestWaitsForAFlush ingests docs in the background, checks the call is
+// still waiting 100 ms later, flushes, and checks the batch is then
+// accepted.
+func ingestWaitsForAFlush(t *testing.T, e *Engine, ix *indexState, docs [][]byte) {
+	t.Helper()
 	accepted := make(chan error, 1)
 	go func() {
-		_, err := e.Ingest(ctx, "logs", testDocs(i, 100), IngestOptions{})
+		_, err := e.Ingest(context.Background(), "logs", docs, IngestOptions{})
 		accepted <- err
 	}()
 	select {
 	case err := <-accepted:
-		t.Fatalf("the batch returned (%v) before a flush freed room; it should wait for the flush that was due", err)
+		t.Fatalf("the batch returned (%v) before a flush freed room", err)
 	case <-time.After(100 * time.Millisecond):
 	}
 	if err := ix.flush(); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-accepted; err != nil {
-		t.Fatalf("the waiting batch failed after the flush: %v", err)
+	select {
+	case err := <-accepted:
+		if err != nil {
+			t.Fatalf("the waiting batch failed after the flush: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiting batch was not admitted after the flush")
 	}
 }
