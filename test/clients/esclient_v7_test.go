@@ -40,7 +40,7 @@ func (c *esV7) name() string { return "v7" }
 
 func (c *esV7) bulk(t *testing.T, cfg bulkConfig) *bulkStats {
 	t.Helper()
-	return bulkUntilAnswered(t, cfg, func(st *bulkStats, todo []int) error {
+	return bulkUntilAnswered(t, cfg, func(st *bulkStats, pending []int) error {
 		bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
 			Client: c.es, Index: cfg.index, NumWorkers: cfg.workers, FlushBytes: cfg.flushBytes,
 			OnError: func(_ context.Context, err error) { st.noteFlushError(err) },
@@ -49,7 +49,7 @@ func (c *esV7) bulk(t *testing.T, cfg bulkConfig) *bulkStats {
 			return err
 		}
 		ctx := context.Background()
-		for k, i := range todo {
+		for k, i := range pending {
 			id, doc := cfg.doc(i)
 			err := bi.Add(ctx, esutil.BulkIndexerItem{Action: "index", DocumentID: id, Body: bytes.NewReader(doc),
 				OnSuccess: func(context.Context, esutil.BulkIndexerItem, esutil.BulkIndexerResponseItem) { st.noteStored(i) },

@@ -105,13 +105,13 @@ func (s *bulkStats) storedSoFar() uint64 {
 func (s *bulkStats) unanswered() []int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var todo []int
+	var pending []int
 	for i, a := range s.answer {
 		if a == 0 {
-			todo = append(todo, i)
+			pending = append(pending, i)
 		}
 	}
-	return todo
+	return pending
 }
 
 // bulkUntilAnswered loads cfg.n documents with pass, then re-sends the
@@ -119,25 +119,25 @@ func (s *bulkStats) unanswered() []int {
 // two writes of a bulk answer cuts it, and go-elasticsearch's BulkIndexer
 // then calls OnError for the flush without failing or retrying its items.
 // Ids make re-sending harmless; checkExact proves none is stored twice.
-func bulkUntilAnswered(t *testing.T, cfg bulkConfig, pass func(st *bulkStats, todo []int) error) *bulkStats {
+func bulkUntilAnswered(t *testing.T, cfg bulkConfig, pass func(st *bulkStats, pending []int) error) *bulkStats {
 	t.Helper()
 	st := &bulkStats{answer: make([]byte, cfg.n)}
-	todo := make([]int, cfg.n)
-	for i := range todo {
-		todo[i] = i
+	pending := make([]int, cfg.n)
+	for i := range pending {
+		pending[i] = i
 	}
-	for round := 1; len(todo) > 0; round++ {
+	for round := 1; len(pending) > 0; round++ {
 		if round > 3 {
-			t.Fatalf("after %d passes %d documents still have no answer; flush errors %q", round-1, len(todo), st.flushErrors)
+			t.Fatalf("after %d passes %d documents still have no answer; flush errors %q", round-1, len(pending), st.flushErrors)
 		}
 		if round > 1 {
-			st.resent += len(todo)
-			t.Logf("pass %d: re-sending %d documents whose flush had no answer (%q)", round, len(todo), st.flushErrors)
+			st.resent += len(pending)
+			t.Logf("pass %d: re-sending %d documents whose flush had no answer (%q)", round, len(pending), st.flushErrors)
 		}
-		if err := pass(st, todo); err != nil {
+		if err := pass(st, pending); err != nil {
 			t.Fatalf("bulk pass %d: %v", round, err)
 		}
-		todo = st.unanswered()
+		pending = st.unanswered()
 	}
 	return st
 }
