@@ -32,6 +32,23 @@ func (s Rows) SetRange(lo, hi int) {
 	}
 }
 
+// keepRange clears every row outside [lo, hi).
+func (s Rows) keepRange(lo, hi int) {
+	for w := range s {
+		first, last := w<<6, w<<6+63
+		switch {
+		case last < lo || first >= hi:
+			s[w] = 0
+		case first < lo || last >= hi:
+			for r := first; r <= last; r++ {
+				if r < lo || r >= hi {
+					s.clearRow(r)
+				}
+			}
+		}
+	}
+}
+
 func (s Rows) has(r int) bool { return s[r>>6]&(1<<(r&63)) != 0 }
 func (s Rows) clearRow(r int) { s[r>>6] &^= 1 << (r & 63) }
 

@@ -74,24 +74,26 @@ func (bs *BlockScan) Matches() (Rows, error) {
 	return bs.sel, nil
 }
 
-// apply sets the rows of [lo, hi) that match the filter. A block wholly in
-// the range is looked up in, or added to, the plan's match cache; one the
-// range cuts is tested on the rows inside it only.
+// apply sets the rows of [lo, hi) that match the filter. The block's
+// matching rows are looked up in, or added to, the plan's match cache, for
+// the whole block even when the range cuts it: a dashboard's moving "last
+// hour" cuts a block at each edge on every refresh, and those are the
+// blocks it would otherwise test again each time.
 func (bs *BlockScan) apply(lo, hi int) error {
 	p := bs.p
-	if p.Cache == nil || lo != 0 || hi != bs.bm.Rows || IsMatchAll(p.Filter) {
+	if p.Cache == nil || IsMatchAll(p.Filter) {
 		bs.sel.SetRange(lo, hi)
 		return p.Filter.Apply(bs.br, bs.sel)
 	}
 	k := matchKey{split: bs.br.Split.Meta.ID, block: bs.br.Block, filter: p.matchKey}
-	if p.Cache.get(k, bs.sel) {
-		return nil
+	if !p.Cache.get(k, bs.sel) {
+		bs.sel.SetRange(0, bs.bm.Rows)
+		if err := p.Filter.Apply(bs.br, bs.sel); err != nil {
+			return err
+		}
+		p.Cache.put(k, bs.sel)
 	}
-	bs.sel.SetRange(lo, hi)
-	if err := p.Filter.Apply(bs.br, bs.sel); err != nil {
-		return err
-	}
-	p.Cache.put(k, bs.sel)
+	bs.sel.keepRange(lo, hi)
 	return nil
 }
 
