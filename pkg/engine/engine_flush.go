@@ -103,7 +103,10 @@ func (ix *indexState) writeFrozen(h *head) error {
 	// A head already due is frozen before this one's room is given back,
 	// so ingest finding the buffer full always has a flush to wait for
 	// (admit refuses at once when none is under way).
-	if ix.flushDue(time.Now()) {
+	ix.viewMu.Lock()
+	current := ix.view.head
+	ix.viewMu.Unlock()
+	if ix.flushDue(current, time.Now()) {
 		ix.freezeHead()
 	}
 	// The head's ids leave pending as its split becomes visible, atomically

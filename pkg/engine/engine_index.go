@@ -193,19 +193,15 @@ func (ix *indexState) commitAndMaybeFlush(now time.Time) {
 	h, frozen := ix.view.head, len(ix.view.frozen)
 	ix.viewMu.Unlock()
 	ix.tails.publish(h.commit())
-	bytes, rows, age := h.stats(now)
-	pressure := ix.e.buffered.Load() > ix.e.opts.MaxBufferBytes/2
-	if frozen > 0 || bytes >= ix.e.opts.FlushBytes || (rows > 0 && (age >= ix.e.opts.FlushAge || pressure)) || ix.headIdle(h, now) {
+	_, rows, age := h.stats(now)
+	if frozen > 0 || ix.flushDue(h, now) || (rows > 0 && age >= ix.e.opts.FlushAge) || ix.headIdle(h, now) {
 		ix.requestFlush()
 	}
 }
 
 // flushDue reports a head big enough to flush, or an ingest buffer under
 // pressure with a head holding anything.
-func (ix *indexState) flushDue(now time.Time) bool {
-	ix.viewMu.Lock()
-	h := ix.view.head
-	ix.viewMu.Unlock()
+func (ix *indexState) flushDue(h *head, now time.Time) bool {
 	bytes, rows, _ := h.stats(now)
 	return bytes >= ix.e.opts.FlushBytes || (rows > 0 && ix.e.underPressure())
 }
